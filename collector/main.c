@@ -1,0 +1,50 @@
+/* wasmlab: measure how fast Chromium stream-compiles WebAssembly.
+ * main() only dispatches to a command; everything else is in wasmlab_core. */
+#include <stdio.h>
+#include <string.h>
+
+#include "collector/cmd_inspect.h"
+#include "collector/run.h"
+#include "collector/util.h"
+#include "wasmlab_config.h"
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+};
+
+static const struct command commands[] = {
+    { "run", cmd_run, "measure modules in headless Chromium, store loads in SQLite" },
+    { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: wasmlab COMMAND [options]   (wasmlab COMMAND --help for more)\n\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n  --version  print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("wasmlab %s\n", WASMLAB_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].fn(argc - 1, argv + 1);
+    warnf("unknown command %s (see wasmlab --help)", argv[1]);
+    return EXIT_USAGE;
+}

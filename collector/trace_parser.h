@@ -1,0 +1,66 @@
+/* trace_parser: Chrome trace JSON in, one event at a time out, in constant
+ * memory.
+ *
+ * Trace data is never parsed as one document (a 100 MB trace would take a GB
+ * of RAM with a DOM parser); YAJL's event parser is fed chunks as they arrive
+ * (IO.read from Tracing's stream, or a file). Both forms Chrome writes are
+ * accepted: a bare array of events, or {"traceEvents":[...], ...}.
+ *
+ * Each event is handed to the callback as a struct whose strings are valid
+ * only during the call. args are flattened to dotted keys below "args"
+ * ("data.requestId", "bytes"); nested arrays inside args are skipped. Strings
+ * longer than TRACE_MAX_STRING are truncated; beyond TRACE_MAX_ARGS args the
+ * rest are dropped (counted in truncated_events). */
+#ifndef WASMLAB_TRACE_PARSER_H
+#define WASMLAB_TRACE_PARSER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TRACE_MAX_ARGS 48
+#define TRACE_MAX_STRING 4096
+
+struct trace_arg {
+    const char *key;        /* dotted path below args */
+    const char *text;       /* the value as text (numbers as written) */
+    bool is_number;
+    double number;          /* when is_number */
+};
+
+struct trace_event {
+    const char *name;       /* "" when absent */
+    const char *cat;
+    char ph;                /* phase: 'X', 'B', 'E', 'I', 'R', 'b', 'M', ... 0 if absent */
+    int64_t ts_us;          /* rounded to whole µs; INT64_MIN if absent */
+    int64_t dur_us;         /* -1 if absent */
+    int64_t pid, tid;       /* -1 if absent */
+    const char *id;         /* "id" (or "id2.local"/"id2.global") as text, "" if absent */
+    size_t n_args;
+    struct trace_arg args[TRACE_MAX_ARGS];
+};
+
+typedef void (*trace_event_fn)(void *arg, const struct trace_event *ev);
+
+struct trace_parser;
+
+struct trace_parser *trace_parser_new(trace_event_fn on_event, void *arg);
+void trace_parser_free(struct trace_parser *p);
+/* Feeds the next chunk. Returns 0, or -1 on malformed JSON (see error). */
+int trace_parser_feed(struct trace_parser *p, const void *data, size_t len);
+/* Ends the input. Returns 0, or -1 when the JSON is incomplete/malformed. */
+int trace_parser_finish(struct trace_parser *p);
+/* One line: what went wrong and at which byte offset. */
+const char *trace_parser_error(const struct trace_parser *p);
+uint64_t trace_parser_events(const struct trace_parser *p);
+uint64_t trace_parser_bytes(const struct trace_parser *p);
+uint64_t trace_parser_truncated_events(const struct trace_parser *p);
+
+/* Looks up an arg by dotted key. NULL when absent. */
+const struct trace_arg *trace_event_arg(const struct trace_event *ev, const char *key);
+/* The arg as text, or NULL. */
+const char *trace_event_arg_text(const struct trace_event *ev, const char *key);
+/* The arg as a number (numbers, or strings holding one). */
+bool trace_event_arg_number(const struct trace_event *ev, const char *key, double *out);
+
+#endif

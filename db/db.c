@@ -1,0 +1,404 @@
+#define _GNU_SOURCE
+#include "db/db.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "collector/util.h"
+#include "db/db_migrations.h"
+
+enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_COUNT };
+
+static const char *const stmt_sql[S_COUNT] = {
+    /* Parenthesised: clang's -Wstring-concatenation otherwise suspects a
+     * missing comma between array elements. */
+    [S_LOAD] =
+        ("INSERT INTO loads (run_id, browser_id, module_id, seq, api, condition, status, error,"
+        " started_at, wall_ms, request_sent_us, response_received_us, last_byte_us,"
+        " stream_start_us, compile_finished_us, compile_finished_event, load_end_us,"
+        " bytes_received, chunk_count, first_byte_to_compile_us, last_byte_to_compile_us,"
+        " page_compile_ms, trace_bytes, trace_events, trace_data_loss, renderer_pid, page_output)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+    [S_CHUNK] = "INSERT INTO net_chunks (load_id, seq, ts_us, bytes, source) VALUES (?,?,?,?,?)",
+    [S_EVENT] =
+        ("INSERT INTO compile_events (load_id, seq, name, category, phase, ts_us, dur_us, pid,"
+         " tid, compile_id) VALUES (?,?,?,?,?,?,?,?,?,?)"),
+    [S_MARK] = "INSERT OR REPLACE INTO page_marks (load_id, name, page_ms, ts_us) VALUES (?,?,?,?)",
+};
+
+struct db {
+    sqlite3 *sq;
+    char *path;
+    char errmsg[512];
+    sqlite3_stmt *stmts[S_COUNT];
+};
+
+static void set_err(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_err(struct db *db, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(db->errmsg, sizeof db->errmsg, "DB %s: %s", db->path, what);
+}
+
+const char *db_errmsg(const struct db *db) { return db->errmsg; }
+sqlite3 *db_sqlite(struct db *db) { return db->sq; }
+
+int db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(db->sq, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        set_err(db, "%s", msg ? msg : sqlite3_errmsg(db->sq));
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->sq, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
+static int migrate(struct db *db)
+{
+    int have = db_schema_version(db);
+    if (have < 0) {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        return -1;
+    }
+    int newest = db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+    if (have > newest) {
+        set_err(db, "schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
+                have, newest);
+        return -1;
+    }
+    for (int i = 0; i < db_migrations_count; i++) {
+        const struct db_migration *m = &db_migrations[i];
+        if (m->version <= have)
+            continue;
+        /* Each migration and its version bump commit together or not at all. */
+        if (db_exec(db, "BEGIN IMMEDIATE") < 0)
+            return -1;
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", m->version);
+        if (db_exec(db, m->sql) < 0 || db_exec(db, bump) < 0) {
+            char why[512];
+            snprintf(why, sizeof why, "%s", db->errmsg);
+            db_rollback(db);
+            snprintf(db->errmsg, sizeof db->errmsg, "%s (migration %s)", why, m->file);
+            return -1;
+        }
+        if (db_commit(db) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+    /* A clearer message than SQLite's "unable to open database file". */
+    char *copy = xstrdup(path);
+    const char *dir = dirname(copy);
+    struct stat st;
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "DB %s: folder %s does not exist", path, dir);
+        free(copy);
+        return NULL;
+    }
+    free(copy);
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "DB %s: not a regular file", path);
+        return NULL;
+    }
+
+    struct db *db = xcalloc(1, sizeof *db);
+    db->path = xstrdup(path);
+    int rc = sqlite3_open_v2(path, &db->sq,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "DB %s: cannot open: %s", path,
+                 db->sq ? sqlite3_errmsg(db->sq) : sqlite3_errstr(rc));
+        db_close(db);
+        return NULL;
+    }
+    sqlite3_extended_result_codes(db->sq, 1);
+    /* Another process may hold the write lock briefly (a report reading, a
+     * second sweep): wait instead of failing at once. */
+    sqlite3_busy_timeout(db->sq, 10000);
+    /* WAL: readers never block the writer; with synchronous=NORMAL a crash of
+     * wasmlab loses no committed transaction. */
+    if (db_exec(db, "PRAGMA journal_mode=WAL") < 0 ||
+        db_exec(db, "PRAGMA synchronous=NORMAL") < 0 ||
+        db_exec(db, "PRAGMA foreign_keys=ON") < 0 ||
+        migrate(db) < 0) {
+        snprintf(err, errlen, "%s", db->errmsg);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (int i = 0; i < S_COUNT; i++)
+        sqlite3_finalize(db->stmts[i]);
+    sqlite3_close(db->sq);
+    free(db->path);
+    free(db);
+}
+
+int db_begin(struct db *db) { return db_exec(db, "BEGIN IMMEDIATE"); }
+int db_commit(struct db *db) { return db_exec(db, "COMMIT"); }
+
+void db_rollback(struct db *db)
+{
+    char keep[sizeof db->errmsg];
+    memcpy(keep, db->errmsg, sizeof keep);   /* the first error wins */
+    sqlite3_exec(db->sq, "ROLLBACK", NULL, NULL, NULL);
+    memcpy(db->errmsg, keep, sizeof keep);
+}
+
+/* ---- binding helpers ---- */
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_int(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v == DB_NULL)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_real(sqlite3_stmt *st, int i, double v)
+{
+    if (isnan(v))
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_double(st, i, v);
+}
+
+static sqlite3_stmt *stmt(struct db *db, enum stmt_id id)
+{
+    if (!db->stmts[id] &&
+        sqlite3_prepare_v2(db->sq, stmt_sql[id], -1, &db->stmts[id], NULL) != SQLITE_OK) {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        return NULL;
+    }
+    sqlite3_reset(db->stmts[id]);
+    sqlite3_clear_bindings(db->stmts[id]);
+    return db->stmts[id];
+}
+
+static int step_done(struct db *db, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        sqlite3_reset(st);
+        return -1;
+    }
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* Runs a one-off statement with text/int parameters given as a format string:
+ * 't' text, 'i' int64. Returns 0, and the first column of the first row as
+ * int64 in *row_id when row_id is given and a row came back. */
+static int run_sql(struct db *db, const char *sql, int64_t *row_id, const char *types, ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK) {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        return -1;
+    }
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 't')
+            bind_text(st, i + 1, va_arg(ap, const char *));
+        else
+            bind_int(st, i + 1, va_arg(ap, int64_t));
+    }
+    va_end(ap);
+    int rc = sqlite3_step(st);
+    int result = 0;
+    if (rc == SQLITE_ROW) {
+        if (row_id)
+            *row_id = sqlite3_column_int64(st, 0);
+    } else if (rc == SQLITE_DONE) {
+        if (row_id)
+            *row_id = DB_NULL;
+    } else {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        result = -1;
+    }
+    sqlite3_finalize(st);
+    return result;
+}
+
+int db_insert_run(struct db *db, const struct db_run *r, int64_t *id_out)
+{
+    if (run_sql(db, "INSERT INTO runs (uuid, started_at, host, wasmlab_version, command_line)"
+                    " VALUES (?,?,?,?,?)", NULL, "ttttt",
+                r->uuid, r->started_at, r->host, r->version, r->command_line) < 0)
+        return -1;
+    *id_out = sqlite3_last_insert_rowid(db->sq);
+    return 0;
+}
+
+int db_finish_run(struct db *db, int64_t run_id, const char *finished_at, const char *status)
+{
+    return run_sql(db, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", NULL, "tti",
+                   finished_at, status, run_id);
+}
+
+int db_upsert_browser(struct db *db, const struct db_browser *b, int64_t *id_out)
+{
+    int64_t id = DB_NULL;
+    if (run_sql(db, "SELECT id FROM browsers WHERE path = ? AND product IS ? AND revision IS ?",
+                &id, "ttt", b->path, b->product, b->revision) < 0)
+        return -1;
+    if (id == DB_NULL) {
+        if (run_sql(db, "INSERT INTO browsers (path, kind, product, revision, v8_version,"
+                        " user_agent, protocol_version) VALUES (?,?,?,?,?,?,?)", NULL, "ttttttt",
+                    b->path, b->kind, b->product, b->revision, b->v8_version, b->user_agent,
+                    b->protocol_version) < 0)
+            return -1;
+        id = sqlite3_last_insert_rowid(db->sq);
+    }
+    *id_out = id;
+    return 0;
+}
+
+int db_upsert_module(struct db *db, const struct db_module *m, int64_t *id_out)
+{
+    int64_t id = DB_NULL;
+    if (run_sql(db, "SELECT id FROM modules WHERE name = ? AND sha256 = ?", &id, "tt",
+                m->name, m->sha256) < 0)
+        return -1;
+    if (id == DB_NULL) {
+        if (run_sql(db, "INSERT INTO modules (name, path, language, workload, target, toolchain,"
+                        " toolchain_version, build_flags, bytes, sha256)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?)", NULL, "ttttttttit",
+                    m->name, m->path, m->language, m->workload, m->target, m->toolchain,
+                    m->toolchain_version, m->build_flags, m->bytes, m->sha256) < 0)
+            return -1;
+        id = sqlite3_last_insert_rowid(db->sq);
+    }
+    *id_out = id;
+    return 0;
+}
+
+int db_insert_load(struct db *db, const struct db_load *l, int64_t *id_out)
+{
+    sqlite3_stmt *st = stmt(db, S_LOAD);
+    if (!st)
+        return -1;
+    int i = 1;
+    bind_int(st, i++, l->run_id);
+    bind_int(st, i++, l->browser_id);
+    bind_int(st, i++, l->module_id);
+    bind_int(st, i++, l->seq);
+    bind_text(st, i++, l->api);
+    bind_text(st, i++, l->condition ? l->condition : "default");
+    bind_text(st, i++, l->status);
+    bind_text(st, i++, l->error);
+    bind_text(st, i++, l->started_at);
+    bind_real(st, i++, l->wall_ms);
+    bind_int(st, i++, l->request_sent_us);
+    bind_int(st, i++, l->response_received_us);
+    bind_int(st, i++, l->last_byte_us);
+    bind_int(st, i++, l->stream_start_us);
+    bind_int(st, i++, l->compile_finished_us);
+    bind_text(st, i++, l->compile_finished_event);
+    bind_int(st, i++, l->load_end_us);
+    bind_int(st, i++, l->bytes_received);
+    bind_int(st, i++, l->chunk_count);
+    bind_int(st, i++, l->first_byte_to_compile_us);
+    bind_int(st, i++, l->last_byte_to_compile_us);
+    bind_real(st, i++, l->page_compile_ms);
+    bind_int(st, i++, l->trace_bytes);
+    bind_int(st, i++, l->trace_events);
+    bind_int(st, i++, l->trace_data_loss);
+    bind_int(st, i++, l->renderer_pid);
+    bind_text(st, i++, l->page_output);
+    if (step_done(db, st) < 0)
+        return -1;
+    *id_out = sqlite3_last_insert_rowid(db->sq);
+    return 0;
+}
+
+int db_insert_chunk(struct db *db, int64_t load_id, int64_t seq, int64_t ts_us,
+                    int64_t bytes, const char *source)
+{
+    sqlite3_stmt *st = stmt(db, S_CHUNK);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_int(st, 2, seq);
+    bind_int(st, 3, ts_us);
+    bind_int(st, 4, bytes);
+    bind_text(st, 5, source);
+    return step_done(db, st);
+}
+
+int db_insert_compile_event(struct db *db, int64_t load_id, int64_t seq,
+                            const char *name, const char *category, char phase,
+                            int64_t ts_us, int64_t dur_us, int64_t pid,
+                            int64_t tid, const char *compile_id)
+{
+    sqlite3_stmt *st = stmt(db, S_EVENT);
+    if (!st)
+        return -1;
+    char ph[2] = { phase ? phase : '?', 0 };
+    bind_int(st, 1, load_id);
+    bind_int(st, 2, seq);
+    bind_text(st, 3, name);
+    bind_text(st, 4, category);
+    bind_text(st, 5, ph);
+    bind_int(st, 6, ts_us);
+    bind_int(st, 7, dur_us < 0 ? DB_NULL : dur_us);
+    bind_int(st, 8, pid);
+    bind_int(st, 9, tid);
+    bind_text(st, 10, compile_id && *compile_id ? compile_id : NULL);
+    return step_done(db, st);
+}
+
+int db_insert_mark(struct db *db, int64_t load_id, const char *name,
+                   double page_ms, int64_t ts_us)
+{
+    sqlite3_stmt *st = stmt(db, S_MARK);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_text(st, 2, name);
+    bind_real(st, 3, page_ms);
+    bind_int(st, 4, ts_us);
+    return step_done(db, st);
+}

@@ -1,0 +1,3 @@
+module wasmlab/modules/compute
+
+go 1.22

@@ -1,0 +1,3 @@
+module wasmlab/modules/gc-churn
+
+go 1.22

@@ -1,0 +1,3 @@
+module wasmlab/modules/hello
+
+go 1.22

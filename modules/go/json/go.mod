@@ -1,0 +1,3 @@
+module wasmlab/modules/json
+
+go 1.22

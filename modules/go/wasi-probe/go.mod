@@ -1,0 +1,3 @@
+module wasmlab/modules/wasi-probe
+
+go 1.22

@@ -1,0 +1,142 @@
+// wasmlab harness: compiles one module, optionally runs it, and reports.
+//
+// Query string (set by the collector):
+//   module   URL of the .wasm (same origin)
+//   api      streaming (WebAssembly.compileStreaming) | buffered (fetch,
+//            arrayBuffer, WebAssembly.compile)
+//   runtime  wasi | gojs | none (compile only: for outside modules)
+//   stdin    optional URL whose bytes are the program's stdin
+//   args     optional JSON array of program arguments
+//   execjs   URL of Go's wasm_exec.js (runtime=gojs)
+//
+// Marks are performance.mark()s named "wasmlab:*": they land in the trace
+// (blink.user_timing) on the trace clock, and their performance.now() values
+// are sent too, so the page's own view can be checked against the trace.
+// The report goes to the collector through the CDP binding __wasmlabReport
+// (Runtime.addBinding): pushed, never polled.
+"use strict";
+
+(async () => {
+  const q = new URLSearchParams(location.search);
+  const report = { type: "done", ok: false, phase: "setup", marks: {}, stdout: "",
+                   stderr: "", exit_code: null, error: null,
+                   cross_origin_isolated: self.crossOriginIsolated === true };
+  const mark = (name) => {
+    const full = "wasmlab:" + name;
+    performance.mark(full);
+    report.marks[full] = performance.now();
+  };
+  const send = (obj) => {
+    if (typeof __wasmlabReport === "function") __wasmlabReport(JSON.stringify(obj));
+  };
+  const dec = new TextDecoder();
+  const OUTPUT_LIMIT = 1 << 20;   // keep the report bounded
+  const onWrite = (fd, buf) => {
+    const key = fd === 2 ? "stderr" : "stdout";
+    if (report[key].length < OUTPUT_LIMIT) report[key] += dec.decode(buf);
+  };
+
+  mark("start");
+  try {
+    const url = q.get("module");
+    const api = q.get("api") || "streaming";
+    const runtime = q.get("runtime") || "none";
+    const args = JSON.parse(q.get("args") || "[]");
+    let stdin = new Uint8Array(0);
+    if (q.get("stdin")) {
+      report.phase = "stdin";
+      stdin = new Uint8Array(await (await fetch(q.get("stdin"))).arrayBuffer());
+    }
+    if (runtime === "gojs") {
+      report.phase = "wasm_exec.js";
+      installGoFs(stdin, onWrite);
+      await loadScript(q.get("execjs"));
+    }
+
+    report.phase = "compile";
+    let module;
+    if (api === "streaming") {
+      mark("compile-start");
+      const response = fetch(url).then((r) => { mark("response"); return r; });
+      module = await WebAssembly.compileStreaming(response);
+    } else if (api === "buffered") {
+      const r = await fetch(url);
+      mark("response");
+      const buf = await r.arrayBuffer();
+      mark("compile-start");
+      module = await WebAssembly.compile(buf);
+    } else {
+      throw new Error("unknown api " + api);
+    }
+    mark("compiled");
+
+    if (runtime === "wasi") {
+      report.phase = "instantiate";
+      const wasi = makeWasi({ args: ["prog", ...args], stdin, onWrite });
+      const instance = await WebAssembly.instantiate(module, wasi.importsFor(module));
+      mark("run-start");
+      report.phase = "run";
+      report.exit_code = wasi.start(instance);
+      mark("run-end");
+      report.wasi_calls = wasi.calls;
+    } else if (runtime === "gojs") {
+      report.phase = "instantiate";
+      const go = new Go();
+      go.argv = ["prog", ...args];
+      go.exit = (code) => { report.exit_code = code; };
+      const instance = await WebAssembly.instantiate(module, go.importObject);
+      mark("run-start");
+      report.phase = "run";
+      await go.run(instance);
+      mark("run-end");
+      if (report.exit_code === null) report.exit_code = 0;
+    }
+    report.phase = "done";
+    report.ok = report.exit_code === null || report.exit_code === 0;
+    if (!report.ok) report.error = "exit code " + report.exit_code;
+  } catch (e) {
+    report.error = String(e && e.message ? e.message : e);
+  }
+  mark("done");
+  document.getElementById("out").textContent = report.stdout;
+  send(report);
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error("cannot load " + src));
+      document.head.appendChild(s);
+    });
+  }
+
+  // Go's wasm_exec.js uses globalThis.fs when it exists: give it stdout and
+  // stderr capture and an in-memory stdin; everything else is ENOSYS.
+  function installGoFs(stdinBytes, write) {
+    const enosys = () => Object.assign(new Error("not implemented"), { code: "ENOSYS" });
+    let pos = 0;
+    const fs = {
+      constants: { O_WRONLY: -1, O_RDWR: -1, O_CREAT: -1, O_TRUNC: -1, O_APPEND: -1, O_EXCL: -1 },
+      writeSync(fd, buf) { write(fd, buf); return buf.length; },
+      write(fd, buf, offset, length, position, cb) {
+        if (position !== null) { cb(enosys()); return; }
+        write(fd, buf.subarray(offset, offset + length));
+        cb(null, length);
+      },
+      read(fd, buf, offset, length, position, cb) {
+        if (fd !== 0 || position !== null) { cb(enosys()); return; }
+        const chunk = stdinBytes.subarray(pos, pos + length);
+        buf.set(chunk, offset);
+        pos += chunk.length;
+        cb(null, chunk.length);
+      },
+      fsync(fd, cb) { cb(null); },
+    };
+    for (const name of ["chmod", "chown", "close", "fchmod", "fchown", "fstat", "ftruncate",
+                        "lchown", "link", "lstat", "mkdir", "open", "readdir", "readlink",
+                        "rename", "rmdir", "stat", "symlink", "truncate", "unlink", "utimes"])
+      fs[name] = (...a) => a[a.length - 1](enosys());
+    globalThis.fs = fs;
+  }
+})();
