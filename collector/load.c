@@ -228,6 +228,7 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
     FILE *copy = NULL;
     if (s->save_trace_path && !(copy = fopen(s->save_trace_path, "we")))
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
+    bool keep = s->keep_trace && gzip_writer_init(&out->trace_gz, 6) == 0;
     int result = 0;
     for (;;) {
         json_t *res = NULL;
@@ -251,6 +252,8 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
         } else if (data && len) {
             if (copy)
                 fwrite(data, 1, len, copy);
+            if (keep)
+                gzip_writer_write(&out->trace_gz, data, len);
             frc = trace_parser_feed(tp, data, len);
             if (frc < 0)
                 set_status(out, "trace_error", "%s", trace_parser_error(tp));
@@ -265,6 +268,8 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
     }
     if (copy && fclose(copy) != 0)
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
+    if (keep)
+        out->have_trace_gz = result == 0 && gzip_writer_finish(&out->trace_gz) == 0;
     if (result == 0 && trace_parser_finish(tp) < 0) {
         set_status(out, "trace_error", "%s", trace_parser_error(tp));
         result = -1;
@@ -467,6 +472,7 @@ done:
 
 void load_outcome_free(struct load_outcome *out)
 {
+    gzip_writer_free(&out->trace_gz);
     if (out->have_extract)
         extract_result_free(&out->x);
     json_decref(out->page_report);

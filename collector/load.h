@@ -21,6 +21,7 @@
 
 #include "cdp/cdp.h"
 #include "collector/extract.h"
+#include "collector/gzip_writer.h"
 
 struct load_state;
 
@@ -30,6 +31,7 @@ struct load_session {
     int page_timeout_ms;          /* harness report; 0 = 60 s */
     const char *save_trace_path;  /* when set, the raw trace JSON is also
                                      written there (for the next load_run) */
+    bool keep_trace;              /* keep the trace gzipped in the outcome */
     struct load_state *current;   /* the load in progress, for the events */
     int settle_ms;                /* pause before Tracing.start (load.c says why) */
 };
@@ -58,6 +60,8 @@ struct load_outcome {
     int trace_data_loss;          /* 0/1, -1 unknown */
     double page_compile_ms;       /* harness: compiled - response, NaN unknown */
     json_t *page_report;          /* the harness's report, NULL if none */
+    bool have_trace_gz;           /* keep_trace and the whole trace was read */
+    struct gzip_writer trace_gz;  /* the raw trace, gzipped */
     bool browser_lost;
 };
 

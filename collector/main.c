@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collector/cmd_inspect.h"
+#include "collector/cmd_report.h"
 #include "collector/run.h"
 #include "collector/util.h"
 #include "wasmlab_config.h"
@@ -16,6 +17,7 @@ struct command {
 
 static const struct command commands[] = {
     { "run", cmd_run, "measure modules in headless Chromium, store loads in SQLite" },
+    { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
 };
 

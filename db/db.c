@@ -13,7 +13,7 @@
 #include "collector/util.h"
 #include "db/db_migrations.h"
 
-enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_COUNT };
+enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_TRACE, S_COUNT };
 
 static const char *const stmt_sql[S_COUNT] = {
     /* Parenthesised: clang's -Wstring-concatenation otherwise suspects a
@@ -30,6 +30,8 @@ static const char *const stmt_sql[S_COUNT] = {
         ("INSERT INTO compile_events (load_id, seq, name, category, phase, ts_us, dur_us, pid,"
          " tid, compile_id) VALUES (?,?,?,?,?,?,?,?,?,?)"),
     [S_MARK] = "INSERT OR REPLACE INTO page_marks (load_id, name, page_ms, ts_us) VALUES (?,?,?,?)",
+    [S_TRACE] = ("INSERT INTO load_traces (load_id, format, encoding, raw_bytes, data)"
+                 " VALUES (?,?,?,?,?)"),
 };
 
 struct db {
@@ -400,5 +402,20 @@ int db_insert_mark(struct db *db, int64_t load_id, const char *name,
     bind_text(st, 2, name);
     bind_real(st, 3, page_ms);
     bind_int(st, 4, ts_us);
+    return step_done(db, st);
+}
+
+int db_insert_trace(struct db *db, int64_t load_id, const char *format,
+                    const char *encoding, int64_t raw_bytes, const void *data,
+                    size_t len)
+{
+    sqlite3_stmt *st = stmt(db, S_TRACE);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_text(st, 2, format);
+    bind_text(st, 3, encoding);
+    bind_int(st, 4, raw_bytes);
+    sqlite3_bind_blob64(st, 5, data, (sqlite3_uint64)len, SQLITE_STATIC);
     return step_done(db, st);
 }

@@ -110,5 +110,9 @@ int db_insert_compile_event(struct db *db, int64_t load_id, int64_t seq,
                             int64_t tid, const char *compile_id);
 int db_insert_mark(struct db *db, int64_t load_id, const char *name,
                    double page_ms, int64_t ts_us);
+/* The load's raw trace (format "chrome-json", encoding "gzip"). */
+int db_insert_trace(struct db *db, int64_t load_id, const char *format,
+                    const char *encoding, int64_t raw_bytes, const void *data,
+                    size_t len);
 
 #endif
