@@ -1,19 +1,16 @@
 /* cmd_inspect: see cmd_inspect.h for the contract. */
-#define ZLIB_CONST
 #include "collector/cmd_inspect.h"
 
-#include <brotli/encode.h>
 #include <errno.h>
 #include <jansson.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
+#include "collector/module_sizes.h"
 #include "collector/util.h"
 #include "collector/wasm_binary.h"
 #include "db/db.h"
@@ -34,12 +31,9 @@ struct import_group {
 /* Everything printed or stored about one module. */
 struct inspection {
     const char *file;
-    const uint8_t *data;        /* the file; names in module point into it */
+    const uint8_t *data;        /* the file; names in sizes.module point into it */
     size_t len;
-    char sha256[65];
-    size_t gzip_bytes;
-    size_t brotli_bytes;
-    struct wasm_module module;
+    struct module_sizes sizes;  /* sha256, gzip/brotli sizes, parsed module */
     /* Imports grouped by module name: order[] lists import indices group by
      * group, each group in file order; groups in order of first appearance. */
     size_t *order;
@@ -127,68 +121,6 @@ static int parse_options(int argc, char **argv, struct inspect_options *opt)
     return 0;
 }
 
-/* ---- compressed sizes ---- */
-
-/* The gzip -9 size as zlib produces it (as a web server's gzip would):
- * deflate level 9, memLevel 8, gzip wrapper (windowBits 15 + 16: a 10-byte
- * header without a file name, an 8-byte trailer). GNU `gzip -9 -n` has its
- * own deflate and lands within about 1% of this. Only counts the output,
- * through a fixed buffer. Returns 0 or -1. */
-static int gzip_size(const uint8_t *data, size_t len, size_t *out)
-{
-    z_stream zs;
-    memset(&zs, 0, sizeof zs);
-    if (deflateInit2(&zs, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return -1;
-    unsigned char chunk[64 * 1024];
-    size_t total = 0, left = len;
-    const uint8_t *next = data;
-    int rc;
-    do {
-        if (zs.avail_in == 0 && left > 0) {       /* avail_in is 32-bit */
-            uInt n = left > UINT_MAX ? UINT_MAX : (uInt)left;
-            zs.next_in = next;
-            zs.avail_in = n;
-            next += n;
-            left -= n;
-        }
-        zs.next_out = chunk;
-        zs.avail_out = sizeof chunk;
-        rc = deflate(&zs, left == 0 ? Z_FINISH : Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) {
-            deflateEnd(&zs);
-            return -1;
-        }
-        total += sizeof chunk - zs.avail_out;
-    } while (rc != Z_STREAM_END);
-    deflateEnd(&zs);
-    *out = total;
-    return 0;
-}
-
-/* What `brotli -q 11 FILE` writes. The brotli CLI (1.0.9) picks the
- * smallest window that covers the file, from 2^10 up to 2^24; a fixed
- * window of 2^22 (the library default) differs by a byte on some files and
- * more on files over 4 MiB. Returns 0 or -1. */
-static int brotli_size(const uint8_t *data, size_t len, size_t *out)
-{
-    int lgwin = BROTLI_MIN_WINDOW_BITS;
-    while (lgwin < BROTLI_MAX_WINDOW_BITS && ((size_t)1 << lgwin) - 16 < len)
-        lgwin++;
-    size_t cap = BrotliEncoderMaxCompressedSize(len);
-    if (cap == 0)
-        return -1;                       /* too large for one-shot encoding */
-    uint8_t *buf = xmalloc(cap);
-    size_t n = cap;
-    BROTLI_BOOL ok = BrotliEncoderCompress(BROTLI_MAX_QUALITY, lgwin, BROTLI_MODE_GENERIC,
-                                           len, data, &n, buf);
-    free(buf);
-    if (!ok)
-        return -1;
-    *out = n;
-    return 0;
-}
-
 /* ---- imports by module ---- */
 
 struct import_ref {
@@ -224,7 +156,7 @@ static bool same_name(struct wasm_name a, struct wasm_name b)
  * distinct import modules stays O(n log n). */
 static void group_imports(struct inspection *in)
 {
-    const struct wasm_module *m = &in->module;
+    const struct wasm_module *m = &in->sizes.module;
     size_t n = m->import_count;
     in->order = xcalloc(n ? n : 1, sizeof *in->order);
     in->groups = xcalloc(n ? n : 1, sizeof *in->groups);
@@ -277,13 +209,13 @@ static int max_int(int a, int b)
 
 static void print_text(FILE *f, const struct inspection *in)
 {
-    const struct wasm_module *m = &in->module;
+    const struct wasm_module *m = &in->sizes.module;
 
     fprintf(f, "file          %s\n", in->file);
     fprintf(f, "bytes         %zu\n", in->len);
-    fprintf(f, "gzip -9       %zu\n", in->gzip_bytes);
-    fprintf(f, "brotli -q 11  %zu\n", in->brotli_bytes);
-    fprintf(f, "sha256        %s\n", in->sha256);
+    fprintf(f, "gzip -9       %zu\n", in->sizes.gzip_bytes);
+    fprintf(f, "brotli -q 11  %zu\n", in->sizes.brotli_bytes);
+    fprintf(f, "sha256        %s\n", in->sizes.sha256);
     fprintf(f, "functions     %zu (%zu imported, %zu defined)\n", m->function_count,
             m->imports_by_kind[WASM_EXTERN_FUNC], m->defined_function_count);
     fprintf(f, "imports       %zu", m->import_count);
@@ -354,13 +286,13 @@ static json_t *json_name(struct wasm_name name)
 
 static json_t *inspection_json(const struct inspection *in)
 {
-    const struct wasm_module *m = &in->module;
+    const struct wasm_module *m = &in->sizes.module;
     json_t *root = json_object();
     json_object_set_new(root, "file", json_string(in->file));
     json_object_set_new(root, "bytes", json_integer((json_int_t)in->len));
-    json_object_set_new(root, "sha256", json_string(in->sha256));
-    json_object_set_new(root, "gzip_bytes", json_integer((json_int_t)in->gzip_bytes));
-    json_object_set_new(root, "brotli_bytes", json_integer((json_int_t)in->brotli_bytes));
+    json_object_set_new(root, "sha256", json_string(in->sizes.sha256));
+    json_object_set_new(root, "gzip_bytes", json_integer((json_int_t)in->sizes.gzip_bytes));
+    json_object_set_new(root, "brotli_bytes", json_integer((json_int_t)in->sizes.brotli_bytes));
     json_object_set_new(root, "version", json_integer(m->version));
     json_object_set_new(root, "header_bytes", json_integer(WASM_HEADER_SIZE));
 
@@ -421,103 +353,6 @@ static json_t *inspection_json(const struct inspection *in)
 
 /* ---- DB ---- */
 
-static int bind_name(sqlite3_stmt *st, int col, struct wasm_name name)
-{
-    return sqlite3_bind_text64(st, col, name.len ? name.bytes : "", name.len,
-                               SQLITE_STATIC, SQLITE_UTF8);
-}
-
-/* Runs a prepared statement to completion and resets it; 0 or -1. */
-static int step_done(sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int store_rows(sqlite3 *sql, const struct inspection *in)
-{
-    static const char *const deletes[] = {
-        "DELETE FROM module_sections WHERE module_sha256 = ?1",
-        "DELETE FROM module_imports WHERE module_sha256 = ?1",
-        "DELETE FROM module_sizes WHERE module_sha256 = ?1",
-    };
-    const struct wasm_module *m = &in->module;
-    sqlite3_stmt *st = NULL;
-    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
-        if (sqlite3_prepare_v2(sql, deletes[i], -1, &st, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_text(st, 1, in->sha256, -1, SQLITE_STATIC);
-        int rc = step_done(st);
-        sqlite3_finalize(st);
-        if (rc < 0)
-            return -1;
-    }
-
-    char now[32];
-    utc_iso8601(now, sizeof now);
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_sizes (module_sha256, file, bytes, gzip_bytes, "
-            "brotli_bytes, functions, imported_functions, imports, exports, inspected_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, in->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, in->file, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)in->len);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)in->gzip_bytes);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)in->brotli_bytes);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)m->function_count);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)m->imports_by_kind[WASM_EXTERN_FUNC]);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)m->import_count);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)m->export_count);
-    sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-    int rc = step_done(st);
-    sqlite3_finalize(st);
-    if (rc < 0)
-        return -1;
-
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_sections (module_sha256, section_index, id, name, offset, "
-            "size, payload_offset, payload_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    for (size_t i = 0; i < m->section_count && rc == 0; i++) {
-        const struct wasm_section *s = &m->sections[i];
-        sqlite3_bind_text(st, 1, in->sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_int(st, 3, s->id);
-        if (s->id == WASM_SECTION_CUSTOM)
-            bind_name(st, 4, s->name);
-        else
-            sqlite3_bind_null(st, 4);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)s->offset);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)(s->header_size + s->payload_size));
-        sqlite3_bind_int64(st, 7, (sqlite3_int64)s->payload_offset);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)s->payload_size);
-        rc = step_done(st);
-    }
-    sqlite3_finalize(st);
-    if (rc < 0)
-        return -1;
-
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_imports (module_sha256, import_index, module, field, kind) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    for (size_t i = 0; i < m->import_count && rc == 0; i++) {
-        const struct wasm_import *imp = &m->imports[i];
-        sqlite3_bind_text(st, 1, in->sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        bind_name(st, 3, imp->module);
-        bind_name(st, 4, imp->field);
-        sqlite3_bind_text(st, 5, wasm_extern_kind_name(imp->kind), -1, SQLITE_STATIC);
-        rc = step_done(st);
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* Stores one inspection in one transaction. Returns 0, -2 when the DB
  * cannot be opened (a bad --db path), -1 when writing fails (reported). */
 static int store_inspection(const char *db_path, const struct inspection *in)
@@ -529,7 +364,7 @@ static int store_inspection(const char *db_path, const struct inspection *in)
         return -2;
     }
     int rc = db_begin(db);
-    if (rc == 0 && store_rows(db_sqlite(db), in) < 0) {
+    if (rc == 0 && module_sizes_store(db_sqlite(db), in->file, &in->sizes) < 0) {
         inspect_error(db_path, "storing %s: %s", in->file, sqlite3_errmsg(db_sqlite(db)));
         db_rollback(db);
         db_close(db);
@@ -547,7 +382,7 @@ static int store_inspection(const char *db_path, const struct inspection *in)
 
 static void inspection_free(struct inspection *in)
 {
-    wasm_module_free(&in->module);
+    module_sizes_free(&in->sizes);
     free(in->order);
     free(in->groups);
 }
@@ -573,16 +408,15 @@ int cmd_inspect(int argc, char **argv)
     }
 
     struct inspection in = { .file = opt.file, .data = data, .len = len };
-    struct wasm_error perr;
-    if (wasm_parse(data, len, &in.module, &perr) < 0) {
-        inspect_error(opt.file, "%s", perr.message);
+    char why[256];
+    if (module_sizes_parse(data, len, &in.sizes, why, sizeof why) < 0) {
+        inspect_error(opt.file, "%s", why);
         free(data);
         return EXIT_USAGE;
     }
     int status = EXIT_OK;
-    sha256_hex(data, len, in.sha256);
-    if (gzip_size(data, len, &in.gzip_bytes) < 0 || brotli_size(data, len, &in.brotli_bytes) < 0) {
-        inspect_error(opt.file, "compression failed (file of %zu bytes)", len);
+    if (module_sizes_compress(data, len, &in.sizes, why, sizeof why) < 0) {
+        inspect_error(opt.file, "%s", why);
         status = EXIT_ERROR;
         goto out;
     }

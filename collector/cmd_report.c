@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collector/exit_codes.h"
+#include "collector/report_gc.h"
 #include "collector/util.h"
 
 /* Each kind: int fn(int argc, char **argv) with argv[0] the kind's name.
@@ -17,6 +18,7 @@ struct report_kind {
 
 static const struct report_kind kinds[] = {
     /* rows are added here by each report's own change */
+    { "gc", report_gc, "GC pauses (V8 and Go) per module, browser and workload" },
     { NULL, NULL, NULL }
 };
 

@@ -6,7 +6,7 @@
 
 #include "collector/util.h"
 
-enum kind { K_SEND, K_RESPONSE, K_FINISH, K_DATA, K_WASM, K_MARK };
+enum kind { K_SEND, K_RESPONSE, K_FINISH, K_DATA, K_WASM, K_MARK, K_GC };
 
 /* The compact copy of a relevant event. */
 struct kept {
@@ -19,7 +19,37 @@ struct kept {
     char req[64];             /* requestId */
     char id[24];              /* args.id */
     char mime[64];
+    int gc_kind;              /* K_GC: index into extract_gc_kinds */
 };
+
+/* V8 GC event names -> kinds, checked against traces of Chromium 126 and 156
+ * (names are from V8's src/heap/heap.cc DevToolsTraceEventScope and
+ * gc-tracer.cc; both versions emit MinorGC/MajorGC as X events with
+ * usedHeapSizeBefore/After). Pauses: the observable main-thread pause of a
+ * scavenge or a full GC, and incremental marking steps (separate tasks).
+ * Phases: nested inside a pause; kept, not counted. */
+const struct extract_gc_kind extract_gc_kinds[] = {
+    { "MinorGC", "minor", true },
+    { "MajorGC", "major", true },
+    { "V8.GCIncrementalMarking", "incremental_step", true },
+    { "V8.GCIncrementalMarkingStart", "incremental_start", true },
+    { "V8.GCIncrementalMarkingFinalize", "incremental_finalize", true },
+    { "V8.GCMinorMarkSweep", "minor_ms_phase", false },
+    { "V8.GCMinorMS", "minor_ms_phase", false },
+    { "V8.GCScavenger", "scavenge_phase", false },
+    { "V8.GCFinalizeMC", "finalize_mc_phase", false },
+    { "V8.GCFinalizeMCReduceMemory", "finalize_mc_phase", false },
+    { "V8.GCCompactor", "compactor_phase", false },
+    { NULL, NULL, false }
+};
+
+static int gc_kind_index(const char *name)
+{
+    for (int i = 0; extract_gc_kinds[i].name; i++)
+        if (strcmp(extract_gc_kinds[i].name, name) == 0)
+            return i;
+    return -1;
+}
 
 struct extractor {
     char module_path[1024];
@@ -99,10 +129,22 @@ void extract_event(void *arg, const struct trace_event *ev)
 {
     struct extractor *x = arg;
     x->events++;
-    if (ev->ts_us == INT64_MIN || ev->ph == 'E' || ev->ph == 'e' || ev->ph == 'M')
+    if (ev->ts_us == INT64_MIN || ev->ph == 'M')
         return;
     const char *name = ev->name;
     struct kept *k;
+    int gk = gc_kind_index(name);
+    if (gk >= 0) {
+        if (ev->ph != 'X' && ev->ph != 'B' && ev->ph != 'E')
+            return;
+        k = keep(x, K_GC, ev);
+        k->gc_kind = gk;
+        k->n1 = arg_int(ev, "usedHeapSizeBefore", -1);
+        k->n2 = arg_int(ev, "usedHeapSizeAfter", -1);
+        return;
+    }
+    if (ev->ph == 'E' || ev->ph == 'e')
+        return;
     if (strcmp(name, "ResourceSendRequest") == 0) {
         const char *url = trace_event_arg_text(ev, "data.url");
         char path[1024];
@@ -156,6 +198,42 @@ static const struct kept *first_wasm(const struct extractor *x, const char *name
             return k;
     }
     return NULL;
+}
+
+/* GC events of the renderer: X events as they are; B/E pairs (older
+ * Chromium) joined per thread and name, the E's heap size kept. */
+static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *res)
+{
+    res->gc_events = xcalloc(x->n ? x->n : 1, sizeof *res->gc_events);
+    for (size_t i = 0; i < x->n; i++) {
+        struct kept *k = &x->kept[i];
+        if (k->kind != K_GC || k->pid != pid || k->ph == 'E')
+            continue;
+        int64_t dur = k->dur, after = k->n2;
+        if (k->ph == 'B') {
+            dur = -1;
+            for (size_t j = i + 1; j < x->n; j++) {
+                const struct kept *e = &x->kept[j];
+                if (e->kind == K_GC && e->ph == 'E' && e->pid == pid && e->tid == k->tid &&
+                    e->gc_kind == k->gc_kind) {
+                    dur = e->ts - k->ts;
+                    if (e->n2 >= 0)
+                        after = e->n2;
+                    break;
+                }
+            }
+        }
+        struct extract_gc_event *g = &res->gc_events[res->n_gc_events++];
+        snprintf(g->name, sizeof g->name, "%s", k->name);
+        snprintf(g->cat, sizeof g->cat, "%s", k->cat);
+        g->kind = extract_gc_kinds[k->gc_kind].kind;
+        g->is_pause = extract_gc_kinds[k->gc_kind].is_pause;
+        g->ts_us = k->ts;
+        g->dur_us = dur;
+        g->tid = k->tid;
+        g->heap_before = k->n1;
+        g->heap_after = after;
+    }
 }
 
 static int64_t mark_ts(const struct extract_result *res, const char *name)
@@ -274,6 +352,8 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     res->last_byte_us = res->n_chunks ? res->chunks[res->n_chunks - 1].ts_us
                                       : res->resource_finish_us;
 
+    collect_gc(x, send->pid, res);
+
     const struct kept *done = first_wasm(x, "wasm.OnCompilationSucceeded", send->pid, compile_from);
     res->compile_finished_event = "wasm.OnCompilationSucceeded";
     if (!done) {
@@ -302,5 +382,6 @@ void extract_result_free(struct extract_result *res)
     free(res->chunks);
     free(res->compile_events);
     free(res->marks);
+    free(res->gc_events);
     memset(res, 0, sizeof *res);
 }

@@ -56,6 +56,29 @@ struct extract_mark {
     int64_t ts_us;
 };
 
+/* A V8 garbage-collection event on the page's renderer. The kinds come from
+ * one table in extract.c (extract_gc_kinds); is_pause marks the observable
+ * main-thread pauses (MinorGC/MajorGC and incremental marking steps run as
+ * their own tasks), which report totals count; phases nested inside a pause
+ * are kept for timelines but never double-counted. */
+struct extract_gc_event {
+    char name[64];
+    char cat[80];
+    const char *kind;         /* static: "minor", "major", "incremental_step", ... */
+    bool is_pause;
+    int64_t ts_us, dur_us;
+    int64_t tid;
+    int64_t heap_before, heap_after;   /* bytes, -1 when the event has none */
+};
+
+struct extract_gc_kind {
+    const char *name;         /* trace event name */
+    const char *kind;
+    bool is_pause;
+};
+/* NULL-name-terminated. */
+extern const struct extract_gc_kind extract_gc_kinds[];
+
 struct extract_result {
     char request_id[64];
     int64_t renderer_pid, main_tid;
@@ -80,6 +103,9 @@ struct extract_result {
 
     struct extract_mark *marks;           /* "wasmlab:*" user timing marks */
     size_t n_marks;
+
+    struct extract_gc_event *gc_events;   /* V8 GC on the renderer, by time */
+    size_t n_gc_events;
 
     int64_t first_byte_to_compile_us;     /* EXTRACT_NONE unless ok */
     int64_t last_byte_to_compile_us;

@@ -37,6 +37,7 @@ struct load_state {
     bool tracing_complete;
     char stream[128];
     int data_loss;
+    double buffer_pct;    /* max percentFull seen, NaN before the first */
 };
 
 void load_on_event(void *arg, const char *session_id, const char *method, json_t *params)
@@ -81,6 +82,14 @@ void load_on_event(void *arg, const char *session_id, const char *method, json_t
             text = json_string_value(json_object_get(details, "text"));
         if (text && !st->exception[0])
             snprintf(st->exception, sizeof st->exception, "%s", text);
+    } else if (strcmp(method, "Tracing.bufferUsage") == 0 && !session_id) {
+        json_t *pct = json_object_get(params, "percentFull");
+        if (json_is_number(pct)) {
+            /* percentFull is 0..1 in the protocol; stored as percent */
+            double v = json_number_value(pct) * 100.0;
+            if (isnan(st->buffer_pct) || v > st->buffer_pct)
+                st->buffer_pct = v;
+        }
     } else if (strcmp(method, "Tracing.tracingComplete") == 0 && !session_id) {
         const char *stream = json_string_value(json_object_get(params, "stream"));
         snprintf(st->stream, sizeof st->stream, "%s", stream ? stream : "");
@@ -128,6 +137,11 @@ static char *harness_url(int port, const struct load_request *r)
     query_param(&b, "execjs", r->execjs_url);
     query_param(&b, "stdin", r->stdin_url);
     query_param(&b, "args", r->args_json);
+    if (r->js_churn_mb > 0) {
+        char mb[24];
+        snprintf(mb, sizeof mb, "%d", r->js_churn_mb);
+        query_param(&b, "jschurn", mb);
+    }
     return b.data;
 }
 
@@ -208,17 +222,21 @@ static void cdp_failed(struct load_session *s, struct load_outcome *out, int rc)
     }
 }
 
-static json_t *tracing_params(void)
+static json_t *tracing_params(int buffer_kb)
 {
     json_t *cats = json_array();
     for (int i = 0; load_trace_categories[i]; i++)
         json_array_append_new(cats, json_string(load_trace_categories[i]));
-    return json_pack("{s:{s:s, s:i, s:o}, s:s, s:s, s:s}",
+    /* recordUntilFull: when the buffer fills, Chrome stops recording and says
+     * so (dataLossOccurred), rather than silently dropping the start. */
+    return json_pack("{s:{s:s, s:i, s:o}, s:s, s:s, s:s, s:f}",
                      "traceConfig", "recordMode", "recordUntilFull",
-                     "traceBufferSizeInKb", 256 * 1024, "includedCategories", cats,
+                     "traceBufferSizeInKb", buffer_kb > 0 ? buffer_kb : 256 * 1024,
+                     "includedCategories", cats,
                      "transferMode", "ReturnAsStream",
                      "streamFormat", "json",
-                     "streamCompression", "none");
+                     "streamCompression", "none",
+                     "bufferUsageReportingInterval", 250.0);
 }
 
 /* Reads the trace stream into the parser (and so the extractor). */
@@ -302,12 +320,14 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     memset(out, 0, sizeof *out);
     snprintf(out->status, sizeof out->status, "ok");
     out->trace_data_loss = -1;
+    out->trace_buffer_pct = NAN;
     out->page_compile_ms = NAN;
     int64_t t0 = mono_us();
 
     struct load_state st;
     memset(&st, 0, sizeof st);
     st.data_loss = -1;
+    st.buffer_pct = NAN;
     s->current = &st;
     char context_id[128] = "";
     bool tracing = false;
@@ -365,7 +385,7 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     settle(s, s->settle_ms);
 
     int64_t t_start = mono_us();
-    if ((rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(), NULL,
+    if ((rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(s->trace_buffer_kb), NULL,
                        COMMAND_TIMEOUT_MS)) != CDP_OK)
         goto cdp_error;
     tracing = true;
@@ -414,6 +434,7 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     if ((rc = cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS)) != CDP_OK)
         goto cdp_error;
     out->trace_data_loss = st.data_loss;
+    out->trace_buffer_pct = st.buffer_pct;
 
     struct extractor *x = extractor_new(r->module_url);
     struct trace_parser *tp = trace_parser_new(extract_event, x);

@@ -32,6 +32,7 @@ struct load_session {
     const char *save_trace_path;  /* when set, the raw trace JSON is also
                                      written there (for the next load_run) */
     bool keep_trace;              /* keep the trace gzipped in the outcome */
+    int trace_buffer_kb;          /* Chrome's trace buffer; 0 = 256 MiB */
     struct load_state *current;   /* the load in progress, for the events */
     int settle_ms;                /* pause before Tracing.start (load.c says why) */
 };
@@ -48,6 +49,7 @@ struct load_request {
     const char *stdin_url;        /* NULL for none */
     const char *args_json;        /* NULL for none */
     const char *execjs_url;       /* Go's wasm_exec.js (runtime gojs) */
+    int js_churn_mb;              /* > 0: the harness churns the JS heap after */
 };
 
 struct load_outcome {
@@ -58,6 +60,7 @@ struct load_outcome {
     double wall_ms;
     int64_t trace_bytes, trace_events;
     int trace_data_loss;          /* 0/1, -1 unknown */
+    double trace_buffer_pct;      /* max Tracing.bufferUsage percentFull, NaN unknown */
     double page_compile_ms;       /* harness: compiled - response, NaN unknown */
     json_t *page_report;          /* the harness's report, NULL if none */
     bool have_trace_gz;           /* keep_trace and the whole trace was read */

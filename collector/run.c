@@ -47,6 +47,12 @@ static const char usage_text[] =
 "                       or buffered (fetch + arrayBuffer + WebAssembly.compile)\n"
 "  --browser PATH       Chromium executable, or 'headless-shell' (default,\n"
 "                       " DEFAULT_BROWSER ") or 'chromium' (/usr/bin/chromium)\n"
+"  --args \"A B ...\"     the modules' arguments, replacing the manifest's (e.g.\n"
+"                       --args \"--live-mb 128 --rounds 50\" for gc-churn)\n"
+"  --js-churn MB        after the module, the harness churns MB of live JS\n"
+"                       objects (V8 GC workload, for comparison)\n"
+"  --trace-buffer-kb KB Chrome's trace buffer (default 262144); a load whose\n"
+"                       trace overflows it is stored as trace_data_loss\n"
 "  --browser-arg FLAG   an extra browser flag, e.g. --browser-arg=--js-flags=--liftoff\n"
 "                       (repeatable; recorded in the run's command line)\n"
 "  --db FILE            results database (default results.db)\n"
@@ -91,6 +97,9 @@ struct run_config {
     int n_files;
     const char *browser_args[65];   /* NULL-terminated */
     int n_browser_args;
+    char *args_json;                /* --args, as a JSON array; NULL: manifest's */
+    long js_churn_mb;
+    long trace_buffer_kb;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -126,6 +135,9 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
         { "pages", required_argument, NULL, 'P' },
         { "save-traces", required_argument, NULL, 'S' },
         { "browser-arg", required_argument, NULL, 'A' },
+        { "args", required_argument, NULL, 'R' },
+        { "js-churn", required_argument, NULL, 'J' },
+        { "trace-buffer-kb", required_argument, NULL, 'K' },
         { "json", no_argument, NULL, 'j' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -185,6 +197,30 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
         case 'M': cfg->manifest_path = optarg; break;
         case 'P': cfg->pages_dir = optarg; break;
         case 'S': cfg->save_traces = optarg; break;
+        case 'R': {
+            /* split on blanks into a JSON array: the modules' argv after argv[0] */
+            json_t *arr = json_array();
+            char *copy = xstrdup(optarg), *save = NULL;
+            for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+                json_array_append_new(arr, json_string(w));
+            free(copy);
+            free(cfg->args_json);
+            cfg->args_json = json_dumps(arr, JSON_COMPACT);
+            json_decref(arr);
+            break;
+        }
+        case 'J':
+            if (parse_long(optarg, 1, 4096, &cfg->js_churn_mb) < 0) {
+                warnf("run: --js-churn %s: not a number of MB from 1 to 4096", optarg);
+                return -1;
+            }
+            break;
+        case 'K':
+            if (parse_long(optarg, 64, 4 << 20, &cfg->trace_buffer_kb) < 0) {
+                warnf("run: --trace-buffer-kb %s: not a number from 64 to 4194304", optarg);
+                return -1;
+            }
+            break;
         case 'A':
             if (cfg->n_browser_args >= 64 || strncmp(optarg, "--", 2) != 0) {
                 warnf("run: --browser-arg %s: must be a --flag (at most 64)", optarg);
@@ -325,7 +361,7 @@ static void browser_down(struct live_browser *lb)
 
 static int browser_up(struct live_browser *lb, struct lws_context *ctx, const char *path,
                       const char *const *extra_args, struct db *db, int http_port,
-                      int page_timeout_ms)
+                      int page_timeout_ms, int trace_buffer_kb)
 {
     char err[512];
     struct browser_options bo = { .path = path, .extra_args = extra_args };
@@ -336,7 +372,8 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
     }
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
-                                         .keep_trace = true };
+                                         .keep_trace = true,
+                                         .trace_buffer_kb = trace_buffer_kb };
     lb->cdp = cdp_connect(ctx, lb->proc->port, lb->proc->ws_path, 10000, load_on_event,
                           &lb->session, err, sizeof err);
     if (!lb->cdp) {
@@ -595,7 +632,8 @@ int cmd_run(int argc, char **argv)
     for (long i = 0; i < cfg.loads && !stop_signal; i++) {
         for (int m = 0; m < n_mods && !stop_signal; m++) {
             if (!lb.proc && browser_up(&lb, ctx, cfg.browser, cfg.browser_args, db,
-                                       server_port(srv), page_timeout_ms) < 0) {
+                                       server_port(srv), page_timeout_ms,
+                                       (int)cfg.trace_buffer_kb) < 0) {
                 exit_code = EXIT_ERROR;
                 goto finish;
             }
@@ -603,7 +641,8 @@ int cmd_run(int argc, char **argv)
             struct load_request req = {
                 .module_url = rm->url, .runtime = rm->runtime, .api = cfg.api,
                 .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL,
-                .args_json = rm->args_json, .execjs_url = "/modules/wasm_exec.js",
+                .args_json = cfg.args_json ? cfg.args_json : rm->args_json,
+                .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cfg.js_churn_mb,
             };
             char load_started[40];
             utc_iso8601(load_started, sizeof load_started);
@@ -637,7 +676,8 @@ int cmd_run(int argc, char **argv)
             }
             struct load_key key = { .run_id = run_id, .browser_id = lb.db_id,
                                     .module_id = rm->id, .seq = i, .api = cfg.api,
-                                    .started_at = load_started };
+                                    .started_at = load_started, .args_json = req.args_json,
+                                    .js_churn_mb = (int)cfg.js_churn_mb };
             int src = store_load(db, &key, &o);
             done++;
             if (strcmp(o.status, "ok") != 0) {
@@ -696,5 +736,6 @@ out:
     db_close(db);
     manifest_free(&mf);
     free(mods);
+    free(cfg.args_json);
     return exit_code;
 }

@@ -4,7 +4,86 @@
 
 #include <jansson.h>
 
+#include "collector/page_clock.h"
+#include "collector/page_output.h"
 #include "collector/util.h"
+
+static int64_t nz(int64_t v)
+{
+    return v < 0 ? DB_NULL : v;
+}
+
+/* GC pauses from both places they happen, long tasks, allocator latency. */
+static int store_gc(struct db *db, int64_t load_id, const struct load_outcome *o)
+{
+    const struct extract_result *x = o->have_extract ? &o->x : NULL;
+    int64_t seq = 0;
+    int rc = 0;
+    for (size_t i = 0; x && rc == 0 && i < x->n_gc_events; i++) {
+        const struct extract_gc_event *g = &x->gc_events[i];
+        struct db_gc_pause p = {
+            .source = "v8", .kind = g->kind, .name = g->name, .is_pause = g->is_pause,
+            .start_us = g->ts_us, .dur_us = nz(g->dur_us), .heap_before = nz(g->heap_before),
+            .heap_after = nz(g->heap_after), .tid = g->tid, .gc_num = DB_NULL,
+        };
+        rc = db_insert_gc_pause(db, load_id, seq++, &p);
+    }
+    json_t *report = o->page_report;
+    if (!report || rc != 0)
+        return rc;
+    struct page_clock clock;
+    bool have_clock = page_clock_init(&clock, report, x) == 0;
+
+    const char *text = json_string_value(json_object_get(report, "stdout"));
+    struct page_output po;
+    page_output_parse(text, &po);
+    for (size_t i = 0; rc == 0 && i < po.n_go_gc; i++) {
+        const struct go_gc_cycle *c = &po.go_gc[i];
+        /* PauseEnd is Date-based (ms); start = end - pause (ns-exact length) */
+        int64_t end_us = have_clock ? page_clock_unix_ns_to_trace_us(&clock, c->end_unix_ns)
+                                    : INT64_MIN;
+        if (end_us == INT64_MIN)
+            continue;   /* no clock to place it on: not stored rather than misplaced */
+        int64_t dur_us = (c->pause_ns + 500) / 1000;
+        struct db_gc_pause p = {
+            .source = "go", .kind = "stw", .name = "runtime.MemStats", .is_pause = 1,
+            .start_us = end_us - dur_us, .dur_us = dur_us, .heap_before = DB_NULL,
+            .heap_after = DB_NULL, .tid = x ? x->main_tid : DB_NULL, .gc_num = c->num,
+        };
+        rc = db_insert_gc_pause(db, load_id, seq++, &p);
+    }
+    size_t i;
+    json_t *h;
+    json_array_foreach(po.alloc_hists, i, h) {
+        if (rc != 0)
+            break;
+        char *buckets = json_dumps(json_object_get(h, "log2_buckets"), JSON_COMPACT);
+        json_int_t every = json_integer_value(json_object_get(h, "sample_every"));
+        rc = db_insert_alloc_histogram(
+            db, load_id, json_string_value(json_object_get(h, "op")),
+            every ? every : DB_NULL, json_integer_value(json_object_get(h, "samples")),
+            json_integer_value(json_object_get(h, "sum_ns")),
+            json_integer_value(json_object_get(h, "max_ns")),
+            json_integer_value(json_object_get(h, "clock_res_ns")), buckets);
+        free(buckets);
+    }
+    page_output_free(&po);
+
+    json_t *t;
+    int64_t tseq = 0;
+    json_array_foreach(json_object_get(report, "long_tasks"), i, t) {
+        if (rc != 0 || !have_clock)
+            break;
+        json_t *start = json_object_get(t, "start_ms"), *dur = json_object_get(t, "dur_ms");
+        if (!json_is_number(start) || !json_is_number(dur))
+            continue;
+        rc = db_insert_long_task(db, load_id, tseq++,
+                                 page_clock_to_trace_us(&clock, json_number_value(start)),
+                                 (int64_t)(json_number_value(dur) * 1000.0 + 0.5),
+                                 json_string_value(json_object_get(t, "name")));
+    }
+    return rc;
+}
 
 int store_load(struct db *db, const struct load_key *key, const struct load_outcome *o)
 {
@@ -37,6 +116,8 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
         .trace_data_loss = o->trace_data_loss < 0 ? DB_NULL : o->trace_data_loss,
         .renderer_pid = x && x->renderer_pid >= 0 ? x->renderer_pid : DB_NULL,
         .page_output = output,
+        .args = key->args_json, .js_churn_mb = key->js_churn_mb > 0 ? key->js_churn_mb : DB_NULL,
+        .trace_buffer_pct = o->trace_buffer_pct,
     };
 #undef T
     int64_t load_id;
@@ -64,6 +145,8 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
                 ts = x->marks[i].ts_us;
         rc = db_insert_mark(db, load_id, mark, json_number_value(val), ts);
     }
+    if (rc == 0)
+        rc = store_gc(db, load_id, o);
     if (rc == 0 && o->have_trace_gz)
         rc = db_insert_trace(db, load_id, "chrome-json", "gzip", (int64_t)o->trace_gz.raw_bytes,
                              o->trace_gz.out.data, o->trace_gz.out.len);

@@ -16,6 +16,8 @@ struct load_key {
     const char *api;
     const char *condition;     /* NULL = "default" */
     const char *started_at;
+    const char *args_json;     /* the module's argv as run, NULL = none */
+    int js_churn_mb;           /* 0 = none */
 };
 
 /* Returns 0, or -1 after a one-line warning (the transaction rolled back). */

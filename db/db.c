@@ -13,7 +13,7 @@
 #include "collector/util.h"
 #include "db/db_migrations.h"
 
-enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_TRACE, S_COUNT };
+enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_TRACE, S_GC, S_LONG, S_HIST, S_COUNT };
 
 static const char *const stmt_sql[S_COUNT] = {
     /* Parenthesised: clang's -Wstring-concatenation otherwise suspects a
@@ -23,13 +23,19 @@ static const char *const stmt_sql[S_COUNT] = {
         " started_at, wall_ms, request_sent_us, response_received_us, last_byte_us,"
         " stream_start_us, compile_finished_us, compile_finished_event, load_end_us,"
         " bytes_received, chunk_count, first_byte_to_compile_us, last_byte_to_compile_us,"
-        " page_compile_ms, trace_bytes, trace_events, trace_data_loss, renderer_pid, page_output)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        " page_compile_ms, trace_bytes, trace_events, trace_data_loss, renderer_pid, page_output,"
+        " args, js_churn_mb, trace_buffer_pct)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
     [S_CHUNK] = "INSERT INTO net_chunks (load_id, seq, ts_us, bytes, source) VALUES (?,?,?,?,?)",
     [S_EVENT] =
         ("INSERT INTO compile_events (load_id, seq, name, category, phase, ts_us, dur_us, pid,"
          " tid, compile_id) VALUES (?,?,?,?,?,?,?,?,?,?)"),
     [S_MARK] = "INSERT OR REPLACE INTO page_marks (load_id, name, page_ms, ts_us) VALUES (?,?,?,?)",
+    [S_GC] = ("INSERT INTO gc_pauses (load_id, seq, source, kind, name, is_pause, start_us,"
+              " dur_us, heap_before, heap_after, tid, gc_num) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+    [S_LONG] = "INSERT INTO long_tasks (load_id, seq, start_us, dur_us, name) VALUES (?,?,?,?,?)",
+    [S_HIST] = ("INSERT OR REPLACE INTO alloc_histograms (load_id, op, sample_every, samples,"
+                " sum_ns, max_ns, clock_res_ns, log2_buckets) VALUES (?,?,?,?,?,?,?,?)"),
     [S_TRACE] = ("INSERT INTO load_traces (load_id, format, encoding, raw_bytes, data)"
                  " VALUES (?,?,?,?,?)"),
 };
@@ -350,6 +356,9 @@ int db_insert_load(struct db *db, const struct db_load *l, int64_t *id_out)
     bind_int(st, i++, l->trace_data_loss);
     bind_int(st, i++, l->renderer_pid);
     bind_text(st, i++, l->page_output);
+    bind_text(st, i++, l->args);
+    bind_int(st, i++, l->js_churn_mb);
+    bind_real(st, i++, l->trace_buffer_pct);
     if (step_done(db, st) < 0)
         return -1;
     *id_out = sqlite3_last_insert_rowid(db->sq);
@@ -417,5 +426,58 @@ int db_insert_trace(struct db *db, int64_t load_id, const char *format,
     bind_text(st, 3, encoding);
     bind_int(st, 4, raw_bytes);
     sqlite3_bind_blob64(st, 5, data, (sqlite3_uint64)len, SQLITE_STATIC);
+    return step_done(db, st);
+}
+
+int db_insert_gc_pause(struct db *db, int64_t load_id, int64_t seq,
+                       const struct db_gc_pause *p)
+{
+    sqlite3_stmt *st = stmt(db, S_GC);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_int(st, 2, seq);
+    bind_text(st, 3, p->source);
+    bind_text(st, 4, p->kind);
+    bind_text(st, 5, p->name);
+    bind_int(st, 6, p->is_pause);
+    bind_int(st, 7, p->start_us);
+    bind_int(st, 8, p->dur_us);
+    bind_int(st, 9, p->heap_before);
+    bind_int(st, 10, p->heap_after);
+    bind_int(st, 11, p->tid);
+    bind_int(st, 12, p->gc_num);
+    return step_done(db, st);
+}
+
+int db_insert_long_task(struct db *db, int64_t load_id, int64_t seq, int64_t start_us,
+                        int64_t dur_us, const char *name)
+{
+    sqlite3_stmt *st = stmt(db, S_LONG);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_int(st, 2, seq);
+    bind_int(st, 3, start_us);
+    bind_int(st, 4, dur_us);
+    bind_text(st, 5, name);
+    return step_done(db, st);
+}
+
+int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
+                              int64_t sample_every, int64_t samples, int64_t sum_ns,
+                              int64_t max_ns, int64_t clock_res_ns, const char *buckets_json)
+{
+    sqlite3_stmt *st = stmt(db, S_HIST);
+    if (!st)
+        return -1;
+    bind_int(st, 1, load_id);
+    bind_text(st, 2, op);
+    bind_int(st, 3, sample_every);
+    bind_int(st, 4, samples);
+    bind_int(st, 5, sum_ns);
+    bind_int(st, 6, max_ns);
+    bind_int(st, 7, clock_res_ns);
+    bind_text(st, 8, buckets_json);
     return step_done(db, st);
 }

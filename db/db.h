@@ -100,6 +100,9 @@ struct db_load {
     int64_t trace_data_loss;       /* 0/1, DB_NULL unknown */
     int64_t renderer_pid;
     const char *page_output;
+    const char *args;              /* JSON array, NULL none */
+    int64_t js_churn_mb;           /* DB_NULL none */
+    double trace_buffer_pct;       /* NaN unknown */
 };
 int db_insert_load(struct db *db, const struct db_load *l, int64_t *id_out);
 int db_insert_chunk(struct db *db, int64_t load_id, int64_t seq, int64_t ts_us,
@@ -110,6 +113,18 @@ int db_insert_compile_event(struct db *db, int64_t load_id, int64_t seq,
                             int64_t tid, const char *compile_id);
 int db_insert_mark(struct db *db, int64_t load_id, const char *name,
                    double page_ms, int64_t ts_us);
+struct db_gc_pause {
+    const char *source, *kind, *name;
+    int is_pause;
+    int64_t start_us, dur_us, heap_before, heap_after, tid, gc_num;   /* DB_NULL: none */
+};
+int db_insert_gc_pause(struct db *db, int64_t load_id, int64_t seq,
+                       const struct db_gc_pause *p);
+int db_insert_long_task(struct db *db, int64_t load_id, int64_t seq, int64_t start_us,
+                        int64_t dur_us, const char *name);
+int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
+                              int64_t sample_every, int64_t samples, int64_t sum_ns,
+                              int64_t max_ns, int64_t clock_res_ns, const char *buckets_json);
 /* The load's raw trace (format "chrome-json", encoding "gzip"). */
 int db_insert_trace(struct db *db, int64_t load_id, const char *format,
                     const char *encoding, int64_t raw_bytes, const void *data,

@@ -8,6 +8,9 @@
 //   stdin    optional URL whose bytes are the program's stdin
 //   args     optional JSON array of program arguments
 //   execjs   URL of Go's wasm_exec.js (runtime=gojs)
+//   jschurn  optional: after the module, churn the JS heap with this many MB
+//            of live small objects (jsrounds rounds, default 20): a workload
+//            whose garbage V8 collects, for GC comparisons
 //
 // Marks are performance.mark()s named "wasmlab:*": they land in the trace
 // (blink.user_timing) on the trace clock, and their performance.now() values
@@ -19,8 +22,19 @@
 (async () => {
   const q = new URLSearchParams(location.search);
   const report = { type: "done", ok: false, phase: "setup", marks: {}, stdout: "",
-                   stderr: "", exit_code: null, error: null,
+                   stderr: "", exit_code: null, error: null, long_tasks: [],
+                   time_origin: performance.timeOrigin,
                    cross_origin_isolated: self.crossOriginIsolated === true };
+  // Main-thread tasks over 50 ms, as the page sees them.
+  const takeLongTasks = (list) => {
+    for (const e of list.getEntries ? list.getEntries() : list)
+      report.long_tasks.push({ start_ms: e.startTime, dur_ms: e.duration, name: e.name });
+  };
+  let longTaskObserver = null;
+  try {
+    longTaskObserver = new PerformanceObserver(takeLongTasks);
+    longTaskObserver.observe({ type: "longtask", buffered: true });
+  } catch (e) { /* no longtask support: the list stays empty */ }
   const mark = (name) => {
     const full = "wasmlab:" + name;
     performance.mark(full);
@@ -91,15 +105,44 @@
       mark("run-end");
       if (report.exit_code === null) report.exit_code = 0;
     }
+    if (q.get("jschurn")) {
+      report.phase = "jschurn";
+      mark("jschurn-start");
+      report.jschurn_checksum = churnJsHeap(Number(q.get("jschurn")), Number(q.get("jsrounds") || 20));
+      mark("jschurn-end");
+    }
     report.phase = "done";
     report.ok = report.exit_code === null || report.exit_code === 0;
     if (!report.ok) report.error = "exit code " + report.exit_code;
   } catch (e) {
     report.error = String(e && e.message ? e.message : e);
   }
+  // Let a long task that just ended be delivered before reporting.
+  await new Promise((r) => setTimeout(r, 0));
+  if (longTaskObserver) {
+    takeLongTasks(longTaskObserver.takeRecords());
+    longTaskObserver.disconnect();
+  }
   mark("done");
   document.getElementById("out").textContent = report.stdout;
   send(report);
+
+  // Keeps about liveMb of small objects alive while replacing
+  // a tenth of them each round: young garbage and old-generation churn.
+  function churnJsHeap(liveMb, rounds) {
+    const perNode = 64, count = Math.max(1, Math.floor(liveMb * 1048576 / perNode));
+    const live = new Array(count);
+    let sum = 0;
+    for (let i = 0; i < count; i++) live[i] = { next: null, v: i, pad: [i, i] };
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < count / 10; k++) {
+        const i = (r * 7919 + k * 104729) % count;
+        live[i] = { next: null, v: r + k, pad: [r, k] };  // no chains: live stays ~liveMb
+      }
+      sum = (sum + live[r % count].v) | 0;
+    }
+    return sum;
+  }
 
   function loadScript(src) {
     return new Promise((resolve, reject) => {
