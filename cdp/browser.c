@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "cdp/browser.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -45,6 +46,47 @@ static const char *tmp_root(void)
 void browser_become_subreaper(void)
 {
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+}
+
+int browser_cleanup_stale(void)
+{
+    const char *root = tmp_root();
+    DIR *d = opendir(root);
+    if (!d)
+        return 0;
+    int removed = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (strncmp(e->d_name, "wasmlab-profile-", 16) != 0 || n < 6 ||
+            strcmp(e->d_name + n - 6, ".owner") != 0)
+            continue;
+        char *owner = xasprintf("%s/%s", root, e->d_name);
+        size_t len = 0;
+        uint8_t *text = read_whole_file(owner, &len);
+        long pid = 0;
+        if (text) {
+            text[strcspn((char *)text, "\n")] = 0;
+            parse_long((char *)text, 1, 1L << 30, &pid);
+        }
+        free(text);
+        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
+            free(owner);
+            continue;   /* its wasmlab still runs */
+        }
+        char *dir = xstrdup(owner);
+        dir[strlen(dir) - 6] = 0;
+        char *log = xasprintf("%s.log", dir);
+        remove_tree(dir);
+        unlink(log);
+        unlink(owner);
+        removed++;
+        free(dir);
+        free(log);
+        free(owner);
+    }
+    closedir(d);
+    return removed;
 }
 
 void browser_reap_orphans(void)
@@ -116,6 +158,14 @@ struct browser *browser_launch(const struct browser_options *opt,
     }
     b->profile_dir = tmpl;   /* mkdtemp makes it 0700 */
     b->log_path = xasprintf("%s.log", b->profile_dir);
+    b->owner_path = xasprintf("%s.owner", b->profile_dir);
+    /* Who made it: if wasmlab is SIGKILLed, the next one removes the profile
+     * (browser_cleanup_stale) once this pid is gone. */
+    FILE *owner = fopen(b->owner_path, "we");
+    if (owner) {
+        fprintf(owner, "%ld\n", (long)getpid());
+        fclose(owner);
+    }
 
     /* argv: path, base flags, extra args, user-data-dir, about:blank */
     size_t n_extra = 0;
@@ -262,6 +312,9 @@ void browser_free(struct browser *b)
         unlink(b->log_path);
     else if (b->log_path)
         fprintf(stderr, "wasmlab: browser log kept: %s\n", b->log_path);
+    if (b->owner_path)
+        unlink(b->owner_path);
+    free(b->owner_path);
     free(b->profile_dir);
     free(b->log_path);
     free(b->path);

@@ -22,7 +22,8 @@ struct browser {
     pid_t pid;
     char *path;
     char *profile_dir;        /* removed by browser_free */
-    char *log_path;           /* the browser's stderr+stdout, inside profile_dir's sibling */
+    char *log_path;           /* the browser's stderr+stdout: profile_dir + ".log" */
+    char *owner_path;         /* profile_dir + ".owner": wasmlab's pid */
     int port;                 /* DevTools port on 127.0.0.1 */
     char ws_path[256];        /* /devtools/browser/<uuid> */
     bool exited;
@@ -53,5 +54,8 @@ void browser_log_tail(const struct browser *b, char *buf, size_t len);
  * tracked browser's exit status). */
 void browser_become_subreaper(void);
 void browser_reap_orphans(void);
+/* Removes profiles (and their .log/.owner files) left in $TMPDIR by a
+ * wasmlab that no longer runs (it was SIGKILLed). Returns how many. */
+int browser_cleanup_stale(void);
 
 #endif

@@ -214,12 +214,25 @@ static void set_status(struct load_outcome *out, const char *status, const char 
 static void cdp_failed(struct load_session *s, struct load_outcome *out, int rc)
 {
     if (rc == CDP_ECLOSED || rc == CDP_EABORT) {
+        /* run.c turns connection_lost into browser_crashed when the browser
+         * process is in fact gone */
         out->browser_lost = true;
-        set_status(out, rc == CDP_EABORT ? "aborted" : "browser_crashed", "%s",
+        set_status(out, rc == CDP_EABORT ? "aborted" : "connection_lost", "%s",
                    cdp_errmsg(s->cdp));
+    } else if (rc == CDP_ETIMEOUT) {
+        /* A browser that leaves a command unanswered for COMMAND_TIMEOUT_MS
+         * is hung (or stopped): it cannot be trusted with the next load. */
+        out->browser_lost = true;
+        set_status(out, "timeout", "%s", cdp_errmsg(s->cdp));
     } else {
-        set_status(out, rc == CDP_ETIMEOUT ? "timeout" : "cdp_error", "%s", cdp_errmsg(s->cdp));
+        set_status(out, "cdp_error", "%s", cdp_errmsg(s->cdp));
     }
+}
+
+/* After a page timeout: is the browser itself still answering? */
+static bool browser_responds(struct load_session *s)
+{
+    return cdp_call(s->cdp, NULL, "Browser.getVersion", NULL, NULL, 2000) == CDP_OK;
 }
 
 static json_t *tracing_params(int buffer_kb)
@@ -408,11 +421,17 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
 
     if (!nav_err) {
         rc = cdp_wait(s->cdp, page_finished, &st, page_timeout_ms);
-        if (rc == CDP_ETIMEOUT)
+        if (rc == CDP_ETIMEOUT) {
             set_status(out, "timeout", "no report from the harness within %d ms%s%s",
                        page_timeout_ms, st.exception[0] ? "; page exception: " : "",
                        st.exception);
-        else if (rc != CDP_OK)
+            if (!browser_responds(s)) {
+                out->browser_lost = true;
+                snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error),
+                         "; the browser stopped answering");
+                goto done;
+            }
+        } else if (rc != CDP_OK)
             goto cdp_error;
         else if (st.target_crashed)
             set_status(out, "renderer_crashed", "the page's renderer crashed");

@@ -3,8 +3,15 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "collector/cmd_browsers.h"
+#include "collector/cmd_compare.h"
 #include "collector/cmd_inspect.h"
+#include "collector/cmd_export.h"
+#include "collector/cmd_import.h"
+#include "collector/cmd_plot.h"
+#include "collector/cmd_merge.h"
 #include "collector/cmd_report.h"
+#include "collector/cmd_serve.h"
 #include "collector/run.h"
 #include "collector/util.h"
 #include "wasmlab_config.h"
@@ -17,8 +24,15 @@ struct command {
 
 static const struct command commands[] = {
     { "run", cmd_run, "measure modules in headless Chromium, store loads in SQLite" },
+    { "serve", cmd_serve, "serve the harness pages and modules on 127.0.0.1 (debugging)" },
     { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
+    { "browsers", cmd_browsers, "add, list, remove Chromium builds in the browser store" },
+    { "compare", cmd_compare, "compare two sets of loads: medians, bootstrap CI, Mann-Whitney" },
+    { "merge", cmd_merge, "merge result DBs (shards, machines) into one, idempotently" },
+    { "plot", cmd_plot, "charts of the results DB with gnuplot (wasmlab plot --help)" },
+    { "export", cmd_export, "a load's trace or folded stacks, or a table as CSV/JSON" },
+    { "import-trace", cmd_import_trace, "store a Chrome trace recorded elsewhere as a measured load" },
 };
 
 static void usage(FILE *out)

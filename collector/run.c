@@ -61,6 +61,9 @@ static const char usage_text[] =
 "  --pages DIR          harness pages (default: the source tree's pages/)\n"
 "  --save-traces DIR    also write each load's raw trace to DIR/load-ID.json\n"
 "                       (Chrome's JSON trace format: Perfetto UI opens it)\n"
+"  --resume             continue the newest run in --db that did not complete\n"
+"                       (interrupted or killed): give the same options again;\n"
+"                       loads already stored are not redone\n"
 "  --json               print the summary as JSON instead of a table\n"
 "  -q, --quiet          no progress or notes on stderr\n"
 "  -h, --help           this help\n"
@@ -79,6 +82,7 @@ struct run_module {
     struct db_module row;
     char sha256[65];
     int64_t id;
+    int64_t stored;             /* loads of this module already in the run */
 };
 
 struct run_config {
@@ -100,6 +104,7 @@ struct run_config {
     char *args_json;                /* --args, as a JSON array; NULL: manifest's */
     long js_churn_mb;
     long trace_buffer_kb;
+    bool resume;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -139,6 +144,7 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
         { "js-churn", required_argument, NULL, 'J' },
         { "trace-buffer-kb", required_argument, NULL, 'K' },
         { "json", no_argument, NULL, 'j' },
+        { "resume", no_argument, NULL, 'U' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
@@ -229,6 +235,7 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
             cfg->browser_args[cfg->n_browser_args++] = optarg;
             break;
         case 'j': cfg->json = true; break;
+        case 'U': cfg->resume = true; break;
         case 'q': util_quiet = true; break;
         case 'h':
             fputs(usage_text, stdout);
@@ -345,9 +352,10 @@ static int watchdog(void *arg)
     return stop_signal != 0 || !browser_alive(lb->proc);
 }
 
-static void browser_down(struct live_browser *lb)
+/* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
+static void browser_down(struct live_browser *lb, bool graceful)
 {
-    if (lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
+    if (graceful && lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
         /* Browser.close's reply may never come: the connection just drops. */
         cdp_send(lb->cdp, NULL, "Browser.close", NULL);
         browser_wait_exit(lb->proc, 5000);
@@ -378,7 +386,7 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                           &lb->session, err, sizeof err);
     if (!lb->cdp) {
         warnf("browser %s: %s", path, err);
-        browser_down(lb);
+        browser_down(lb, true);
         return -1;
     }
     lb->session.cdp = lb->cdp;
@@ -387,7 +395,7 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
     json_t *v = NULL;
     if (cdp_call(lb->cdp, NULL, "Browser.getVersion", NULL, &v, 10000) != CDP_OK) {
         warnf("browser %s: %s", path, cdp_errmsg(lb->cdp));
-        browser_down(lb);
+        browser_down(lb, true);
         return -1;
     }
     const char *product = json_string_value(json_object_get(v, "product"));
@@ -411,7 +419,7 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
               row.v8_version ? row.v8_version : "?");
     json_decref(v);
     if (rc < 0) {
-        browser_down(lb);
+        browser_down(lb, true);
         return -1;
     }
     return 0;
@@ -583,6 +591,9 @@ int cmd_run(int argc, char **argv)
 
     install_signal_handlers();
     browser_become_subreaper();
+    int stale = browser_cleanup_stale();
+    if (stale > 0)
+        notef("removed %d browser profile(s) left by a wasmlab that was killed", stale);
     lws_set_log_level(LLL_ERR, lws_log);
     struct lws_context_creation_info info;
     memset(&info, 0, sizeof info);
@@ -608,23 +619,42 @@ int cmd_run(int argc, char **argv)
             goto out;
         }
 
-    char uuid[40], started[40], host[256] = "";
-    make_uuid(uuid);
-    utc_iso8601(started, sizeof started);
-    gethostname(host, sizeof host - 1);
-    char *cmdline = join_argv(argc, argv);
-    struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
-                          .version = WASMLAB_VERSION, .command_line = cmdline };
-    int rc = db_insert_run(db, &run, &run_id);
-    free(cmdline);
+    int rc = 0;
+    if (cfg.resume) {
+        rc = db_find_unfinished_run(db, &run_id);
+        if (rc == 0 && run_id == DB_NULL) {
+            warnf("run: --resume: DB %s has no unfinished run", cfg.db_path);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (rc == 0)
+            rc = db_finish_run(db, run_id, NULL, "running");
+        if (rc == 0)
+            notef("resuming run %lld", (long long)run_id);
+    } else {
+        char uuid[40], started[40], host[256] = "";
+        make_uuid(uuid);
+        utc_iso8601(started, sizeof started);
+        gethostname(host, sizeof host - 1);
+        char *cmdline = join_argv(argc, argv);
+        struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
+                              .version = WASMLAB_VERSION, .command_line = cmdline };
+        rc = db_insert_run(db, &run, &run_id);
+        free(cmdline);
+    }
     for (int i = 0; rc == 0 && i < n_mods; i++)
         rc = db_upsert_module(db, &mods[i].row, &mods[i].id);
+    /* Loads already stored for each module (when resuming): not redone. */
+    for (int i = 0; rc == 0 && i < n_mods; i++)
+        rc = db_count_loads(db, run_id, mods[i].id, &mods[i].stored);
     if (rc < 0) {
         warnf("run: %s", db_errmsg(db));
         goto out;
     }
 
-    long total = cfg.loads * n_mods, done = 0, failed = 0, crashes = 0;
+    long total = 0, done = 0, failed = 0, crashes = 0;
+    for (int i = 0; i < n_mods; i++)
+        total += cfg.loads > mods[i].stored ? cfg.loads - (long)mods[i].stored : 0;
     bool tty = isatty(2) && !util_quiet;
     int64_t t_start = mono_us();
     int page_timeout_ms = (int)cfg.timeout_s * 1000;
@@ -638,6 +668,8 @@ int cmd_run(int argc, char **argv)
                 goto finish;
             }
             struct run_module *rm = &mods[m];
+            if (i < rm->stored)
+                continue;   /* stored before (--resume) */
             struct load_request req = {
                 .module_url = rm->url, .runtime = rm->runtime, .api = cfg.api,
                 .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL,
@@ -668,7 +700,12 @@ int cmd_run(int argc, char **argv)
                 load_outcome_free(&o);   /* interrupted mid-load: not a result */
                 break;
             }
-            if (o.browser_lost && !browser_alive(lb.proc)) {
+            /* A killed browser's sockets close before its exit is waitable:
+             * give it a moment, so a crash is not mistaken for a dropped
+             * connection. */
+            if (o.browser_lost && !browser_wait_exit(lb.proc, 500)) {
+                /* still running: the connection dropped, the browser lives */
+            } else if (o.browser_lost) {
                 char how[64];
                 browser_describe_exit(lb.proc, how, sizeof how);
                 snprintf(o.status, sizeof o.status, "browser_crashed");
@@ -700,14 +737,14 @@ int cmd_run(int argc, char **argv)
             }
             if (lost) {
                 notef("restarting the browser with a fresh profile");
-                browser_down(&lb);
+                browser_down(&lb, false);
             }
         }
     }
 finish:
     if (tty)
         fputc('\n', stderr);
-    browser_down(&lb);
+    browser_down(&lb, true);
     {
         double secs = (double)(mono_us() - t_start) / 1e6;
         notef("%ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes", done, secs,
@@ -729,7 +766,7 @@ finish:
         }
     }
 out:
-    browser_down(&lb);
+    browser_down(&lb, true);
     server_stop(srv);
     if (ctx)
         lws_context_destroy(ctx);

@@ -2,11 +2,13 @@
 #include "collector/server.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "collector/util.h"
 
@@ -22,8 +24,16 @@ struct mapped_file {
     char *file;       /* realpath */
 };
 
+/* One response in flight: we stream the file ourselves (rather than
+ * lws_serve_http_file) so a response can be shaped or cut for fault tests. */
+struct transfer {
+    int fd;
+    uint64_t size, sent, cut_at;   /* cut_at: close after this many body bytes (0 = never) */
+};
+
 struct server {
     struct lws_vhost *vhost;
+    uint64_t cut_wasm_at;          /* fault injection: WASMLAB_FAULT=cut-body:N */
     int port;
     struct mount mounts[MAX_MOUNTS];
     int n_mounts;
@@ -127,6 +137,58 @@ static int finish(struct lws *wsi)
     return lws_http_transaction_completed(wsi) ? -1 : 0;
 }
 
+static int start_file(struct server *s, struct lws *wsi, struct transfer *t, const char *file)
+{
+    t->fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (t->fd < 0 || fstat(t->fd, &st) < 0) {
+        if (t->fd >= 0)
+            close(t->fd);
+        t->fd = -1;
+        s->stats.not_found++;
+        if (lws_return_http_status(wsi, HTTP_STATUS_NOT_FOUND, NULL))
+            return -1;
+        return finish(wsi);
+    }
+    t->size = (uint64_t)st.st_size;
+    t->sent = 0;
+    const char *mime = server_mime_type(file);
+    t->cut_at = s->cut_wasm_at && strcmp(mime, "application/wasm") == 0 ? s->cut_wasm_at : 0;
+    unsigned char hdr[LWS_PRE + 1024];
+    unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr;
+    /* The full Content-Length even when the body will be cut: that is the
+     * fault (the browser sees the connection end early). */
+    if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, mime, (lws_filepos_t)t->size, &p, end) ||
+        add_headers(wsi, &p, end) || lws_finalize_write_http_header(wsi, start, &p, end))
+        return -1;
+    s->stats.ok++;
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
+static int send_more(struct lws *wsi, struct transfer *t)
+{
+    unsigned char buf[LWS_PRE + 65536];
+    uint64_t left = t->size - t->sent;
+    size_t n = left > 65536 ? 65536 : (size_t)left;
+    if (t->cut_at && t->sent + n > t->cut_at)
+        n = (size_t)(t->cut_at - t->sent);
+    ssize_t r = n ? pread(t->fd, buf + LWS_PRE, n, (off_t)t->sent) : 0;
+    if (r < 0)
+        return -1;
+    bool last = t->sent + (uint64_t)r >= t->size;
+    if (r > 0 && lws_write(wsi, buf + LWS_PRE, (size_t)r, last ? LWS_WRITE_HTTP_FINAL
+                                                                : LWS_WRITE_HTTP) != r)
+        return -1;
+    t->sent += (uint64_t)r;
+    if (t->cut_at && t->sent >= t->cut_at && !last)
+        return -1;   /* fault: drop the connection mid-body */
+    if (last)
+        return finish(wsi);
+    lws_callback_on_writable(wsi);
+    return 0;
+}
+
 static int callback_http(struct lws *wsi, enum lws_callback_reasons reason,
                          void *user, void *in, size_t len)
 {
@@ -150,24 +212,31 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason,
                 return -1;
             return finish(wsi);
         }
-        unsigned char hdr[LWS_PRE + 1024];
-        unsigned char *start = hdr + LWS_PRE, *p = start, *end = hdr + sizeof hdr;
-        if (add_headers(wsi, &p, end)) {
-            free(file);
-            return -1;
-        }
-        int n = lws_serve_http_file(wsi, file, server_mime_type(file),
-                                    (const char *)start, (int)(p - start));
+        int rc = start_file(s, wsi, user, file);
         free(file);
-        if (n < 0)
-            return -1;
-        s->stats.ok++;
-        if (n > 0)
-            return finish(wsi);
-        return 0;
+        return rc;
     }
-    case LWS_CALLBACK_HTTP_FILE_COMPLETION:
-        return finish(wsi);
+    case LWS_CALLBACK_HTTP_WRITEABLE: {
+        struct transfer *t = user;
+        if (!t || t->fd < 0)
+            break;
+        return send_more(wsi, t);
+    }
+    case LWS_CALLBACK_HTTP_BIND_PROTOCOL: {
+        struct transfer *t = user;
+        if (t)
+            t->fd = -1;
+        break;
+    }
+    case LWS_CALLBACK_CLOSED_HTTP:
+    case LWS_CALLBACK_HTTP_DROP_PROTOCOL: {
+        struct transfer *t = user;
+        if (t && t->fd >= 0) {
+            close(t->fd);
+            t->fd = -1;
+        }
+        break;
+    }
     default:
         break;
     }
@@ -175,7 +244,7 @@ static int callback_http(struct lws *wsi, enum lws_callback_reasons reason,
 }
 
 static const struct lws_protocols http_protocols[] = {
-    { "http", callback_http, 0, 0, 0, NULL, 0 },
+    { "http", callback_http, sizeof(struct transfer), 0, 0, NULL, 0 },
     { NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
@@ -197,6 +266,12 @@ struct server *server_start(struct lws_context *ctx, char *err, size_t errlen)
         return NULL;
     }
     s->port = lws_get_vhost_listen_port(s->vhost);
+    /* Fault injection for reliability tests: WASMLAB_FAULT=cut-body:N cuts
+     * every .wasm response after N body bytes (README: Reliability). */
+    const char *fault = getenv("WASMLAB_FAULT");
+    long cut;
+    if (fault && strncmp(fault, "cut-body:", 9) == 0 && parse_long(fault + 9, 1, 1L << 40, &cut) == 0)
+        s->cut_wasm_at = (uint64_t)cut;
     if (s->port <= 0) {
         snprintf(err, errlen, "the HTTP server has no port");
         server_stop(s);

@@ -286,6 +286,18 @@ int db_finish_run(struct db *db, int64_t run_id, const char *finished_at, const 
                    finished_at, status, run_id);
 }
 
+int db_find_unfinished_run(struct db *db, int64_t *run_id)
+{
+    return run_sql(db, "SELECT id FROM runs WHERE status <> 'completed' ORDER BY id DESC LIMIT 1",
+                   run_id, "");
+}
+
+int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n)
+{
+    return run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND module_id = ?", n, "ii",
+                   run_id, module_id);
+}
+
 int db_upsert_browser(struct db *db, const struct db_browser *b, int64_t *id_out)
 {
     int64_t id = DB_NULL;

@@ -49,6 +49,10 @@ struct db_run {
 int db_insert_run(struct db *db, const struct db_run *run, int64_t *id_out);
 int db_finish_run(struct db *db, int64_t run_id, const char *finished_at,
                   const char *status);
+/* The newest run whose status is not "completed", or DB_NULL. */
+int db_find_unfinished_run(struct db *db, int64_t *run_id);
+/* How many loads of module_id run_id holds (any status). */
+int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n);
 
 struct db_browser {
     const char *path;

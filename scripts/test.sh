@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: install what is missing, build, run every test through
-# ctest; then the same suite built with AddressSanitizer + UBSan.
-# WASMLAB_SKIP_SANITIZE=1 skips the second pass (local iteration only).
+# ctest; then the same suite built with AddressSanitizer + UBSan; then bounded
+# libFuzzer runs (clang-16) of the wasm parser, the trace path and the CDP
+# dispatcher. WASMLAB_SKIP_SANITIZE=1 / WASMLAB_SKIP_FUZZ=1 skip a pass
+# (local iteration only); WASMLAB_FUZZ_SECONDS sets each fuzzer's time (30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -13,4 +15,9 @@ if [ "${WASMLAB_SKIP_SANITIZE:-0}" != 1 ]; then
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   bash scripts/build.sh build-asan -DWASMLAB_SANITIZE=ON
   (cd build-asan && ctest --output-on-failure -j1)
+fi
+if [ "${WASMLAB_SKIP_FUZZ:-0}" != 1 ]; then
+  bash scripts/build.sh build-fuzz -DCMAKE_C_COMPILER=clang-16 -DWASMLAB_FUZZ=ON \
+    -DWASMLAB_FUZZ_SECONDS="${WASMLAB_FUZZ_SECONDS:-30}"
+  (cd build-fuzz && ctest --output-on-failure -R '^fuzz_')
 fi

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Seed corpora from the recorded fixtures.
+# usage: fuzz_seeds.sh trace|cdp SOURCE_DIR OUT_DIR
+set -euo pipefail
+kind=$1 src=$2 out=$3
+case "$kind" in
+  trace)   # each recorded trace, whole, plus its first 64 KiB (a cut stream)
+    for f in "$src"/tests/fixtures/traces/*.json.gz; do
+      b=$(basename "$f" .json.gz)
+      zcat "$f" >"$out/$b.json"
+      head -c 65536 "$out/$b.json" >"$out/$b.head.json"
+    done ;;
+  cdp)     # every message of the recorded CDP session, one per file (<1 MiB)
+    zcat "$src"/tests/fixtures/cdp/*.jsonl.gz | awk -v d="$out" 'length($0) < 1000000 { f = sprintf("%s/msg-%03d.json", d, NR); printf "%s", $0 > f; close(f) }' ;;
+  *) echo "fuzz_seeds: unknown kind $kind" >&2; exit 2 ;;
+esac
