@@ -25,7 +25,8 @@ const char report_gc_window_sql[] =
 static const char usage_text[] =
 "usage: wasmlab report gc [--db FILE] [--run ID] [--format text|csv|json|markdown]\n"
 "\n"
-"GC pauses per module, browser and workload arguments (--args, --js-churn),\n"
+"GC pauses per module, condition, browser and workload arguments (--args,\n"
+"--js-churn),\n"
 "for each source: v8 (MinorGC/MajorGC/incremental steps from the trace) and\n"
 "go (Go's stop-the-world pauses from runtime.MemStats, for Go modules).\n"
 "Only pauses inside each load's workload window count (from wasmlab:run-start\n"
@@ -107,18 +108,18 @@ int report_gc(int argc, char **argv)
         "WITH win AS (%s)"
         " SELECT l.module_id, l.browser_id, IFNULL(l.args, ''), IFNULL(l.js_churn_mb, 0),"
         "  m.name, IFNULL(m.language, ''), b.product, b.kind, COUNT(*),"
-        "  SUM(win.t1 - win.t0)"
+        "  SUM(win.t1 - win.t0), l.condition"
         " FROM loads l JOIN modules m ON m.id = l.module_id"
         " JOIN browsers b ON b.id = l.browser_id JOIN win ON win.load_id = l.id"
         " WHERE l.run_id = ? AND l.status = 'ok' AND win.t0 IS NOT NULL AND win.t1 IS NOT NULL"
-        " GROUP BY 1, 2, 3, 4 ORDER BY MIN(l.id)", report_gc_window_sql);
+        " GROUP BY 1, 2, 3, 4, l.condition ORDER BY MIN(l.id)", report_gc_window_sql);
     char *q_pauses = xasprintf(
         "WITH win AS (%s)"
         " SELECT g.dur_us FROM gc_pauses g JOIN loads l ON l.id = g.load_id"
         " JOIN win ON win.load_id = l.id"
         " WHERE l.run_id = ? AND l.status = 'ok' AND l.module_id = ? AND l.browser_id = ?"
-        "  AND IFNULL(l.args, '') = ? AND IFNULL(l.js_churn_mb, 0) = ?"
-        "  AND g.source = ? AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
+        "  AND IFNULL(l.args, '') = ? AND IFNULL(l.js_churn_mb, 0) = ? AND l.condition = ?"
+        "  AND g.source = ?7 AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
         "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
         " ORDER BY g.dur_us", report_gc_window_sql);
     if (sqlite3_prepare_v2(sq, q_groups, -1, &groups, NULL) != SQLITE_OK ||
@@ -128,7 +129,7 @@ int report_gc(int argc, char **argv)
         goto out;
     }
     static const char *const cols[] = {
-        "module", "browser", "args", "js_churn_mb", "source", "loads", "gc_count",
+        "module", "condition", "browser", "args", "js_churn_mb", "source", "loads", "gc_count",
         "total_pause_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms", "pauses_per_s",
         "paused_fraction", "workload_ms", NULL
     };
@@ -146,7 +147,9 @@ int report_gc(int argc, char **argv)
             sqlite3_bind_text(pauses, 4, (const char *)sqlite3_column_text(groups, 2), -1,
                               SQLITE_TRANSIENT);
             sqlite3_bind_int64(pauses, 5, sqlite3_column_int64(groups, 3));
-            sqlite3_bind_text(pauses, 6, sources[s], -1, SQLITE_STATIC);
+            sqlite3_bind_text(pauses, 6, (const char *)sqlite3_column_text(groups, 10), -1,
+                              SQLITE_TRANSIENT);
+            sqlite3_bind_text(pauses, 7, sources[s], -1, SQLITE_STATIC);
             size_t n = 0, cap = 64;
             double *v = xmalloc(cap * sizeof *v), total = 0;
             while (sqlite3_step(pauses) == SQLITE_ROW) {
@@ -157,6 +160,7 @@ int report_gc(int argc, char **argv)
             }
             table_row(t);
             table_cell_text(t, (const char *)sqlite3_column_text(groups, 4));
+            table_cell_text(t, (const char *)sqlite3_column_text(groups, 10));
             char browser[160];
             snprintf(browser, sizeof browser, "%s (%s)", sqlite3_column_text(groups, 6),
                      sqlite3_column_text(groups, 7));

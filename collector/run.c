@@ -1,36 +1,22 @@
 #define _GNU_SOURCE
 #include "collector/run.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
-#include <libwebsockets.h>
 
-#include "cdp/browser.h"
-#include "cdp/cdp.h"
-#include "collector/load.h"
-#include "collector/manifest.h"
-#include "collector/server.h"
-#include "collector/stats.h"
-#include "collector/store.h"
+#include "collector/browser_store.h"
+#include "collector/plan.h"
 #include "collector/util.h"
-#include "db/db.h"
 #include "wasmlab_config.h"
 
 /* The real binary: Debian's /usr/bin/chromium-headless-shell is a sh wrapper
  * that does not exec, so the browser would not be our direct child (and
  * PR_SET_PDEATHSIG would not reach it if wasmlab were killed). */
 #define DEFAULT_BROWSER "/usr/lib/chromium/chromium-headless-shell"
-#define MAX_MODULES 256
 
 static const char usage_text[] =
 "usage: wasmlab run [options]\n"
@@ -45,10 +31,12 @@ static const char usage_text[] =
 "  --loads N            loads per module (default 20, 1..100000)\n"
 "  --api API            streaming (WebAssembly.compileStreaming, default)\n"
 "                       or buffered (fetch + arrayBuffer + WebAssembly.compile)\n"
-"  --browser PATH       Chromium executable, or 'headless-shell' (default,\n"
-"                       " DEFAULT_BROWSER ") or 'chromium' (/usr/bin/chromium)\n"
+"  --browser B          Chromium executable, 'headless-shell' (default,\n"
+"                       " DEFAULT_BROWSER "), 'chromium' (/usr/bin/chromium),\n"
+"                       or a stored build: chromium@126 (wasmlab browsers add)\n"
 "  --args \"A B ...\"     the modules' arguments, replacing the manifest's (e.g.\n"
 "                       --args \"--live-mb 128 --rounds 50\" for gc-churn)\n"
+"  --condition NAME     label these loads' condition (default: default)\n"
 "  --js-churn MB        after the module, the harness churns MB of live JS\n"
 "                       objects (V8 GC workload, for comparison)\n"
 "  --trace-buffer-kb KB Chrome's trace buffer (default 262144); a load whose\n"
@@ -72,61 +60,8 @@ static const char usage_text[] =
 "but some loads failed (they are stored with status and error); 130\n"
 "interrupted (stored loads kept).\n";
 
-struct run_module {
-    char name[256];
-    char file[4096];
-    char url[512];              /* URL path served */
-    const char *runtime;        /* static */
-    char stdin_url[512];
-    char *args_json;            /* borrowed from the manifest */
-    struct db_module row;
-    char sha256[65];
-    int64_t id;
-    int64_t stored;             /* loads of this module already in the run */
-};
-
-struct run_config {
-    const char *browser;
-    const char *db_path;
-    const char *api;
-    const char *manifest_path;
-    const char *pages_dir;
-    const char *save_traces;
-    long loads;
-    long timeout_s;
-    bool json;
-    const char *module_names[MAX_MODULES];
-    int n_names;
-    const char *module_files[MAX_MODULES];
-    int n_files;
-    const char *browser_args[65];   /* NULL-terminated */
-    int n_browser_args;
-    char *args_json;                /* --args, as a JSON array; NULL: manifest's */
-    long js_churn_mb;
-    long trace_buffer_kb;
-    bool resume;
-};
-
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-}
-
-static void install_signal_handlers(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: poll() wakes up */
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
-static int parse_args(int argc, char **argv, struct run_config *cfg)
+static int parse_args(int argc, char **argv, struct plan *cfg, struct plan_condition *cond,
+                      const char **browser)
 {
     static const struct option longopts[] = {
         { "module", required_argument, NULL, 'm' },
@@ -145,17 +80,21 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
         { "trace-buffer-kb", required_argument, NULL, 'K' },
         { "json", no_argument, NULL, 'j' },
         { "resume", no_argument, NULL, 'U' },
+        { "condition", required_argument, NULL, 'C' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    cfg->browser = DEFAULT_BROWSER;
+    *browser = DEFAULT_BROWSER;
     cfg->db_path = "results.db";
-    cfg->api = "streaming";
+    cfg->apis[0] = "streaming";
+    cfg->n_apis = 1;
+    cond->name = "default";
     cfg->manifest_path = WASMLAB_MANIFEST;
     cfg->pages_dir = WASMLAB_PAGES_DIR;
     cfg->loads = 20;
     cfg->timeout_s = 60;
+    int n_browser_args = 0;
     opterr = 0;
     optind = 1;
     int c;
@@ -163,8 +102,8 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
         switch (c) {
         case 'm':
         case 'f':
-            if (cfg->n_names + cfg->n_files >= MAX_MODULES) {
-                warnf("run: too many modules (at most %d)", MAX_MODULES);
+            if (cfg->n_names + cfg->n_files >= PLAN_MAX) {
+                warnf("run: too many modules (at most %d)", PLAN_MAX);
                 return -1;
             }
             if (c == 'm')
@@ -189,15 +128,15 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
                 warnf("run: --api %s: must be streaming or buffered", optarg);
                 return -1;
             }
-            cfg->api = optarg;
+            cfg->apis[0] = optarg;
             break;
         case 'b':
             if (strcmp(optarg, "headless-shell") == 0)
-                cfg->browser = DEFAULT_BROWSER;
+                *browser = DEFAULT_BROWSER;
             else if (strcmp(optarg, "chromium") == 0)
-                cfg->browser = "/usr/bin/chromium";
+                *browser = "/usr/bin/chromium";
             else
-                cfg->browser = optarg;
+                *browser = optarg;
             break;
         case 'd': cfg->db_path = optarg; break;
         case 'M': cfg->manifest_path = optarg; break;
@@ -210,13 +149,13 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
             for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
                 json_array_append_new(arr, json_string(w));
             free(copy);
-            free(cfg->args_json);
-            cfg->args_json = json_dumps(arr, JSON_COMPACT);
+            free(cond->args_json);
+            cond->args_json = json_dumps(arr, JSON_COMPACT);
             json_decref(arr);
             break;
         }
         case 'J':
-            if (parse_long(optarg, 1, 4096, &cfg->js_churn_mb) < 0) {
+            if (parse_long(optarg, 1, 4096, &cond->js_churn_mb) < 0) {
                 warnf("run: --js-churn %s: not a number of MB from 1 to 4096", optarg);
                 return -1;
             }
@@ -228,14 +167,21 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
             }
             break;
         case 'A':
-            if (cfg->n_browser_args >= 64 || strncmp(optarg, "--", 2) != 0) {
+            if (n_browser_args >= 64 || strncmp(optarg, "--", 2) != 0) {
                 warnf("run: --browser-arg %s: must be a --flag (at most 64)", optarg);
                 return -1;
             }
-            cfg->browser_args[cfg->n_browser_args++] = optarg;
+            cfg->browsers[0].extra_args[n_browser_args++] = optarg;
             break;
         case 'j': cfg->json = true; break;
         case 'U': cfg->resume = true; break;
+        case 'C':
+            if (!*optarg || strlen(optarg) > 63) {
+                warnf("run: --condition %s: 1 to 63 characters", optarg);
+                return -1;
+            }
+            cond->name = optarg;
+            break;
         case 'q': util_quiet = true; break;
         case 'h':
             fputs(usage_text, stdout);
@@ -255,524 +201,37 @@ static int parse_args(int argc, char **argv, struct run_config *cfg)
     return 0;
 }
 
-/* Checks an outside module file: exists, regular, non-empty, wasm magic. */
-static int check_wasm_file(const char *path, struct run_module *rm, int index)
-{
-    size_t len = 0;
-    uint8_t *data = read_whole_file(path, &len);
-    if (!data) {
-        warnf("run: module file %s: %s", path, strerror(errno));
-        return -1;
-    }
-    static const uint8_t magic[8] = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
-    int rc = 0;
-    if (len == 0) {
-        warnf("run: module file %s: empty file", path);
-        rc = -1;
-    } else if (len < 8 || memcmp(data, magic, 8) != 0) {
-        warnf("run: module file %s: not a WebAssembly binary (no \\0asm version 1 header)", path);
-        rc = -1;
-    } else {
-        sha256_hex(data, len, rm->sha256);
-        rm->row.bytes = (int64_t)len;
-    }
-    free(data);
-    if (rc < 0)
-        return -1;
-    const char *base = strrchr(path, '/');
-    snprintf(rm->name, sizeof rm->name, "file:%s", base ? base + 1 : path);
-    snprintf(rm->file, sizeof rm->file, "%s", path);
-    /* A fixed ASCII URL: the trace's URL then matches without encoding
-     * questions, whatever the file is called. */
-    snprintf(rm->url, sizeof rm->url, "/ext/%d.wasm", index);
-    rm->runtime = "none";
-    rm->args_json = NULL;
-    rm->row.name = rm->name;
-    rm->row.path = rm->file;
-    rm->row.sha256 = rm->sha256;
-    return 0;
-}
-
-static int resolve_modules(const struct run_config *cfg, const struct manifest *mf,
-                           struct run_module *mods, int *n_mods)
-{
-    int n = 0;
-    for (int i = 0; i < cfg->n_names; i++) {
-        const struct manifest_module *mm = manifest_find(mf, cfg->module_names[i]);
-        if (!mm) {
-            warnf("run: unknown module %s (not in %s; see modules/README.md)",
-                  cfg->module_names[i], mf->path);
-            return -1;
-        }
-        struct run_module *rm = &mods[n++];
-        struct stat st;
-        if (stat(mm->file, &st) < 0) {
-            warnf("run: module %s: file %s: %s (rebuild the modules)", mm->name, mm->file,
-                  strerror(errno));
-            return -1;
-        }
-        snprintf(rm->name, sizeof rm->name, "%s", mm->name);
-        snprintf(rm->file, sizeof rm->file, "%s", mm->file);
-        snprintf(rm->url, sizeof rm->url, "/modules/%s", mm->rel_file);
-        rm->runtime = mm->runtime && strcmp(mm->runtime, "gojs") == 0 ? "gojs"
-                    : mm->runtime && strcmp(mm->runtime, "wasi") == 0 ? "wasi" : "none";
-        if (mm->stdin_rel)
-            snprintf(rm->stdin_url, sizeof rm->stdin_url, "/modules/%s", mm->stdin_rel);
-        rm->args_json = mm->args_json;
-        snprintf(rm->sha256, sizeof rm->sha256, "%s", mm->sha256 ? mm->sha256 : "");
-        rm->row = (struct db_module){
-            .name = rm->name, .path = rm->file, .language = mm->language,
-            .workload = mm->workload, .target = mm->target, .toolchain = mm->toolchain,
-            .toolchain_version = mm->toolchain_version, .build_flags = mm->flags,
-            .bytes = mm->bytes, .sha256 = rm->sha256,
-        };
-    }
-    for (int i = 0; i < cfg->n_files; i++) {
-        if (check_wasm_file(cfg->module_files[i], &mods[n], i) < 0)
-            return -1;
-        n++;
-    }
-    *n_mods = n;
-    return 0;
-}
-
-/* ---- the browser and its connection ---- */
-
-struct live_browser {
-    struct browser *proc;
-    struct cdp *cdp;
-    struct load_session session;
-    int64_t db_id;
-    char kind[32];
-};
-
-static int watchdog(void *arg)
-{
-    struct live_browser *lb = arg;
-    return stop_signal != 0 || !browser_alive(lb->proc);
-}
-
-/* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
-static void browser_down(struct live_browser *lb, bool graceful)
-{
-    if (graceful && lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
-        /* Browser.close's reply may never come: the connection just drops. */
-        cdp_send(lb->cdp, NULL, "Browser.close", NULL);
-        browser_wait_exit(lb->proc, 5000);
-    }
-    cdp_close(lb->cdp);
-    lb->cdp = NULL;
-    browser_free(lb->proc);   /* kills what is left, reaps, removes the profile */
-    lb->proc = NULL;
-    browser_reap_orphans();
-}
-
-static int browser_up(struct live_browser *lb, struct lws_context *ctx, const char *path,
-                      const char *const *extra_args, struct db *db, int http_port,
-                      int page_timeout_ms, int trace_buffer_kb)
-{
-    char err[512];
-    struct browser_options bo = { .path = path, .extra_args = extra_args };
-    lb->proc = browser_launch(&bo, err, sizeof err);
-    if (!lb->proc) {
-        warnf("%s", err);
-        return -1;
-    }
-    lb->session = (struct load_session){ .http_port = http_port,
-                                         .page_timeout_ms = page_timeout_ms,
-                                         .keep_trace = true,
-                                         .trace_buffer_kb = trace_buffer_kb };
-    lb->cdp = cdp_connect(ctx, lb->proc->port, lb->proc->ws_path, 10000, load_on_event,
-                          &lb->session, err, sizeof err);
-    if (!lb->cdp) {
-        warnf("browser %s: %s", path, err);
-        browser_down(lb, true);
-        return -1;
-    }
-    lb->session.cdp = lb->cdp;
-    cdp_set_watchdog(lb->cdp, watchdog, lb);
-
-    json_t *v = NULL;
-    if (cdp_call(lb->cdp, NULL, "Browser.getVersion", NULL, &v, 10000) != CDP_OK) {
-        warnf("browser %s: %s", path, cdp_errmsg(lb->cdp));
-        browser_down(lb, true);
-        return -1;
-    }
-    const char *product = json_string_value(json_object_get(v, "product"));
-    /* headless_shell builds call themselves HeadlessChrome; full Chromium in
-     * --headless=new mode reports Chrome. */
-    snprintf(lb->kind, sizeof lb->kind, "%s",
-             product && strncmp(product, "HeadlessChrome/", 15) == 0 ? "headless_shell"
-                                                                     : "chromium");
-    struct db_browser row = {
-        .path = path, .kind = lb->kind, .product = product,
-        .revision = json_string_value(json_object_get(v, "revision")),
-        .v8_version = json_string_value(json_object_get(v, "jsVersion")),
-        .user_agent = json_string_value(json_object_get(v, "userAgent")),
-        .protocol_version = json_string_value(json_object_get(v, "protocolVersion")),
-    };
-    int rc = db_upsert_browser(db, &row, &lb->db_id);
-    if (rc < 0)
-        warnf("%s", db_errmsg(db));
-    else
-        notef("browser %s (%s, V8 %s)", product ? product : "?", lb->kind,
-              row.v8_version ? row.v8_version : "?");
-    json_decref(v);
-    if (rc < 0) {
-        browser_down(lb, true);
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- summary, computed from the DB so it always matches it ---- */
-
-static int print_summary(struct db *db, int64_t run_id, bool as_json)
-{
-    sqlite3 *sq = db_sqlite(db);
-    sqlite3_stmt *mods, *vals;
-    const char *q_mods =
-        "SELECT m.id, m.name, m.bytes, SUM(l.status = 'ok'), SUM(l.status <> 'ok')"
-        " FROM loads l JOIN modules m ON m.id = l.module_id WHERE l.run_id = ?"
-        " GROUP BY m.id ORDER BY MIN(l.id)";
-    const char *q_vals =
-        "SELECT first_byte_to_compile_us FROM loads WHERE run_id = ? AND module_id = ?"
-        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
-    if (sqlite3_prepare_v2(sq, q_mods, -1, &mods, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(sq, q_vals, -1, &vals, NULL) != SQLITE_OK) {
-        warnf("summary: %s", sqlite3_errmsg(sq));
-        return -1;
-    }
-    sqlite3_bind_int64(mods, 1, run_id);
-    json_t *arr = json_array();
-    if (!as_json)
-        printf("%-28s %8s %7s %10s %10s %10s %10s %10s\n", "module", "loads ok", "failed",
-               "median ms", "p95 ms", "min ms", "max ms", "bytes");
-    while (sqlite3_step(mods) == SQLITE_ROW) {
-        int64_t mid = sqlite3_column_int64(mods, 0);
-        const char *name = (const char *)sqlite3_column_text(mods, 1);
-        int64_t bytes = sqlite3_column_int64(mods, 2);
-        int64_t n_ok = sqlite3_column_int64(mods, 3), n_fail = sqlite3_column_int64(mods, 4);
-        double *v = xcalloc((size_t)n_ok + 1, sizeof *v);
-        size_t n = 0;
-        sqlite3_reset(vals);
-        sqlite3_bind_int64(vals, 1, run_id);
-        sqlite3_bind_int64(vals, 2, mid);
-        while (sqlite3_step(vals) == SQLITE_ROW && n < (size_t)n_ok + 1)
-            v[n++] = (double)sqlite3_column_int64(vals, 0);
-        stats_sort(v, n);
-        double med = stats_quantile_sorted(v, n, 0.5), p95 = stats_quantile_sorted(v, n, 0.95);
-        double mn = n ? v[0] : NAN, mx = n ? v[n - 1] : NAN;
-        if (as_json) {
-            json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "module", name, "bytes",
-                                  (json_int_t)bytes, "loads_ok", (json_int_t)n_ok,
-                                  "loads_failed", (json_int_t)n_fail);
-            json_object_set_new(o, "median_us", n ? json_real(med) : json_null());
-            json_object_set_new(o, "p95_us", n ? json_real(p95) : json_null());
-            json_object_set_new(o, "min_us", n ? json_real(mn) : json_null());
-            json_object_set_new(o, "max_us", n ? json_real(mx) : json_null());
-            json_array_append_new(arr, o);
-        } else {
-            printf("%-28s %8lld %7lld %10.3f %10.3f %10.3f %10.3f %10lld\n", name,
-                   (long long)n_ok, (long long)n_fail, med / 1000, p95 / 1000, mn / 1000,
-                   mx / 1000, (long long)bytes);
-        }
-        free(v);
-    }
-    sqlite3_finalize(mods);
-    sqlite3_finalize(vals);
-    if (as_json) {
-        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        puts(s);
-        free(s);
-    }
-    json_decref(arr);
-    fflush(stdout);
-    return 0;
-}
-
-/* ---- run metadata ---- */
-
-static void make_uuid(char *out)
-{
-    unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-        int64_t t = mono_us() ^ (int64_t)getpid() << 20;
-        for (int i = 0; i < 16; i++)
-            b[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
-    }
-    if (fd >= 0)
-        close(fd);
-    b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
-    b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
-    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-            b[13], b[14], b[15]);
-}
-
-static char *join_argv(int argc, char **argv)
-{
-    struct buf b = { 0 };
-    buf_append(&b, "wasmlab", 7);
-    for (int i = 0; i < argc; i++) {
-        buf_append(&b, " ", 1);
-        buf_append(&b, argv[i], strlen(argv[i]));
-    }
-    return b.data;
-}
-
-static void lws_log(int level, const char *line)
-{
-    if (level == LLL_ERR)
-        fprintf(stderr, "wasmlab: libwebsockets: %s", line);
-}
-
 int cmd_run(int argc, char **argv)
 {
-    struct run_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    int prc = parse_args(argc, argv, &cfg);
-    if (prc != 0)
+    struct plan p;
+    memset(&p, 0, sizeof p);
+    struct plan_condition *cond = &p.conditions[0];
+    const char *browser = NULL;
+    int prc = parse_args(argc, argv, &p, cond, &browser);
+    if (prc != 0) {
+        free(cond->args_json);
         return prc > 0 ? EXIT_OK : EXIT_USAGE;
-
-    struct manifest mf;
-    memset(&mf, 0, sizeof mf);
-    char err[1024];
-    if (cfg.n_names == 0 && cfg.n_files == 0) {
-        cfg.module_names[cfg.n_names++] = "c/hello";
-        cfg.module_names[cfg.n_names++] = "go/hello";
     }
-    if (cfg.n_names > 0 && manifest_load(cfg.manifest_path, &mf, err, sizeof err) < 0) {
-        warnf("run: %s", err);
+    p.command = "run";
+    p.n_conditions = 1;
+    if (p.n_names == 0 && p.n_files == 0) {
+        p.module_names[p.n_names++] = "c/hello";
+        p.module_names[p.n_names++] = "go/hello";
+    }
+    /* A stored build ("chromium@126") resolves through the browser store; a
+     * path is used as given. */
+    const char *path = strchr(browser, '/') ? browser : browser_store_resolve_arg(browser);
+    if (!path) {
+        free(cond->args_json);
         return EXIT_USAGE;
     }
-    struct run_module *mods = xcalloc(MAX_MODULES, sizeof *mods);
-    int n_mods = 0, exit_code = EXIT_ERROR;
-    struct db *db = NULL;
-    struct lws_context *ctx = NULL;
-    struct server *srv = NULL;
-    struct live_browser lb;
-    memset(&lb, 0, sizeof lb);
-    int64_t run_id = 0;
-    struct stat st;
-
-    if (resolve_modules(&cfg, &mf, mods, &n_mods) < 0) {
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-    if (stat(cfg.pages_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        warnf("run: pages folder %s does not exist (--pages)", cfg.pages_dir);
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-    /* The browser path is checked before anything is written. */
-    if (stat(cfg.browser, &st) < 0) {
-        warnf("run: browser %s: %s", cfg.browser, strerror(errno));
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode) || access(cfg.browser, X_OK) < 0) {
-        warnf("run: browser %s: not an executable file", cfg.browser);
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-    if (cfg.save_traces && (stat(cfg.save_traces, &st) < 0 || !S_ISDIR(st.st_mode))) {
-        warnf("run: --save-traces %s: not an existing folder", cfg.save_traces);
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-    db = db_open(cfg.db_path, err, sizeof err);
-    if (!db) {
-        warnf("run: %s", err);
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
-
-    install_signal_handlers();
-    browser_become_subreaper();
-    int stale = browser_cleanup_stale();
-    if (stale > 0)
-        notef("removed %d browser profile(s) left by a wasmlab that was killed", stale);
-    lws_set_log_level(LLL_ERR, lws_log);
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    ctx = lws_create_context(&info);
-    if (!ctx) {
-        warnf("run: cannot create the event loop");
-        goto out;
-    }
-    srv = server_start(ctx, err, sizeof err);
-    if (!srv) {
-        warnf("run: %s", err);
-        goto out;
-    }
-    server_mount_dir(srv, "/pages/", cfg.pages_dir);
-    if (mf.dir)
-        server_mount_dir(srv, "/modules/", mf.dir);
-    for (int i = 0; i < n_mods; i++)
-        if (strncmp(mods[i].url, "/ext/", 5) == 0 &&
-            server_map_file(srv, mods[i].url, mods[i].file) < 0) {
-            warnf("run: module file %s: cannot serve it", mods[i].file);
-            goto out;
-        }
-
-    int rc = 0;
-    if (cfg.resume) {
-        rc = db_find_unfinished_run(db, &run_id);
-        if (rc == 0 && run_id == DB_NULL) {
-            warnf("run: --resume: DB %s has no unfinished run", cfg.db_path);
-            exit_code = EXIT_USAGE;
-            goto out;
-        }
-        if (rc == 0)
-            rc = db_finish_run(db, run_id, NULL, "running");
-        if (rc == 0)
-            notef("resuming run %lld", (long long)run_id);
-    } else {
-        char uuid[40], started[40], host[256] = "";
-        make_uuid(uuid);
-        utc_iso8601(started, sizeof started);
-        gethostname(host, sizeof host - 1);
-        char *cmdline = join_argv(argc, argv);
-        struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
-                              .version = WASMLAB_VERSION, .command_line = cmdline };
-        rc = db_insert_run(db, &run, &run_id);
-        free(cmdline);
-    }
-    for (int i = 0; rc == 0 && i < n_mods; i++)
-        rc = db_upsert_module(db, &mods[i].row, &mods[i].id);
-    /* Loads already stored for each module (when resuming): not redone. */
-    for (int i = 0; rc == 0 && i < n_mods; i++)
-        rc = db_count_loads(db, run_id, mods[i].id, &mods[i].stored);
-    if (rc < 0) {
-        warnf("run: %s", db_errmsg(db));
-        goto out;
-    }
-
-    long total = 0, done = 0, failed = 0, crashes = 0;
-    for (int i = 0; i < n_mods; i++)
-        total += cfg.loads > mods[i].stored ? cfg.loads - (long)mods[i].stored : 0;
-    bool tty = isatty(2) && !util_quiet;
-    int64_t t_start = mono_us();
-    int page_timeout_ms = (int)cfg.timeout_s * 1000;
-    exit_code = EXIT_OK;
-    for (long i = 0; i < cfg.loads && !stop_signal; i++) {
-        for (int m = 0; m < n_mods && !stop_signal; m++) {
-            if (!lb.proc && browser_up(&lb, ctx, cfg.browser, cfg.browser_args, db,
-                                       server_port(srv), page_timeout_ms,
-                                       (int)cfg.trace_buffer_kb) < 0) {
-                exit_code = EXIT_ERROR;
-                goto finish;
-            }
-            struct run_module *rm = &mods[m];
-            if (i < rm->stored)
-                continue;   /* stored before (--resume) */
-            struct load_request req = {
-                .module_url = rm->url, .runtime = rm->runtime, .api = cfg.api,
-                .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL,
-                .args_json = cfg.args_json ? cfg.args_json : rm->args_json,
-                .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cfg.js_churn_mb,
-            };
-            char load_started[40];
-            utc_iso8601(load_started, sizeof load_started);
-            struct load_outcome o;
-            /* Named by the load's future row id: loads are only ever appended. */
-            char *trace_path = NULL;
-            if (cfg.save_traces) {
-                sqlite3_int64 next = 1;
-                sqlite3_stmt *q;
-                if (sqlite3_prepare_v2(db_sqlite(db), "SELECT IFNULL(MAX(id),0)+1 FROM loads",
-                                       -1, &q, NULL) == SQLITE_OK) {
-                    if (sqlite3_step(q) == SQLITE_ROW)
-                        next = sqlite3_column_int64(q, 0);
-                    sqlite3_finalize(q);
-                }
-                trace_path = xasprintf("%s/load-%lld.json", cfg.save_traces, (long long)next);
-            }
-            lb.session.save_trace_path = trace_path;
-            load_run(&lb.session, &req, &o);
-            lb.session.save_trace_path = NULL;
-            free(trace_path);
-            if (stop_signal && strcmp(o.status, "ok") != 0) {
-                load_outcome_free(&o);   /* interrupted mid-load: not a result */
-                break;
-            }
-            /* A killed browser's sockets close before its exit is waitable:
-             * give it a moment, so a crash is not mistaken for a dropped
-             * connection. */
-            if (o.browser_lost && !browser_wait_exit(lb.proc, 500)) {
-                /* still running: the connection dropped, the browser lives */
-            } else if (o.browser_lost) {
-                char how[64];
-                browser_describe_exit(lb.proc, how, sizeof how);
-                snprintf(o.status, sizeof o.status, "browser_crashed");
-                snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
-            }
-            struct load_key key = { .run_id = run_id, .browser_id = lb.db_id,
-                                    .module_id = rm->id, .seq = i, .api = cfg.api,
-                                    .started_at = load_started, .args_json = req.args_json,
-                                    .js_churn_mb = (int)cfg.js_churn_mb };
-            int src = store_load(db, &key, &o);
-            done++;
-            if (strcmp(o.status, "ok") != 0) {
-                failed++;
-                if (!tty)
-                    notef("load %ld/%ld %s: %s: %s", done, total, rm->name, o.status, o.error);
-            }
-            if (strcmp(o.status, "browser_crashed") == 0)
-                crashes++;
-            if (tty) {
-                double el = (double)(mono_us() - t_start) / 1e6;
-                fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", done, total, failed,
-                        el / (double)done * (double)(total - done));
-            }
-            bool lost = o.browser_lost;
-            load_outcome_free(&o);
-            if (src < 0) {
-                exit_code = EXIT_ERROR;
-                goto finish;
-            }
-            if (lost) {
-                notef("restarting the browser with a fresh profile");
-                browser_down(&lb, false);
-            }
-        }
-    }
-finish:
-    if (tty)
-        fputc('\n', stderr);
-    browser_down(&lb, true);
-    {
-        double secs = (double)(mono_us() - t_start) / 1e6;
-        notef("%ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes", done, secs,
-              secs > 0 ? (double)done / secs : 0.0, failed, crashes);
-        char finished[40];
-        utc_iso8601(finished, sizeof finished);
-        const char *status = stop_signal ? "interrupted" : exit_code == EXIT_OK ? "completed"
-                                                                                : "failed";
-        if (db_finish_run(db, run_id, finished, status) < 0)
-            warnf("run: %s", db_errmsg(db));
-        if (done > 0)
-            print_summary(db, run_id, cfg.json);
-        if (stop_signal) {
-            warnf("run: interrupted by signal %d; %ld loads stored in %s", (int)stop_signal,
-                  done, cfg.db_path);
-            exit_code = EXIT_INTERRUPTED;
-        } else if (exit_code == EXIT_OK && failed > 0) {
-            exit_code = EXIT_LOADS_FAILED;
-        }
-    }
-out:
-    browser_down(&lb, true);
-    server_stop(srv);
-    if (ctx)
-        lws_context_destroy(ctx);
-    db_close(db);
-    manifest_free(&mf);
-    free(mods);
-    free(cfg.args_json);
-    return exit_code;
+    p.browsers[0].spec = (char *)browser;
+    p.browsers[0].path = (char *)path;
+    p.n_browsers = 1;
+    p.shard_k = p.shard_n = 1;
+    p.argc = argc;
+    p.argv = argv;
+    int rc = plan_execute(&p);
+    free(cond->args_json);
+    return rc;
 }

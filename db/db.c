@@ -272,9 +272,10 @@ static int run_sql(struct db *db, const char *sql, int64_t *row_id, const char *
 
 int db_insert_run(struct db *db, const struct db_run *r, int64_t *id_out)
 {
-    if (run_sql(db, "INSERT INTO runs (uuid, started_at, host, wasmlab_version, command_line)"
-                    " VALUES (?,?,?,?,?)", NULL, "ttttt",
-                r->uuid, r->started_at, r->host, r->version, r->command_line) < 0)
+    if (run_sql(db, "INSERT INTO runs (uuid, started_at, host, wasmlab_version, command_line,"
+                    " experiment) VALUES (?,?,?,?,?,?)", NULL, "tttttt",
+                r->uuid, r->started_at, r->host, r->version, r->command_line,
+                r->experiment) < 0)
         return -1;
     *id_out = sqlite3_last_insert_rowid(db->sq);
     return 0;
@@ -296,6 +297,15 @@ int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n)
 {
     return run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND module_id = ?", n, "ii",
                    run_id, module_id);
+}
+
+int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
+                          int64_t module_id, const char *api, const char *condition,
+                          int64_t *n)
+{
+    return run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND browser_id = ?"
+                       " AND module_id = ? AND api = ? AND condition = ?", n, "iiitt",
+                   run_id, browser_id, module_id, api, condition ? condition : "default");
 }
 
 int db_upsert_browser(struct db *db, const struct db_browser *b, int64_t *id_out)

@@ -44,6 +44,7 @@ struct db_run {
     const char *host;
     const char *version;       /* wasmlab version */
     const char *command_line;
+    const char *experiment;    /* NULL for wasmlab run */
 };
 /* Inserts a run; *id_out gets its rowid. */
 int db_insert_run(struct db *db, const struct db_run *run, int64_t *id_out);
@@ -53,6 +54,10 @@ int db_finish_run(struct db *db, int64_t run_id, const char *finished_at,
 int db_find_unfinished_run(struct db *db, int64_t *run_id);
 /* How many loads of module_id run_id holds (any status). */
 int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n);
+/* How many loads of one configuration run_id holds (any status). */
+int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
+                          int64_t module_id, const char *api, const char *condition,
+                          int64_t *n);
 
 struct db_browser {
     const char *path;

@@ -4,7 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 
 expect_fail 2 "unknown command frobnicate" "$WASMLAB" frobnicate
-expect_fail 2 "usage: wasmlab" "$WASMLAB"
+# no command at all: exit 2 with the usage (a list, not a one-line error)
+rc=0; "$WASMLAB" >/dev/null 2>"$TMP/err" || rc=$?
+check "no command: exit 2 and usage on stderr" bash -c "[ $rc -eq 2 ] && grep -q '^usage: wasmlab' '$TMP/err'"
 check "--help exits 0" "$WASMLAB" --help
 check "run --help exits 0 and documents exit codes" bash -c "'$WASMLAB' run --help | grep -q 'Exit codes'"
 expect_fail 2 "unknown option --frob" "$WASMLAB" run --frob

@@ -42,7 +42,7 @@ int main(void)
     CHECK_INT(scalar(db, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
 
     int64_t run, br, br2, mod, mod2, load;
-    struct db_run r = { "u-1", "2026-01-01T00:00:00.000Z", "h", "0", "wasmlab run" };
+    struct db_run r = { "u-1", "2026-01-01T00:00:00.000Z", "h", "0", "wasmlab run", NULL };
     CHECK_INT(db_insert_run(db, &r, &run), 0);
     struct db_browser b = { .path = "/b", .kind = "headless_shell", .product = "P/1", .revision = "@x" };
     CHECK_INT(db_upsert_browser(db, &b, &br), 0);

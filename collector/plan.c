@@ -1,0 +1,650 @@
+#define _GNU_SOURCE
+#include "collector/plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libwebsockets.h>
+
+#include "cdp/browser.h"
+#include "cdp/cdp.h"
+#include "collector/exit_codes.h"
+#include "collector/load.h"
+#include "collector/manifest.h"
+#include "collector/server.h"
+#include "collector/stats.h"
+#include "collector/store.h"
+#include "collector/util.h"
+#include "wasmlab_config.h"
+
+struct run_module {
+    char name[256];
+    char file[4096];
+    char url[512];              /* URL path served */
+    const char *runtime;        /* static */
+    char stdin_url[512];
+    char *args_json;            /* borrowed from the manifest */
+    struct db_module row;
+    char sha256[65];
+    int64_t id;
+    int64_t stored;             /* loads of this module already in the run */
+};
+
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: poll() wakes up */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+
+/* Checks an outside module file: exists, regular, non-empty, wasm magic. */
+static int check_wasm_file(const char *path, struct run_module *rm, int index)
+{
+    size_t len = 0;
+    uint8_t *data = read_whole_file(path, &len);
+    if (!data) {
+        warnf("run: module file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    static const uint8_t magic[8] = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+    int rc = 0;
+    if (len == 0) {
+        warnf("run: module file %s: empty file", path);
+        rc = -1;
+    } else if (len < 8 || memcmp(data, magic, 8) != 0) {
+        warnf("run: module file %s: not a WebAssembly binary (no \\0asm version 1 header)", path);
+        rc = -1;
+    } else {
+        sha256_hex(data, len, rm->sha256);
+        rm->row.bytes = (int64_t)len;
+    }
+    free(data);
+    if (rc < 0)
+        return -1;
+    const char *base = strrchr(path, '/');
+    snprintf(rm->name, sizeof rm->name, "file:%s", base ? base + 1 : path);
+    snprintf(rm->file, sizeof rm->file, "%s", path);
+    /* A fixed ASCII URL: the trace's URL then matches without encoding
+     * questions, whatever the file is called. */
+    snprintf(rm->url, sizeof rm->url, "/ext/%d.wasm", index);
+    rm->runtime = "none";
+    rm->args_json = NULL;
+    rm->row.name = rm->name;
+    rm->row.path = rm->file;
+    rm->row.sha256 = rm->sha256;
+    return 0;
+}
+
+static int resolve_modules(const struct plan *cfg, const struct manifest *mf,
+                           struct run_module *mods, int *n_mods)
+{
+    int n = 0;
+    for (int i = 0; i < cfg->n_names; i++) {
+        const struct manifest_module *mm = manifest_find(mf, cfg->module_names[i]);
+        if (!mm) {
+            warnf("run: unknown module %s (not in %s; see modules/README.md)",
+                  cfg->module_names[i], mf->path);
+            return -1;
+        }
+        struct run_module *rm = &mods[n++];
+        struct stat st;
+        if (stat(mm->file, &st) < 0) {
+            warnf("run: module %s: file %s: %s (rebuild the modules)", mm->name, mm->file,
+                  strerror(errno));
+            return -1;
+        }
+        snprintf(rm->name, sizeof rm->name, "%s", mm->name);
+        snprintf(rm->file, sizeof rm->file, "%s", mm->file);
+        snprintf(rm->url, sizeof rm->url, "/modules/%s", mm->rel_file);
+        rm->runtime = mm->runtime && strcmp(mm->runtime, "gojs") == 0 ? "gojs"
+                    : mm->runtime && strcmp(mm->runtime, "wasi") == 0 ? "wasi" : "none";
+        if (mm->stdin_rel)
+            snprintf(rm->stdin_url, sizeof rm->stdin_url, "/modules/%s", mm->stdin_rel);
+        rm->args_json = mm->args_json;
+        snprintf(rm->sha256, sizeof rm->sha256, "%s", mm->sha256 ? mm->sha256 : "");
+        rm->row = (struct db_module){
+            .name = rm->name, .path = rm->file, .language = mm->language,
+            .workload = mm->workload, .target = mm->target, .toolchain = mm->toolchain,
+            .toolchain_version = mm->toolchain_version, .build_flags = mm->flags,
+            .bytes = mm->bytes, .sha256 = rm->sha256,
+        };
+    }
+    for (int i = 0; i < cfg->n_files; i++) {
+        if (check_wasm_file(cfg->module_files[i], &mods[n], i) < 0)
+            return -1;
+        n++;
+    }
+    *n_mods = n;
+    return 0;
+}
+
+/* ---- the browser and its connection ---- */
+
+struct live_browser {
+    struct browser *proc;
+    struct cdp *cdp;
+    struct load_session session;
+    int64_t db_id;
+    char kind[32];
+};
+
+static int watchdog(void *arg)
+{
+    struct live_browser *lb = arg;
+    return stop_signal != 0 || !browser_alive(lb->proc);
+}
+
+/* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
+static void browser_down(struct live_browser *lb, bool graceful)
+{
+    if (graceful && lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
+        /* Browser.close's reply may never come: the connection just drops. */
+        cdp_send(lb->cdp, NULL, "Browser.close", NULL);
+        browser_wait_exit(lb->proc, 5000);
+    }
+    cdp_close(lb->cdp);
+    lb->cdp = NULL;
+    browser_free(lb->proc);   /* kills what is left, reaps, removes the profile */
+    lb->proc = NULL;
+    browser_reap_orphans();
+}
+
+static int browser_up(struct live_browser *lb, struct lws_context *ctx, const char *path,
+                      const char *const *extra_args, struct db *db, int http_port,
+                      int page_timeout_ms, int trace_buffer_kb)
+{
+    char err[512];
+    struct browser_options bo = { .path = path, .extra_args = extra_args };
+    lb->proc = browser_launch(&bo, err, sizeof err);
+    if (!lb->proc) {
+        warnf("%s", err);
+        return -1;
+    }
+    lb->session = (struct load_session){ .http_port = http_port,
+                                         .page_timeout_ms = page_timeout_ms,
+                                         .keep_trace = true,
+                                         .trace_buffer_kb = trace_buffer_kb };
+    lb->cdp = cdp_connect(ctx, lb->proc->port, lb->proc->ws_path, 10000, load_on_event,
+                          &lb->session, err, sizeof err);
+    if (!lb->cdp) {
+        warnf("browser %s: %s", path, err);
+        browser_down(lb, true);
+        return -1;
+    }
+    lb->session.cdp = lb->cdp;
+    cdp_set_watchdog(lb->cdp, watchdog, lb);
+
+    json_t *v = NULL;
+    if (cdp_call(lb->cdp, NULL, "Browser.getVersion", NULL, &v, 10000) != CDP_OK) {
+        warnf("browser %s: %s", path, cdp_errmsg(lb->cdp));
+        browser_down(lb, true);
+        return -1;
+    }
+    const char *product = json_string_value(json_object_get(v, "product"));
+    /* headless_shell builds call themselves HeadlessChrome; full Chromium in
+     * --headless=new mode reports Chrome. */
+    snprintf(lb->kind, sizeof lb->kind, "%s",
+             product && strncmp(product, "HeadlessChrome/", 15) == 0 ? "headless_shell"
+                                                                     : "chromium");
+    struct db_browser row = {
+        .path = path, .kind = lb->kind, .product = product,
+        .revision = json_string_value(json_object_get(v, "revision")),
+        .v8_version = json_string_value(json_object_get(v, "jsVersion")),
+        .user_agent = json_string_value(json_object_get(v, "userAgent")),
+        .protocol_version = json_string_value(json_object_get(v, "protocolVersion")),
+    };
+    int rc = db_upsert_browser(db, &row, &lb->db_id);
+    if (rc < 0)
+        warnf("%s", db_errmsg(db));
+    else
+        notef("browser %s (%s, V8 %s)", product ? product : "?", lb->kind,
+              row.v8_version ? row.v8_version : "?");
+    json_decref(v);
+    if (rc < 0) {
+        browser_down(lb, true);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- summary, computed from the DB so it always matches it ---- */
+
+static int print_summary(struct db *db, int64_t run_id, bool as_json)
+{
+    sqlite3 *sq = db_sqlite(db);
+    sqlite3_stmt *mods, *vals;
+    /* one row per configuration: browser x module x api x condition */
+    const char *q_mods =
+        "SELECT m.id, m.name, m.bytes, SUM(l.status = 'ok'), SUM(l.status <> 'ok'),"
+        " l.browser_id, b.product, l.api, l.condition,"
+        " (SELECT COUNT(DISTINCT browser_id || api || condition) FROM loads WHERE run_id = ?)"
+        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
+        " WHERE l.run_id = ? GROUP BY l.browser_id, m.id, l.api, l.condition ORDER BY MIN(l.id)";
+    const char *q_vals =
+        "SELECT first_byte_to_compile_us FROM loads WHERE run_id = ? AND module_id = ?"
+        " AND browser_id = ? AND api = ? AND condition = ?"
+        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
+    if (sqlite3_prepare_v2(sq, q_mods, -1, &mods, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(sq, q_vals, -1, &vals, NULL) != SQLITE_OK) {
+        warnf("summary: %s", sqlite3_errmsg(sq));
+        return -1;
+    }
+    sqlite3_bind_int64(mods, 1, run_id);
+    sqlite3_bind_int64(mods, 2, run_id);
+    json_t *arr = json_array();
+    bool header = false;
+    while (sqlite3_step(mods) == SQLITE_ROW) {
+        /* browser/api/condition columns only when the run has several */
+        bool wide = sqlite3_column_int64(mods, 9) > 1;
+        if (!as_json && !header) {
+            if (wide)
+                printf("%-32s %-10s %-12s ", "browser", "api", "condition");
+            printf("%-28s %8s %7s %10s %10s %10s %10s %10s\n", "module", "loads ok", "failed",
+                   "median ms", "p95 ms", "min ms", "max ms", "bytes");
+            header = true;
+        }
+        const char *product = (const char *)sqlite3_column_text(mods, 6);
+        const char *api = (const char *)sqlite3_column_text(mods, 7);
+        const char *condition = (const char *)sqlite3_column_text(mods, 8);
+        int64_t mid = sqlite3_column_int64(mods, 0);
+        const char *name = (const char *)sqlite3_column_text(mods, 1);
+        int64_t bytes = sqlite3_column_int64(mods, 2);
+        int64_t n_ok = sqlite3_column_int64(mods, 3), n_fail = sqlite3_column_int64(mods, 4);
+        double *v = xcalloc((size_t)n_ok + 1, sizeof *v);
+        size_t n = 0;
+        sqlite3_reset(vals);
+        sqlite3_bind_int64(vals, 1, run_id);
+        sqlite3_bind_int64(vals, 2, mid);
+        sqlite3_bind_int64(vals, 3, sqlite3_column_int64(mods, 5));
+        sqlite3_bind_text(vals, 4, api, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(vals, 5, condition, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(vals) == SQLITE_ROW && n < (size_t)n_ok + 1)
+            v[n++] = (double)sqlite3_column_int64(vals, 0);
+        stats_sort(v, n);
+        double med = stats_quantile_sorted(v, n, 0.5), p95 = stats_quantile_sorted(v, n, 0.95);
+        double mn = n ? v[0] : NAN, mx = n ? v[n - 1] : NAN;
+        if (as_json) {
+            json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?}", "module", name,
+                                  "bytes", (json_int_t)bytes, "loads_ok", (json_int_t)n_ok,
+                                  "loads_failed", (json_int_t)n_fail, "browser", product,
+                                  "api", api, "condition", condition);
+            json_object_set_new(o, "median_us", n ? json_real(med) : json_null());
+            json_object_set_new(o, "p95_us", n ? json_real(p95) : json_null());
+            json_object_set_new(o, "min_us", n ? json_real(mn) : json_null());
+            json_object_set_new(o, "max_us", n ? json_real(mx) : json_null());
+            json_array_append_new(arr, o);
+        } else {
+            if (wide)
+                printf("%-32s %-10s %-12s ", product ? product : "?", api, condition);
+            printf("%-28s %8lld %7lld %10.3f %10.3f %10.3f %10.3f %10lld\n", name,
+                   (long long)n_ok, (long long)n_fail, med / 1000, p95 / 1000, mn / 1000,
+                   mx / 1000, (long long)bytes);
+        }
+        free(v);
+    }
+    sqlite3_finalize(mods);
+    sqlite3_finalize(vals);
+    if (as_json) {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+        puts(s);
+        free(s);
+    }
+    json_decref(arr);
+    fflush(stdout);
+    return 0;
+}
+
+/* ---- run metadata ---- */
+
+static void make_uuid(char *out)
+{
+    unsigned char b[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+        int64_t t = mono_us() ^ (int64_t)getpid() << 20;
+        for (int i = 0; i < 16; i++)
+            b[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
+    }
+    if (fd >= 0)
+        close(fd);
+    b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
+    b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+            b[13], b[14], b[15]);
+}
+
+static char *join_argv(int argc, char **argv)
+{
+    struct buf b = { 0 };
+    buf_append(&b, "wasmlab", 7);
+    for (int i = 0; i < argc; i++) {
+        buf_append(&b, " ", 1);
+        buf_append(&b, argv[i], strlen(argv[i]));
+    }
+    return b.data;
+}
+
+static void lws_log(int level, const char *line)
+{
+    if (level == LLL_ERR)
+        fprintf(stderr, "wasmlab: libwebsockets: %s", line);
+}
+
+/* ---- executing a plan ---- */
+
+struct config {
+    int browser, module, condition;
+    const char *api;
+    int64_t stored;             /* loads already in the run (--resume) */
+};
+
+static bool config_in_shard(const struct plan *p, int index)
+{
+    return p->shard_n <= 1 || index % p->shard_n == p->shard_k - 1;
+}
+
+static char *next_trace_path(struct db *db, const char *dir)
+{
+    /* Named by the load's future row id: loads are only ever appended. */
+    sqlite3_int64 next = 1;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT IFNULL(MAX(id),0)+1 FROM loads", -1, &q,
+                           NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            next = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return xasprintf("%s/load-%lld.json", dir, (long long)next);
+}
+
+int plan_execute(struct plan *p)
+{
+    const char *cmd = p->command;
+    struct manifest mf;
+    memset(&mf, 0, sizeof mf);
+    char err[1024];
+    if (p->n_names > 0 && manifest_load(p->manifest_path, &mf, err, sizeof err) < 0) {
+        warnf("%s: %s", cmd, err);
+        return EXIT_USAGE;
+    }
+    struct run_module *mods = xcalloc(PLAN_MAX, sizeof *mods);
+    struct live_browser *lbs = xcalloc(PLAN_MAX, sizeof *lbs);
+    struct config *configs = NULL;
+    int n_mods = 0, n_configs = 0, exit_code = EXIT_ERROR;
+    struct db *db = NULL;
+    struct lws_context *ctx = NULL;
+    struct server *srv = NULL;
+    int64_t run_id = 0;
+    struct stat st;
+
+    if (resolve_modules(p, &mf, mods, &n_mods) < 0) {
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    if (stat(p->pages_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        warnf("%s: pages folder %s does not exist (--pages)", cmd, p->pages_dir);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    /* Browser paths are checked before anything is written. */
+    for (int b = 0; b < p->n_browsers; b++) {
+        const char *path = p->browsers[b].path;
+        if (stat(path, &st) < 0) {
+            warnf("%s: browser %s: %s", cmd, path, strerror(errno));
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
+            warnf("%s: browser %s: not an executable file", cmd, path);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (p->save_traces && (stat(p->save_traces, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        warnf("%s: --save-traces %s: not an existing folder", cmd, p->save_traces);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    /* configurations, in a fixed order (shards slice it by index) */
+    configs = xcalloc((size_t)p->n_browsers * (size_t)n_mods * (size_t)p->n_apis *
+                      (size_t)p->n_conditions + 1, sizeof *configs);
+    int index = 0;
+    for (int b = 0; b < p->n_browsers; b++)
+        for (int m = 0; m < n_mods; m++)
+            for (int a = 0; a < p->n_apis; a++)
+                for (int c = 0; c < p->n_conditions; c++, index++)
+                    if (config_in_shard(p, index))
+                        configs[n_configs++] = (struct config){ b, m, c, p->apis[a], 0 };
+    if (n_configs == 0) {
+        warnf("%s: shard %d/%d of %d configurations is empty", cmd, p->shard_k, p->shard_n,
+              index);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+
+    db = db_open(p->db_path, err, sizeof err);
+    if (!db) {
+        warnf("%s: %s", cmd, err);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    install_signal_handlers();
+    browser_become_subreaper();
+    int stale = browser_cleanup_stale();
+    if (stale > 0)
+        notef("removed %d browser profile(s) left by a wasmlab that was killed", stale);
+    lws_set_log_level(LLL_ERR, lws_log);
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    ctx = lws_create_context(&info);
+    if (!ctx) {
+        warnf("%s: cannot create the event loop", cmd);
+        goto out;
+    }
+    srv = server_start(ctx, err, sizeof err);
+    if (!srv) {
+        warnf("%s: %s", cmd, err);
+        goto out;
+    }
+    server_mount_dir(srv, "/pages/", p->pages_dir);
+    if (mf.dir)
+        server_mount_dir(srv, "/modules/", mf.dir);
+    for (int i = 0; i < n_mods; i++)
+        if (strncmp(mods[i].url, "/ext/", 5) == 0 &&
+            server_map_file(srv, mods[i].url, mods[i].file) < 0) {
+            warnf("%s: module file %s: cannot serve it", cmd, mods[i].file);
+            goto out;
+        }
+
+    int rc = 0;
+    if (p->resume) {
+        rc = db_find_unfinished_run(db, &run_id);
+        if (rc == 0 && run_id == DB_NULL) {
+            warnf("%s: --resume: DB %s has no unfinished run", cmd, p->db_path);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (rc == 0)
+            rc = db_finish_run(db, run_id, NULL, "running");
+        if (rc == 0)
+            notef("resuming run %lld", (long long)run_id);
+    } else {
+        char uuid[40], started[40], host[256] = "";
+        make_uuid(uuid);
+        utc_iso8601(started, sizeof started);
+        gethostname(host, sizeof host - 1);
+        char *cmdline = join_argv(p->argc, p->argv);
+        struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
+                              .version = WASMLAB_VERSION, .command_line = cmdline,
+                              .experiment = p->experiment };
+        rc = db_insert_run(db, &run, &run_id);
+        free(cmdline);
+    }
+    for (int i = 0; rc == 0 && i < n_mods; i++)
+        rc = db_upsert_module(db, &mods[i].row, &mods[i].id);
+    if (rc < 0) {
+        warnf("%s: %s", cmd, db_errmsg(db));
+        goto out;
+    }
+
+    long total = 0, done = 0, failed = 0, crashes = 0;
+    int page_timeout_ms = (int)p->timeout_s * 1000;
+    exit_code = EXIT_OK;
+    long rounds = p->warmup + p->loads;
+    bool tty = isatty(2) && !util_quiet;
+    int64_t t_start = mono_us();
+    for (long r = 0; r < rounds && !stop_signal; r++) {
+        for (int ci = 0; ci < n_configs && !stop_signal; ci++) {
+            struct config *cf = &configs[ci];
+            struct live_browser *lb = &lbs[cf->browser];
+            struct run_module *rm = &mods[cf->module];
+            const struct plan_condition *cond = &p->conditions[cf->condition];
+            bool warm = r < p->warmup;
+            if (!lb->proc && browser_up(lb, ctx, p->browsers[cf->browser].path,
+                                        p->browsers[cf->browser].extra_args, db,
+                                        server_port(srv), page_timeout_ms,
+                                        (int)p->trace_buffer_kb) < 0) {
+                exit_code = EXIT_ERROR;
+                goto finish;
+            }
+            if (r == 0) {
+                /* first pass: how much of this configuration is stored already */
+                if (db_count_config_loads(db, run_id, lb->db_id, rm->id, cf->api, cond->name,
+                                          &cf->stored) < 0) {
+                    warnf("%s: %s", cmd, db_errmsg(db));
+                    exit_code = EXIT_ERROR;
+                    goto finish;
+                }
+                total += p->loads > cf->stored ? p->loads - (long)cf->stored : 0;
+            }
+            if (warm && cf->stored >= p->loads)
+                continue;   /* nothing left to measure: no need to warm it */
+            if (!warm && r - p->warmup < cf->stored)
+                continue;   /* stored before (--resume) */
+            const char *args = cond->args_json ? cond->args_json : rm->args_json;
+            struct load_request req = {
+                .module_url = rm->url, .runtime = rm->runtime, .api = cf->api,
+                .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL, .args_json = args,
+                .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
+            };
+            char load_started[40];
+            utc_iso8601(load_started, sizeof load_started);
+            char *trace_path = p->save_traces && !warm ? next_trace_path(db, p->save_traces)
+                                                       : NULL;
+            lb->session.save_trace_path = trace_path;
+            lb->session.keep_trace = !warm;
+            struct load_outcome o;
+            load_run(&lb->session, &req, &o);
+            lb->session.save_trace_path = NULL;
+            free(trace_path);
+            if (stop_signal && strcmp(o.status, "ok") != 0) {
+                load_outcome_free(&o);   /* interrupted mid-load: not a result */
+                break;
+            }
+            /* A killed browser's sockets close before its exit is waitable:
+             * give it a moment, so a crash is not mistaken for a dropped
+             * connection. */
+            if (o.browser_lost && browser_wait_exit(lb->proc, 500)) {
+                char how[64];
+                browser_describe_exit(lb->proc, how, sizeof how);
+                snprintf(o.status, sizeof o.status, "browser_crashed");
+                snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
+            }
+            int src = 0;
+            if (!warm) {
+                struct load_key key = { .run_id = run_id, .browser_id = lb->db_id,
+                                        .module_id = rm->id, .seq = r - p->warmup,
+                                        .api = cf->api, .condition = cond->name,
+                                        .started_at = load_started, .args_json = args,
+                                        .js_churn_mb = (int)cond->js_churn_mb };
+                src = store_load(db, &key, &o);
+                done++;
+                if (strcmp(o.status, "ok") != 0) {
+                    failed++;
+                    if (!tty)
+                        notef("load %ld/%ld %s: %s: %s", done, total, rm->name, o.status,
+                              o.error);
+                }
+                if (strcmp(o.status, "browser_crashed") == 0)
+                    crashes++;
+                if (tty) {
+                    double el = (double)(mono_us() - t_start) / 1e6;
+                    fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", done, total,
+                            failed, el / (double)done * (double)(total - done));
+                }
+            }
+            bool lost = o.browser_lost;
+            load_outcome_free(&o);
+            if (src < 0) {
+                exit_code = EXIT_ERROR;
+                goto finish;
+            }
+            if (lost) {
+                notef("restarting the browser with a fresh profile");
+                browser_down(lb, false);
+            }
+        }
+    }
+finish:
+    if (tty)
+        fputc('\n', stderr);
+    for (int b = 0; b < p->n_browsers; b++)
+        browser_down(&lbs[b], true);
+    {
+        double secs = (double)(mono_us() - t_start) / 1e6;
+        notef("%ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes", done, secs,
+              secs > 0 ? (double)done / secs : 0.0, failed, crashes);
+        char finished[40];
+        utc_iso8601(finished, sizeof finished);
+        const char *status = stop_signal ? "interrupted" : exit_code == EXIT_OK ? "completed"
+                                                                                : "failed";
+        if (db_finish_run(db, run_id, finished, status) < 0)
+            warnf("%s: %s", cmd, db_errmsg(db));
+        if (done > 0)
+            print_summary(db, run_id, p->json);
+        if (stop_signal) {
+            warnf("%s: interrupted by signal %d; %ld loads stored in %s", cmd, (int)stop_signal,
+                  done, p->db_path);
+            exit_code = EXIT_INTERRUPTED;
+        } else if (exit_code == EXIT_OK && failed > 0) {
+            exit_code = EXIT_LOADS_FAILED;
+        }
+    }
+out:
+    for (int b = 0; b < p->n_browsers; b++)
+        browser_down(&lbs[b], true);
+    server_stop(srv);
+    if (ctx)
+        lws_context_destroy(ctx);
+    db_close(db);
+    manifest_free(&mf);
+    free(mods);
+    free(lbs);
+    free(configs);
+    return exit_code;
+}
