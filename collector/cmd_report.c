@@ -5,6 +5,8 @@
 
 #include "collector/exit_codes.h"
 #include "collector/report_gc.h"
+#include "collector/report_html.h"
+#include "collector/report_sizes.h"
 #include "collector/util.h"
 
 /* Each kind: int fn(int argc, char **argv) with argv[0] the kind's name.
@@ -19,6 +21,8 @@ struct report_kind {
 static const struct report_kind kinds[] = {
     /* rows are added here by each report's own change */
     { "gc", report_gc, "GC pauses (V8 and Go) per module, browser and workload" },
+    { "sizes", report_sizes, "module sizes: C vs Go, variants, where Go's bytes go; next to the seeds' claims" },
+    { "html", report_html, "one self-contained HTML page: summary tables and every chart" },
     { NULL, NULL, NULL }
 };
 

@@ -261,7 +261,8 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     res->renderer_pid = res->main_tid = -1;
     res->events_seen = x->events;
 
-    qsort(x->kept, x->n, sizeof *x->kept, by_ts);
+    if (x->n)   /* qsort with a NULL base is undefined, even for 0 items */
+        qsort(x->kept, x->n, sizeof *x->kept, by_ts);
 
     /* 1. the module's request, by URL path */
     const struct kept *send = NULL;

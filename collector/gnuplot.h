@@ -1,7 +1,7 @@
 /* gnuplot: the external gnuplot program, found at run time and run on a
  * generated script, never through a shell.
  *
- * The scripts are the readable templates in plots/*.gp, compiled into the
+ * The scripts are the readable templates in plots/ (*.gp), compiled into the
  * binary (cmake/embed_plots.cmake) so wasmlab needs nothing beside it; set
  * WASMLAB_PLOTS_DIR to a folder of templates to use those instead (to edit
  * a chart without rebuilding). A script is a preamble of variables that
@@ -28,6 +28,10 @@ char *gnuplot_template(const char *name, char *err, size_t errlen);
 void gnuplot_set_str(struct buf *script, const char *name, const char *value);
 void gnuplot_set_num(struct buf *script, const char *name, double value);
 void gnuplot_set_int(struct buf *script, const char *name, long long value);
+/* Appends `array name[n]` and its n strings (name[1] .. name[n]); n >= 1
+ * (gnuplot has no empty arrays: with n == 0 it gets one empty string). */
+void gnuplot_set_str_array(struct buf *script, const char *name, const char *const *values,
+                           size_t n);
 /* Appends a value as a gnuplot single-quoted string literal. */
 void gnuplot_quote(struct buf *script, const char *value);
 

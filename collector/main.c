@@ -12,6 +12,8 @@
 #include "collector/cmd_merge.h"
 #include "collector/cmd_report.h"
 #include "collector/cmd_serve.h"
+#include "collector/cmd_sweep.h"
+#include "collector/cmd_nightly.h"
 #include "collector/run.h"
 #include "collector/util.h"
 #include "wasmlab_config.h"
@@ -24,6 +26,8 @@ struct command {
 
 static const struct command commands[] = {
     { "run", cmd_run, "measure modules in headless Chromium, store loads in SQLite" },
+    { "sweep", cmd_sweep, "run an experiment's matrix (browsers x modules x APIs x conditions)" },
+    { "nightly", cmd_nightly, "sweep, compare with the previous nightly, Markdown report" },
     { "serve", cmd_serve, "serve the harness pages and modules on 127.0.0.1 (debugging)" },
     { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
@@ -39,7 +43,7 @@ static void usage(FILE *out)
 {
     fprintf(out, "usage: wasmlab COMMAND [options]   (wasmlab COMMAND --help for more)\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n  --version  print the version\n");
 }
 

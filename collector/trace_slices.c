@@ -130,7 +130,8 @@ static void metadata(struct slice_builder *b, const struct trace_event *ev)
     if (strcmp(ev->name, "thread_name") == 0) {
         if (b->pid >= 0 && ev->pid != b->pid)
             return;
-        struct slice_thread *t = &b->threads[thread_index(b, ev->pid, ev->tid)];
+        uint32_t k = thread_index(b, ev->pid, ev->tid);   /* may move b->threads */
+        struct slice_thread *t = &b->threads[k];
         snprintf(t->name, sizeof t->name, "%s", name);
     } else if (strcmp(ev->name, "process_name") == 0) {
         if (b->n_procs == b->cap_procs) {
