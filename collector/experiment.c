@@ -11,7 +11,7 @@
 
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
-    "loads", "warmup", "timeout_s", "browser_args", NULL
+    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", NULL
 };
 
 static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
@@ -197,6 +197,31 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
     for (int b = 0; b < p->n_browsers; b++)
         for (int i = 0; i < nba; i++)
             p->browsers[b].extra_args[i] = bargs[i];
+    json_t *as = json_object_get(root, "auto_sample");
+    if (as) {
+        if (!json_is_object(as))
+            return fail(err, errlen, file, "\"auto_sample\" must be an object");
+        json_object_foreach(as, key, val) {
+            if (strcmp(key, "max_loads") && strcmp(key, "ci_width_ms") && strcmp(key, "baseline"))
+                return fail(err, errlen, file, "\"auto_sample\": unknown key \"%s\"", key);
+        }
+        if (number(as, "max_loads", 0, p->loads + 1, 100000, &p->auto_max, file, err, errlen) < 0)
+            return -1;
+        if (p->auto_max == 0)
+            return fail(err, errlen, file, "\"auto_sample\".max_loads is required (> loads)");
+        json_t *w = json_object_get(as, "ci_width_ms");
+        if (!json_is_number(w) || json_number_value(w) <= 0)
+            return fail(err, errlen, file, "\"auto_sample\".ci_width_ms must be a number > 0");
+        p->auto_width_ms = json_number_value(w);
+        const char *base = json_string_value(json_object_get(as, "baseline"));
+        p->auto_baseline = -1;
+        for (int b = 0; base && b < p->n_browsers; b++)
+            if (strcmp(p->browsers[b].spec, base) == 0)
+                p->auto_baseline = b;
+        if (p->auto_baseline < 0 || p->n_browsers < 2)
+            return fail(err, errlen, file,
+                        "\"auto_sample\".baseline must name one of two or more \"browsers\"");
+    }
     json_t *desc = json_object_get(root, "description");
     if (desc && !json_is_string(desc))
         return fail(err, errlen, file, "\"description\" must be a string");

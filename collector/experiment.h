@@ -13,7 +13,12 @@
  *     "loads": 10, "warmup": 1,               loads per configuration, and
  *                                             unstored warm-up loads before
  *     "timeout_s": 60,                        per-load limit
- *     "browser_args": ["--js-flags=..."]      extra flags for every browser
+ *     "browser_args": ["--js-flags=..."],     extra flags for every browser
+ *     "auto_sample": {                        optional, tachometer-style: after
+ *       "baseline": "headless-shell",         `loads`, keep loading each pair
+ *       "ci_width_ms": 0.5,                   (baseline vs another browser) until
+ *       "max_loads": 50                       the 95% CI of the difference of
+ *     }                                       medians is this narrow, or max
  *   }
  *
  * Every key is checked: an unknown key, a wrong type or a value out of range

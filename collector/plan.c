@@ -380,6 +380,215 @@ static char *next_trace_path(struct db *db, const char *dir)
     return xasprintf("%s/load-%lld.json", dir, (long long)next);
 }
 
+/* What executing a plan shares between its loads. */
+struct exec {
+    struct plan *p;
+    struct live_browser *lbs;
+    struct run_module *mods;
+    struct db *db;
+    struct lws_context *ctx;
+    struct server *srv;
+    int64_t run_id;
+    int page_timeout_ms;
+    bool tty;
+    int64_t t_start;
+    long total, done, failed, crashes;
+};
+
+static int ensure_browser(struct exec *x, int b)
+{
+    struct live_browser *lb = &x->lbs[b];
+    if (lb->proc)
+        return 0;
+    return browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
+                      server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
+}
+
+/* How many loads of cf the run already holds (--resume), and so how many
+ * are still to do. */
+static int count_stored(struct exec *x, struct config *cf)
+{
+    if (ensure_browser(x, cf->browser) < 0)
+        return -1;
+    const char *cond = x->p->conditions[cf->condition].name;
+    if (db_count_config_loads(x->db, x->run_id, x->lbs[cf->browser].db_id, x->mods[cf->module].id,
+                              cf->api, cond, &cf->stored) < 0) {
+        warnf("%s: %s", x->p->command, db_errmsg(x->db));
+        return -1;
+    }
+    x->total += x->p->loads > cf->stored ? x->p->loads - (long)cf->stored : 0;
+    return 0;
+}
+
+/* One load of configuration cf (stored as round seq unless warm). Returns
+ * 0, or -1 when the run cannot go on (no browser, DB write failed). */
+static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
+{
+    struct plan *p = x->p;
+    if (ensure_browser(x, cf->browser) < 0)
+        return -1;
+    struct live_browser *lb = &x->lbs[cf->browser];
+    struct run_module *rm = &x->mods[cf->module];
+    const struct plan_condition *cond = &p->conditions[cf->condition];
+    const char *args = cond->args_json ? cond->args_json : rm->args_json;
+    struct load_request req = {
+        .module_url = rm->url, .runtime = rm->runtime, .api = cf->api,
+        .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL, .args_json = args,
+        .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
+    };
+    char load_started[40];
+    utc_iso8601(load_started, sizeof load_started);
+    char *trace_path = p->save_traces && !warm ? next_trace_path(x->db, p->save_traces) : NULL;
+    lb->session.save_trace_path = trace_path;
+    lb->session.keep_trace = !warm;
+    struct load_outcome o;
+    load_run(&lb->session, &req, &o);
+    lb->session.save_trace_path = NULL;
+    free(trace_path);
+    if (stop_signal && strcmp(o.status, "ok") != 0) {
+        load_outcome_free(&o);   /* interrupted mid-load: not a result */
+        return 0;
+    }
+    /* A killed browser's sockets close before its exit is waitable: give it
+     * a moment, so a crash is not mistaken for a dropped connection. */
+    if (o.browser_lost && browser_wait_exit(lb->proc, 500)) {
+        char how[64];
+        browser_describe_exit(lb->proc, how, sizeof how);
+        snprintf(o.status, sizeof o.status, "browser_crashed");
+        snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
+    }
+    int src = 0;
+    if (!warm) {
+        struct load_key key = { .run_id = x->run_id, .browser_id = lb->db_id,
+                                .module_id = rm->id, .seq = seq, .api = cf->api,
+                                .condition = cond->name, .started_at = load_started,
+                                .args_json = args, .js_churn_mb = (int)cond->js_churn_mb };
+        src = store_load(x->db, &key, &o);
+        x->done++;
+        cf->stored++;
+        if (strcmp(o.status, "ok") != 0) {
+            x->failed++;
+            if (!x->tty)
+                notef("load %ld/%ld %s: %s: %s", x->done, x->total, rm->name, o.status, o.error);
+        }
+        if (strcmp(o.status, "browser_crashed") == 0)
+            x->crashes++;
+        if (x->tty) {
+            double el = (double)(mono_us() - x->t_start) / 1e6;
+            long left = x->total > x->done ? x->total - x->done : 0;
+            fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", x->done, x->total,
+                    x->failed, el / (double)x->done * (double)left);
+        }
+    }
+    bool lost = o.browser_lost;
+    load_outcome_free(&o);
+    if (lost) {
+        notef("restarting the browser with a fresh profile");
+        browser_down(lb, false);
+    }
+    return src;
+}
+
+/* ok first-byte-to-compile samples (ms) of one configuration in the run */
+static size_t config_samples(struct exec *x, const struct config *cf, double **out)
+{
+    sqlite3_stmt *st;
+    size_t n = 0, cap = 64;
+    double *v = xmalloc(cap * sizeof *v);
+    if (sqlite3_prepare_v2(db_sqlite(x->db),
+                           "SELECT first_byte_to_compile_us / 1000.0 FROM loads WHERE run_id = ?"
+                           " AND browser_id = ? AND module_id = ? AND api = ? AND condition = ?"
+                           " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, x->run_id);
+        sqlite3_bind_int64(st, 2, x->lbs[cf->browser].db_id);
+        sqlite3_bind_int64(st, 3, x->mods[cf->module].id);
+        sqlite3_bind_text(st, 4, cf->api, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, x->p->conditions[cf->condition].name, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (n == cap)
+                v = xrealloc(v, (cap *= 2) * sizeof *v);
+            v[n++] = sqlite3_column_double(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    *out = v;
+    return n;
+}
+
+/* Tachometer-style auto-sampling: pairs are (baseline browser, another
+ * browser) with the same module, api and condition. While a pair's 95%
+ * bootstrap CI of the difference of medians is wider than the target and
+ * neither side has max loads, both sides get one more load per round. Why
+ * each pair stopped is stored in auto_sampling. */
+static int auto_sample(struct exec *x, struct config *configs, int n_configs)
+{
+    struct plan *p = x->p;
+    struct pair { int base, cand; bool done; const char *reason; double lo, hi; } *pairs;
+    pairs = xcalloc((size_t)n_configs + 1, sizeof *pairs);
+    int n_pairs = 0;
+    for (int i = 0; i < n_configs; i++) {
+        if (configs[i].browser != p->auto_baseline)
+            continue;
+        for (int j = 0; j < n_configs; j++)
+            if (configs[j].browser != p->auto_baseline && configs[j].module == configs[i].module &&
+                configs[j].condition == configs[i].condition &&
+                strcmp(configs[j].api, configs[i].api) == 0)
+                pairs[n_pairs++] = (struct pair){ i, j, false, NULL, NAN, NAN };
+    }
+    int rc = EXIT_OK;
+    for (long round = p->loads; n_pairs > 0 && rc == EXIT_OK; round++) {
+        bool *want = xcalloc((size_t)n_configs, sizeof *want);
+        bool any = false;
+        for (int k = 0; k < n_pairs; k++) {
+            struct pair *pr = &pairs[k];
+            if (pr->done)
+                continue;
+            double *a, *b;
+            size_t na = config_samples(x, &configs[pr->base], &a);
+            size_t nb = config_samples(x, &configs[pr->cand], &b);
+            stats_bootstrap_median_diff(a, na, b, nb, 1000, 0.95, 1, &pr->lo, &pr->hi);
+            free(a);
+            free(b);
+            if (!isnan(pr->lo) && pr->hi - pr->lo <= p->auto_width_ms) {
+                pr->done = true;
+                pr->reason = "ci_narrow";
+            } else if (configs[pr->base].stored >= p->auto_max &&
+                       configs[pr->cand].stored >= p->auto_max) {
+                pr->done = true;
+                pr->reason = "max_loads";
+            } else if (stop_signal) {
+                pr->done = true;
+                pr->reason = "interrupted";
+            } else {
+                want[pr->base] = configs[pr->base].stored < p->auto_max;
+                want[pr->cand] = configs[pr->cand].stored < p->auto_max;
+                any = true;
+            }
+        }
+        for (int i = 0; any && i < n_configs && !stop_signal && rc == EXIT_OK; i++)
+            if (want[i]) {
+                x->total++;
+                if (load_config(x, &configs[i], round, false) < 0)
+                    rc = EXIT_ERROR;
+            }
+        free(want);
+        if (!any)
+            break;
+    }
+    for (int k = 0; k < n_pairs; k++) {
+        struct pair *pr = &pairs[k];
+        const struct config *b = &configs[pr->base], *c = &configs[pr->cand];
+        if (db_insert_auto_sampling(x->db, x->run_id, x->mods[b->module].id, b->api,
+                                    p->conditions[b->condition].name, x->lbs[b->browser].db_id,
+                                    x->lbs[c->browser].db_id, b->stored, c->stored, pr->lo, pr->hi,
+                                    p->auto_width_ms, pr->reason ? pr->reason : "interrupted") < 0)
+            warnf("%s: %s", p->command, db_errmsg(x->db));
+    }
+    free(pairs);
+    return rc;
+}
+
 int plan_execute(struct plan *p)
 {
     const char *cmd = p->command;
@@ -512,105 +721,32 @@ int plan_execute(struct plan *p)
         goto out;
     }
 
-    long total = 0, done = 0, failed = 0, crashes = 0;
-    int page_timeout_ms = (int)p->timeout_s * 1000;
+    struct exec ex = { .p = p, .lbs = lbs, .mods = mods, .db = db, .ctx = ctx, .srv = srv,
+                       .run_id = run_id, .page_timeout_ms = (int)p->timeout_s * 1000,
+                       .tty = isatty(2) && !util_quiet, .t_start = mono_us() };
     exit_code = EXIT_OK;
     long rounds = p->warmup + p->loads;
-    bool tty = isatty(2) && !util_quiet;
-    int64_t t_start = mono_us();
-    for (long r = 0; r < rounds && !stop_signal; r++) {
-        for (int ci = 0; ci < n_configs && !stop_signal; ci++) {
+    for (long r = 0; r < rounds && !stop_signal && exit_code == EXIT_OK; r++) {
+        for (int ci = 0; ci < n_configs && !stop_signal && exit_code == EXIT_OK; ci++) {
             struct config *cf = &configs[ci];
-            struct live_browser *lb = &lbs[cf->browser];
-            struct run_module *rm = &mods[cf->module];
-            const struct plan_condition *cond = &p->conditions[cf->condition];
             bool warm = r < p->warmup;
-            if (!lb->proc && browser_up(lb, ctx, p->browsers[cf->browser].path,
-                                        p->browsers[cf->browser].extra_args, db,
-                                        server_port(srv), page_timeout_ms,
-                                        (int)p->trace_buffer_kb) < 0) {
+            if (r == 0 && count_stored(&ex, cf) < 0) {
                 exit_code = EXIT_ERROR;
-                goto finish;
-            }
-            if (r == 0) {
-                /* first pass: how much of this configuration is stored already */
-                if (db_count_config_loads(db, run_id, lb->db_id, rm->id, cf->api, cond->name,
-                                          &cf->stored) < 0) {
-                    warnf("%s: %s", cmd, db_errmsg(db));
-                    exit_code = EXIT_ERROR;
-                    goto finish;
-                }
-                total += p->loads > cf->stored ? p->loads - (long)cf->stored : 0;
+                break;
             }
             if (warm && cf->stored >= p->loads)
                 continue;   /* nothing left to measure: no need to warm it */
             if (!warm && r - p->warmup < cf->stored)
                 continue;   /* stored before (--resume) */
-            const char *args = cond->args_json ? cond->args_json : rm->args_json;
-            struct load_request req = {
-                .module_url = rm->url, .runtime = rm->runtime, .api = cf->api,
-                .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL, .args_json = args,
-                .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
-            };
-            char load_started[40];
-            utc_iso8601(load_started, sizeof load_started);
-            char *trace_path = p->save_traces && !warm ? next_trace_path(db, p->save_traces)
-                                                       : NULL;
-            lb->session.save_trace_path = trace_path;
-            lb->session.keep_trace = !warm;
-            struct load_outcome o;
-            load_run(&lb->session, &req, &o);
-            lb->session.save_trace_path = NULL;
-            free(trace_path);
-            if (stop_signal && strcmp(o.status, "ok") != 0) {
-                load_outcome_free(&o);   /* interrupted mid-load: not a result */
-                break;
-            }
-            /* A killed browser's sockets close before its exit is waitable:
-             * give it a moment, so a crash is not mistaken for a dropped
-             * connection. */
-            if (o.browser_lost && browser_wait_exit(lb->proc, 500)) {
-                char how[64];
-                browser_describe_exit(lb->proc, how, sizeof how);
-                snprintf(o.status, sizeof o.status, "browser_crashed");
-                snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
-            }
-            int src = 0;
-            if (!warm) {
-                struct load_key key = { .run_id = run_id, .browser_id = lb->db_id,
-                                        .module_id = rm->id, .seq = r - p->warmup,
-                                        .api = cf->api, .condition = cond->name,
-                                        .started_at = load_started, .args_json = args,
-                                        .js_churn_mb = (int)cond->js_churn_mb };
-                src = store_load(db, &key, &o);
-                done++;
-                if (strcmp(o.status, "ok") != 0) {
-                    failed++;
-                    if (!tty)
-                        notef("load %ld/%ld %s: %s: %s", done, total, rm->name, o.status,
-                              o.error);
-                }
-                if (strcmp(o.status, "browser_crashed") == 0)
-                    crashes++;
-                if (tty) {
-                    double el = (double)(mono_us() - t_start) / 1e6;
-                    fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", done, total,
-                            failed, el / (double)done * (double)(total - done));
-                }
-            }
-            bool lost = o.browser_lost;
-            load_outcome_free(&o);
-            if (src < 0) {
+            if (load_config(&ex, cf, r - p->warmup, warm) < 0)
                 exit_code = EXIT_ERROR;
-                goto finish;
-            }
-            if (lost) {
-                notef("restarting the browser with a fresh profile");
-                browser_down(lb, false);
-            }
         }
     }
-finish:
+    if (exit_code == EXIT_OK && p->auto_max > 0 && !stop_signal)
+        exit_code = auto_sample(&ex, configs, n_configs);
+    long done = ex.done, failed = ex.failed, crashes = ex.crashes;
+    int64_t t_start = ex.t_start;
+    bool tty = ex.tty;
     if (tty)
         fputc('\n', stderr);
     for (int b = 0; b < p->n_browsers; b++)

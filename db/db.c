@@ -503,3 +503,35 @@ int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
     bind_text(st, 8, buckets_json);
     return step_done(db, st);
 }
+
+int db_insert_auto_sampling(struct db *db, int64_t run_id, int64_t module_id, const char *api,
+                            const char *condition, int64_t baseline_browser_id,
+                            int64_t candidate_browser_id, int64_t n_baseline,
+                            int64_t n_candidate, double ci_low_ms, double ci_high_ms,
+                            double target_width_ms, const char *stop_reason)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sq,
+                           "INSERT OR REPLACE INTO auto_sampling (run_id, module_id, api, condition,"
+                           " baseline_browser_id, candidate_browser_id, n_baseline, n_candidate,"
+                           " ci_low_ms, ci_high_ms, target_width_ms, stop_reason)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        return -1;
+    }
+    bind_int(st, 1, run_id);
+    bind_int(st, 2, module_id);
+    bind_text(st, 3, api);
+    bind_text(st, 4, condition);
+    bind_int(st, 5, baseline_browser_id);
+    bind_int(st, 6, candidate_browser_id);
+    bind_int(st, 7, n_baseline);
+    bind_int(st, 8, n_candidate);
+    bind_real(st, 9, ci_low_ms);
+    bind_real(st, 10, ci_high_ms);
+    bind_real(st, 11, target_width_ms);
+    bind_text(st, 12, stop_reason);
+    int rc = step_done(db, st);
+    sqlite3_finalize(st);
+    return rc;
+}

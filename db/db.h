@@ -134,6 +134,11 @@ int db_insert_long_task(struct db *db, int64_t load_id, int64_t seq, int64_t sta
 int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
                               int64_t sample_every, int64_t samples, int64_t sum_ns,
                               int64_t max_ns, int64_t clock_res_ns, const char *buckets_json);
+int db_insert_auto_sampling(struct db *db, int64_t run_id, int64_t module_id, const char *api,
+                            const char *condition, int64_t baseline_browser_id,
+                            int64_t candidate_browser_id, int64_t n_baseline,
+                            int64_t n_candidate, double ci_low_ms, double ci_high_ms,
+                            double target_width_ms, const char *stop_reason);
 /* The load's raw trace (format "chrome-json", encoding "gzip"). */
 int db_insert_trace(struct db *db, int64_t load_id, const char *format,
                     const char *encoding, int64_t raw_bytes, const void *data,

@@ -75,6 +75,24 @@ expect_fail 2 "experiment $TMP/none.json: No such file" "$WASMLAB" sweep "$TMP/n
 echo '{"name": "x", "browsers": ["chromium@1"], "modules": ["c/hello"]}' >"$TMP/bad5.json"
 expect_fail 2 "chromium@1" "$WASMLAB" sweep "$TMP/bad5.json" --db "$TMP/x.db" --no-fetch
 
+# Auto-sampling: after 3 loads, keep sampling each pair until the CI of the
+# difference is at most 0.05 ms wide (it will not be) or 6 loads a side.
+cat >"$TMP/auto.json" <<'JSON'
+{ "name": "auto", "browsers": ["headless-shell", "chromium@126"], "modules": ["c/hello"],
+  "loads": 3, "auto_sample": {"baseline": "headless-shell", "ci_width_ms": 0.05, "max_loads": 6} }
+JSON
+DB=$TMP/auto.db
+"$WASMLAB" sweep "$TMP/auto.json" --db "$DB" -q >/dev/null 2>&1 || fail "auto-sampling sweep"
+check "auto-sampling: one pair, stopped at max_loads with 6 a side" \
+  test "$(q "$DB" "SELECT COUNT(*) || ':' || MAX(stop_reason) || ':' || MAX(n_baseline) || ':' || MAX(n_candidate) FROM auto_sampling")" = "1:max_loads:6:6"
+check "auto-sampling: the CI it stopped at is recorded and wider than the target" \
+  test "$(q "$DB" "SELECT ci_high_ms - ci_low_ms > target_width_ms FROM auto_sampling")" -eq 1
+check "auto-sampling: 12 loads stored" test "$(q "$DB" "SELECT COUNT(*) FROM loads")" -eq 12
+sed 's/"ci_width_ms": 0.05/"ci_width_ms": 1000/' "$TMP/auto.json" >"$TMP/auto2.json"
+"$WASMLAB" sweep "$TMP/auto2.json" --db "$TMP/auto2.db" -q >/dev/null 2>&1 || fail "auto-sampling sweep 2"
+check "auto-sampling: a wide target stops at once (ci_narrow, 3 a side)" \
+  test "$(q "$TMP/auto2.db" "SELECT stop_reason || ':' || n_baseline || ':' || n_candidate FROM auto_sampling")" = "ci_narrow:3:3"
+
 # Nightly: the first has nothing to compare; the second compares per browser.
 cat >"$TMP/nightly.json" <<'JSON'
 { "name": "nightly-test", "browsers": ["headless-shell", "chromium@126"], "modules": ["c/hello"], "loads": 3 }
