@@ -26,7 +26,9 @@
  * the store as it was (a dead add's temp folder is removed by the next add).
  * Nothing runs through a shell: npm, apt-get and dpkg-deb get argv arrays.
  *
- * Errors: functions return -1 and write one line into err. */
+ * Errors: functions return -1 (could not: network, disk, a corrupt download,
+ * a browser that does not start) or -2 (the spec names nothing: bad spec, no
+ * such version, not in the store), and write one line into err. */
 #ifndef WASMLAB_BROWSER_STORE_H
 #define WASMLAB_BROWSER_STORE_H
 
@@ -62,7 +64,7 @@ int browser_store_list(const char *store, struct browser_entry **out, size_t *n,
  *   "chromium@126", "chromium@126.0.0"   npm builds; the newest stored match
  *   "debian@150", "debian-headless-shell@150"
  *   "system", or any entry's folder name
- * Returns 1 found (*out filled), 0 not in the store, -1 error. */
+ * Returns 1 found (*out filled), 0 not in the store, -1/-2 error. */
 int browser_store_find(const char *store, const char *spec, struct browser_entry *out,
                        char *err, size_t errlen);
 
@@ -83,13 +85,13 @@ struct browser_add_options {
 /* Adds what spec names ("chromium@126", "debian@150",
  * "debian-headless-shell@150", "system"). Returns 1 when added, 0 when an
  * entry already satisfies the spec (nothing is done; *out describes it), -1
- * on error (the store is unchanged). out may be NULL. */
+ * or -2 on error (the store is unchanged). out may be NULL. */
 int browser_store_add(const char *store, const char *spec,
                       const struct browser_add_options *opt, struct browser_entry *out,
                       char *err, size_t errlen);
 
-/* Deletes the entry spec names (its whole folder). 0, or -1 (not found, or
- * the folder could not be removed). */
+/* Deletes the entry spec names (its whole folder). 0, -2 (not in the store)
+ * or -1 (the folder could not be removed). */
 int browser_store_remove(const char *store, const char *spec, char *err, size_t errlen);
 
 /* For `wasmlab run --browser ARG`: an argument containing '/' is a path and

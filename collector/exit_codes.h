@@ -8,6 +8,7 @@ enum wasmlab_exit {
     EXIT_USAGE = 2,         /* bad option, or a bad input file (missing,
                                empty, malformed) */
     EXIT_LOADS_FAILED = 3,  /* run: completed, but some loads failed (stored) */
+    EXIT_REGRESSION = 4,    /* compare: some configuration got slower */
     EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM: stopped cleanly, data kept */
 };
 
