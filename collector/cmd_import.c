@@ -205,23 +205,6 @@ static int ingest_piece(void *arg, const void *data, size_t len)
 
 /* ---- DB rows ---- */
 
-static void make_uuid(char *out)
-{
-    unsigned char b[16] = { 0 };
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-        int64_t t = mono_us() ^ (int64_t)getpid() << 20;
-        for (int i = 0; i < 16; i++)
-            b[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
-    }
-    if (fd >= 0)
-        close(fd);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-            b[13], b[14], b[15]);
-}
 
 /* "Mozilla/5.0 ... HeadlessChrome/156.0.8078.79 Safari/537.36" ->
  * "HeadlessChrome/156.0.8078.79" (or "Chrome/..."). */
@@ -456,7 +439,7 @@ int cmd_import_trace(int argc, char **argv)
     }
     exit_code = EXIT_ERROR;
     char uuid[40], started[40], host[256] = "";
-    make_uuid(uuid);
+    uuid4(uuid);
     utc_iso8601(started, sizeof started);
     gethostname(host, sizeof host - 1);
     struct db_run run = { .uuid = uuid, .started_at = started, .host = host,

@@ -318,23 +318,6 @@ static int print_summary(struct db *db, int64_t run_id, bool as_json)
 
 /* ---- run metadata ---- */
 
-static void make_uuid(char *out)
-{
-    unsigned char b[16];
-    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
-        int64_t t = mono_us() ^ (int64_t)getpid() << 20;
-        for (int i = 0; i < 16; i++)
-            b[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
-    }
-    if (fd >= 0)
-        close(fd);
-    b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
-    b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
-    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-            b[13], b[14], b[15]);
-}
 
 static char *join_argv(int argc, char **argv)
 {
@@ -704,7 +687,7 @@ int plan_execute(struct plan *p)
             notef("resuming run %lld", (long long)run_id);
     } else {
         char uuid[40], started[40], host[256] = "";
-        make_uuid(uuid);
+        uuid4(uuid);
         utc_iso8601(started, sizeof started);
         gethostname(host, sizeof host - 1);
         char *cmdline = join_argv(p->argc, p->argv);

@@ -138,6 +138,24 @@ void sha256_hex(const uint8_t *data, size_t len, char *hex)
     hex[2 * mdlen] = 0;
 }
 
+void uuid4(char *out)
+{
+    unsigned char b[16] = { 0 };
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || read(fd, b, sizeof b) != (ssize_t)sizeof b) {
+        int64_t t = mono_us() ^ (int64_t)getpid() << 20;
+        for (int i = 0; i < 16; i++)
+            b[i] = (unsigned char)(t >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
+    }
+    if (fd >= 0)
+        close(fd);
+    b[6] = (b[6] & 0x0f) | 0x40;   /* version 4 */
+    b[8] = (b[8] & 0x3f) | 0x80;   /* RFC 4122 variant */
+    sprintf(out, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+            b[13], b[14], b[15]);
+}
+
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st; (void)type; (void)ftw;

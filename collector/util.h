@@ -27,6 +27,8 @@ void utc_iso8601(char *buf, size_t len);
 uint8_t *read_whole_file(const char *path, size_t *len);
 /* SHA-256 of a buffer as 64 hex chars + NUL into hex (>= 65 bytes). */
 void sha256_hex(const uint8_t *data, size_t len, char *hex);
+/* A random (version 4) UUID as 36 chars + NUL into out (>= 37 bytes). */
+void uuid4(char *out);
 /* Removes a directory tree (no symlink following). Returns 0 or -1. */
 int remove_tree(const char *path);
 
