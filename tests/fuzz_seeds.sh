@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seed corpora from the recorded fixtures.
-# usage: fuzz_seeds.sh trace|cdp SOURCE_DIR OUT_DIR
+# usage: fuzz_seeds.sh trace|cdp|experiment SOURCE_DIR OUT_DIR
 set -euo pipefail
 kind=$1 src=$2 out=$3
 case "$kind" in
@@ -12,5 +12,7 @@ case "$kind" in
     done ;;
   cdp)     # every message of the recorded CDP session, one per file (<1 MiB)
     zcat "$src"/tests/fixtures/cdp/*.jsonl.gz | awk -v d="$out" 'length($0) < 1000000 { f = sprintf("%s/msg-%03d.json", d, NR); printf "%s", $0 > f; close(f) }' ;;
+  experiment)   # the shipped experiment files
+    cp "$src"/experiments/*.json "$out/" ;;
   *) echo "fuzz_seeds: unknown kind $kind" >&2; exit 2 ;;
 esac
