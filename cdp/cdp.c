@@ -17,8 +17,9 @@ struct out_msg {
 
 struct cdp {
     struct lws_context *ctx;
-    struct lws_vhost *vhost;
+    struct lws_vhost *vhost;    /* shared per context, see client_vhost() */
     struct lws *wsi;
+    char host[32];              /* Host header: lws may keep the pointer */
     bool connected, closed;
     char errmsg[512];
     struct cdp_dispatch dispatch;
@@ -158,7 +159,23 @@ static bool is_connected(void *arg)
     return ((struct cdp *)arg)->connected;
 }
 
-static int vhost_seq;
+/* libwebsockets keeps the vhost_name pointer without copying it, so the
+ * name must outlive the vhost: one client vhost per context, with a literal
+ * name, created on first use and destroyed with the context. */
+#define CLIENT_VHOST_NAME "wasmlab-cdp-client"
+
+static struct lws_vhost *client_vhost(struct lws_context *ctx)
+{
+    struct lws_vhost *vh = lws_get_vhost_by_name(ctx, CLIENT_VHOST_NAME);
+    if (vh)
+        return vh;
+    struct lws_context_creation_info vinfo;
+    memset(&vinfo, 0, sizeof vinfo);
+    vinfo.port = CONTEXT_PORT_NO_LISTEN;
+    vinfo.protocols = cdp_protocols;
+    vinfo.vhost_name = CLIENT_VHOST_NAME;
+    return lws_create_vhost(ctx, &vinfo);
+}
 
 struct cdp *cdp_connect(struct lws_context *ctx, int port, const char *path,
                         int timeout_ms, cdp_event_fn on_event, void *event_arg,
@@ -173,24 +190,14 @@ struct cdp *cdp_connect(struct lws_context *ctx, int port, const char *path,
         fprintf(stderr, "wasmlab: WASMLAB_RECORD_CDP %s: cannot open\n", rec);
     cdp_dispatch_init(&c->dispatch, 0, on_event, event_arg);
 
-    /* A client-only vhost per connection: destroyed with it, so a restarted
-     * browser gets a clean one. */
-    char vname[32];
-    snprintf(vname, sizeof vname, "cdp-%d", ++vhost_seq);
-    struct lws_context_creation_info vinfo;
-    memset(&vinfo, 0, sizeof vinfo);
-    vinfo.port = CONTEXT_PORT_NO_LISTEN;
-    vinfo.protocols = cdp_protocols;
-    vinfo.vhost_name = vname;
-    c->vhost = lws_create_vhost(ctx, &vinfo);
+    c->vhost = client_vhost(ctx);
     if (!c->vhost) {
         snprintf(err, errlen, "cannot create the DevTools client");
         cdp_close(c);
         return NULL;
     }
 
-    char host[32];
-    snprintf(host, sizeof host, "127.0.0.1:%d", port);
+    snprintf(c->host, sizeof c->host, "127.0.0.1:%d", port);
     struct lws_client_connect_info ci;
     memset(&ci, 0, sizeof ci);
     ci.context = ctx;
@@ -198,7 +205,7 @@ struct cdp *cdp_connect(struct lws_context *ctx, int port, const char *path,
     ci.address = "127.0.0.1";
     ci.port = port;
     ci.path = path;
-    ci.host = host;
+    ci.host = c->host;
     ci.origin = NULL;                 /* no Origin header */
     ci.protocol = NULL;               /* Chrome offers no subprotocol */
     ci.local_protocol_name = cdp_protocols[0].name;
@@ -238,8 +245,6 @@ void cdp_close(struct cdp *c)
     }
     c->wsi = NULL;
     lws_sul_cancel(&c->tick);
-    if (c->vhost)
-        lws_vhost_destroy(c->vhost);
     while (c->out_head) {
         struct out_msg *m = c->out_head;
         c->out_head = m->next;

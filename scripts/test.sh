@@ -6,6 +6,9 @@
 # (local iteration only); WASMLAB_FUZZ_SECONDS sets each fuzzer's time (30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The npm Chromium builds the tests use are downloaded once and shared by the
+# passes (and by later runs in the same checkout).
+export WASMLAB_TEST_BROWSER_CACHE=${WASMLAB_TEST_BROWSER_CACHE:-$PWD/build/browser-cache}
 bash scripts/setup.sh
 bash scripts/build.sh build
 (cd build && ctest --output-on-failure -j1)
