@@ -8,6 +8,7 @@ set(WASMLAB_PLOT_TEMPLATES
   plots/sweep.gp
   plots/sizes.gp
   plots/throughput.gp
+  plots/pauses.gp
 )
 set(PLOTS_C "${CMAKE_BINARY_DIR}/generated/plot_templates.c")
 string(REPLACE ";" "$<SEMICOLON>" PLOTS_ARG "${WASMLAB_PLOT_TEMPLATES}")

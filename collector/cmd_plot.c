@@ -25,7 +25,7 @@ static void usage(FILE *out)
 "  --db FILE          results database (default results.db)\n"
 "  --run ID|all       the run to draw (default: the newest; sweep and sizes:\n"
 "                     all runs)\n"
-"  --load ID          timeline: the load (default: the run's ok load nearest\n"
+"  --load ID          timeline, pauses: the load (default: the run's ok load nearest\n"
 "                     its module's median first-byte-to-compile)\n"
 "  --module NAME      only this module (e.g. go/hello)\n"
 "  --out DIR          folder for the image (default .; made if missing); the\n"
@@ -60,10 +60,7 @@ int cmd_plot(int argc, char **argv)
     }
     const struct plot_kind *kind = plot_kind_find(argv[1]);
     if (!kind) {
-        if (strcmp(argv[1], "pauses") == 0)
-            warnf("plot: kind pauses is not in this build yet (see wasmlab plot --help)");
-        else
-            warnf("plot: unknown kind %s (see wasmlab plot --help)", argv[1]);
+        warnf("plot: unknown kind %s (see wasmlab plot --help)", argv[1]);
         return EXIT_USAGE;
     }
     static const struct option longopts[] = {

@@ -11,8 +11,7 @@
 
 #define SUBTITLE_SEP "  ·  "
 
-/* Every chart kind. "pauses" (GC pauses) comes with the GC work: see plot.h
- * for how a kind plugs in. */
+/* Every chart kind; see plot.h for how a kind plugs in. */
 const struct plot_kind plot_kinds[] = {
     { "timeline", plot_timeline,
       "one load: network, main thread and worker lanes with nested trace slices, GC pauses",
@@ -28,6 +27,9 @@ const struct plot_kind plot_kinds[] = {
     { "throughput", plot_throughput,
       "compile speed (module bytes / first-byte-to-compile) against module size", false,
       false },
+    { "pauses", plot_pauses,
+      "GC pauses: one load's V8 and Go pauses over time, and their durations' CDF per module"
+      " across its run", true, false },
     { NULL, NULL, NULL, false, false }
 };
 

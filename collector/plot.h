@@ -11,8 +11,8 @@
  *        then plot_render(job, "kind.gp", width, height)
  *     -> gnuplot runs preamble + plots/common.gp + plots/kind.gp.
  *
- * Adding a kind (e.g. "pauses" from the GC work): write plot_pauses.c with
- * `int plot_pauses(struct plot_job *j)`, a template plots/pauses.gp (listed
+ * Adding a kind (as "pauses" was): write plot_<kind>.c with
+ * `int plot_<kind>(struct plot_job *j)`, a template plots/<kind>.gp (listed
  * in cmake/plots.cmake), a declaration below, and a row in plot_kinds[]; it
  * then shows up in `wasmlab plot --help` and in the HTML report.
  *
@@ -87,6 +87,7 @@ int plot_latency(struct plot_job *j);
 int plot_sweep(struct plot_job *j);
 int plot_sizes(struct plot_job *j);
 int plot_throughput(struct plot_job *j);
+int plot_pauses(struct plot_job *j);
 
 /* For per-load kinds without --load: the scope's ok load whose
  * first-byte-to-compile is nearest the median of its module (the first

@@ -26,6 +26,7 @@ PKGS=(
 # Python): installed from Debian only when the command is missing.
 command -v python3 >/dev/null 2>&1 || PKGS+=(python3)
 command -v npm >/dev/null 2>&1 || PKGS+=(npm)
+command -v node >/dev/null 2>&1 || PKGS+=(nodejs)
 BACKPORTS_PKGS=(golang-1.22-go)
 
 missing=()

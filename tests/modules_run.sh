@@ -23,18 +23,23 @@ failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 die() { echo "FAIL: $*" >&2; exit 1; }
 
-command -v node >/dev/null || die "node (>= 20) is needed to run the modules"
+command -v node >/dev/null || die "node is needed to run the modules (scripts/setup.sh installs it)"
 command -v sha256sum >/dev/null || die "sha256sum is needed"
 [ -f "$MANIFEST" ] || die "$MANIFEST missing: build the wasm_modules target first"
 
+# Node 18 (Debian 12's own nodejs) still gates node:wasi behind a flag.
+NODE_FLAGS=(--no-warnings)
+if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  NODE_FLAGS+=(--experimental-wasi-unstable-preview1)
+fi
 # run <name> [-- args...]: stdout in $TMP/out, stderr in $TMP/err, sets $rc.
 run() {
-  node --no-warnings "$RUNNER" "$MANIFEST" "$@" >"$TMP/out" 2>"$TMP/err"
+  node "${NODE_FLAGS[@]}" "$RUNNER" "$MANIFEST" "$@" >"$TMP/out" 2>"$TMP/err"
   rc=$?
 }
 run_stdin() { # run_stdin <file> <name> [-- args...]
   local f=$1; shift
-  node --no-warnings "$RUNNER" --stdin "$f" "$MANIFEST" "$@" >"$TMP/out" 2>"$TMP/err"
+  node "${NODE_FLAGS[@]}" "$RUNNER" --stdin "$f" "$MANIFEST" "$@" >"$TMP/out" 2>"$TMP/err"
   rc=$?
 }
 field() { sed -n "s/^$1: //p" "$TMP/out"; }
