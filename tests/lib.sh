@@ -6,6 +6,11 @@ SRC=$2
 BUILD=$3
 TMP=$(mktemp -d /tmp/wasmlab-test-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
+# Browser profiles go under the test's own folder: a profile left in the
+# shared /tmp by a killed wasmlab elsewhere must not show up here (the next
+# wasmlab would clean it and say so, adding a line to the stderr we check).
+export TMPDIR=$TMP/tmp
+mkdir -p "$TMPDIR"
 failures=0
 checks=0
 
