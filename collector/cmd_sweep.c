@@ -36,7 +36,10 @@ static const char usage_text[] =
 "Exit codes as for wasmlab run: 0 all ok, 1 error, 2 bad usage or experiment\n"
 "file, 3 some loads failed, 130 interrupted (use --resume).\n";
 
-char *sweep_resolve_browser(const char *spec, bool fetch)
+/* A browser spec: "headless-shell", "chromium", a path, or a store build
+ * ("chromium@126", added to the store when missing unless fetch is false).
+ * Returns a new string (caller frees) or NULL after one line on stderr. */
+static char *resolve_browser(const char *spec, bool fetch)
 {
     if (strcmp(spec, "headless-shell") == 0)
         return xstrdup("/usr/lib/chromium/chromium-headless-shell");
@@ -151,7 +154,7 @@ int cmd_sweep(int argc, char **argv)
     int rc = EXIT_OK;
     char *paths[PLAN_MAX] = { 0 };
     for (int b = 0; b < p.n_browsers; b++) {
-        paths[b] = sweep_resolve_browser(p.browsers[b].spec, fetch);
+        paths[b] = resolve_browser(p.browsers[b].spec, fetch);
         if (!paths[b]) {
             rc = EXIT_USAGE;
             goto out;

@@ -35,7 +35,6 @@ struct run_module {
     struct db_module row;
     char sha256[65];
     int64_t id;
-    int64_t stored;             /* loads of this module already in the run */
 };
 
 

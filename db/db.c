@@ -293,12 +293,6 @@ int db_find_unfinished_run(struct db *db, int64_t *run_id)
                    run_id, "");
 }
 
-int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n)
-{
-    return run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND module_id = ?", n, "ii",
-                   run_id, module_id);
-}
-
 int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
                           int64_t module_id, const char *api, const char *condition,
                           int64_t *n)

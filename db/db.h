@@ -52,8 +52,6 @@ int db_finish_run(struct db *db, int64_t run_id, const char *finished_at,
                   const char *status);
 /* The newest run whose status is not "completed", or DB_NULL. */
 int db_find_unfinished_run(struct db *db, int64_t *run_id);
-/* How many loads of module_id run_id holds (any status). */
-int db_count_loads(struct db *db, int64_t run_id, int64_t module_id, int64_t *n);
 /* How many loads of one configuration run_id holds (any status). */
 int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
                           int64_t module_id, const char *api, const char *condition,
