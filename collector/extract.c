@@ -111,7 +111,17 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
 static int64_t arg_int(const struct trace_event *ev, const char *key, int64_t dflt)
 {
     double v;
-    return trace_event_arg_number(ev, key, &v) ? (int64_t)v : dflt;
+    int64_t n;
+    if (trace_event_arg_number(ev, key, &v) && round_to_int64(v, UNTRUSTED_COUNT_LIMIT, &n))
+        return n;
+    return dflt;
+}
+
+/* Saturating: a hostile trace with millions of huge chunks must not overflow. */
+static void add_bytes(int64_t *total, int64_t n)
+{
+    if (__builtin_add_overflow(*total, n, total))
+        *total = n < 0 ? INT64_MIN : INT64_MAX;
 }
 
 static void copy_arg(const struct trace_event *ev, const char *key, char *out, size_t len)
@@ -334,7 +344,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
             res->chunks[res->n_chunks].ts_us = k->ts;
             res->chunks[res->n_chunks].bytes = k->n1;
             res->n_chunks++;
-            res->chunk_bytes += k->n1;
+            add_bytes(&res->chunk_bytes, k->n1);
         }
     }
     res->chunk_source = "wasm.OnBytesReceived";
@@ -346,7 +356,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
                 res->chunks[res->n_chunks].ts_us = k->ts;
                 res->chunks[res->n_chunks].bytes = k->n1;
                 res->n_chunks++;
-                res->chunk_bytes += k->n1;
+                add_bytes(&res->chunk_bytes, k->n1);
             }
         }
     }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collector/stats.h"
+#include "collector/util.h"
 
 int page_clock_init(struct page_clock *c, json_t *report, const struct extract_result *x)
 {
@@ -29,7 +30,10 @@ int page_clock_init(struct page_clock *c, json_t *report, const struct extract_r
 
 int64_t page_clock_to_trace_us(const struct page_clock *c, double page_ms)
 {
-    return (int64_t)llround(c->zero_trace_us + page_ms * 1000.0);
+    int64_t us;
+    if (!round_to_int64(c->zero_trace_us + page_ms * 1000.0, UNTRUSTED_US_LIMIT, &us))
+        return INT64_MIN;   /* a page number no trace could hold */
+    return us;
 }
 
 int64_t page_clock_unix_ns_to_trace_us(const struct page_clock *c, int64_t unix_ns)

@@ -31,8 +31,10 @@ struct page_clock {
 /* From the harness report (marks, time_origin) and the extracted trace
  * marks. Returns 0, or -1 when no mark is known on both clocks. */
 int page_clock_init(struct page_clock *c, json_t *report, const struct extract_result *x);
+/* INT64_MIN when the result lies beyond UNTRUSTED_US_LIMIT (a page's numbers
+ * are not trusted). */
 int64_t page_clock_to_trace_us(const struct page_clock *c, double page_ms);
-/* INT64_MIN when time_origin is unknown. */
+/* INT64_MIN when time_origin is unknown or the result is out of range. */
 int64_t page_clock_unix_ns_to_trace_us(const struct page_clock *c, int64_t unix_ns);
 
 #endif

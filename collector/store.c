@@ -75,11 +75,13 @@ static int store_gc(struct db *db, int64_t load_id, const struct load_outcome *o
         if (rc != 0 || !have_clock)
             break;
         json_t *start = json_object_get(t, "start_ms"), *dur = json_object_get(t, "dur_ms");
-        if (!json_is_number(start) || !json_is_number(dur))
-            continue;
-        rc = db_insert_long_task(db, load_id, tseq++,
-                                 page_clock_to_trace_us(&clock, json_number_value(start)),
-                                 (int64_t)(json_number_value(dur) * 1000.0 + 0.5),
+        int64_t start_us, dur_us;
+        if (!json_is_number(start) || !json_is_number(dur) ||
+            !round_to_int64(json_number_value(dur) * 1000.0, UNTRUSTED_US_LIMIT, &dur_us) ||
+            dur_us < 0 ||
+            (start_us = page_clock_to_trace_us(&clock, json_number_value(start))) == INT64_MIN)
+            continue;   /* malformed or unplaceable: not stored rather than misplaced */
+        rc = db_insert_long_task(db, load_id, tseq++, start_us, dur_us,
                                  json_string_value(json_object_get(t, "name")));
     }
     return rc;
@@ -139,6 +141,8 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     json_object_foreach(marks, mark, val) {
         if (rc != 0)
             break;
+        if (!json_is_number(val))
+            continue;   /* the harness reports numbers; anything else is not a mark */
         int64_t ts = DB_NULL;
         for (size_t i = 0; x && i < x->n_marks; i++)
             if (strcmp(x->marks[i].name, mark) == 0)

@@ -100,13 +100,6 @@ static int event_level(const struct trace_parser *p)
     return p->depth - p->events_depth + 1;
 }
 
-static int64_t round_us(double v)
-{
-    if (!isfinite(v) || v > 9.2e18 || v < -9.2e18)
-        return INT64_MIN;
-    return (int64_t)llround(v);
-}
-
 static void event_field(struct trace_parser *p, const char *text, size_t len,
                         bool is_number)
 {
@@ -133,13 +126,17 @@ static void event_field(struct trace_parser *p, const char *text, size_t len,
         } else if (strcmp(key, "ph") == 0) {
             ev->ph = len ? text[0] : 0;
         } else if (strcmp(key, "ts") == 0 && is_number) {
-            ev->ts_us = round_us(num);
+            if (!round_to_int64(num, UNTRUSTED_US_LIMIT, &ev->ts_us))
+                ev->ts_us = INT64_MIN;   /* unplaceable: treated as absent */
         } else if (strcmp(key, "dur") == 0 && is_number) {
-            ev->dur_us = round_us(num);
+            if (!round_to_int64(num, UNTRUSTED_US_LIMIT, &ev->dur_us))
+                ev->dur_us = -1;
         } else if (strcmp(key, "pid") == 0 && is_number) {
-            ev->pid = (int64_t)num;
+            if (!round_to_int64(num, UNTRUSTED_COUNT_LIMIT, &ev->pid))
+                ev->pid = -1;
         } else if (strcmp(key, "tid") == 0 && is_number) {
-            ev->tid = (int64_t)num;
+            if (!round_to_int64(num, UNTRUSTED_COUNT_LIMIT, &ev->tid))
+                ev->tid = -1;
         } else if (strcmp(key, "id") == 0) {
             p->id_off = arena_put(p, text, len);
             p->has_id = p->id_off != (size_t)-1;

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,6 +182,15 @@ int parse_long(const char *s, long min, long max, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+bool round_to_int64(double v, int64_t limit, int64_t *out)
+{
+    /* (double)limit may round up (INT64_MAX becomes 2^63), hence the 2^63 test */
+    if (!isfinite(v) || fabs(v) > (double)limit || fabs(v) >= 0x1p63)
+        return false;
+    *out = (int64_t)llround(v);
+    return true;
 }
 
 int buf_append(struct buf *b, const void *p, size_t n)

@@ -36,6 +36,18 @@ int remove_tree(const char *path);
  * [min, max]. Returns 0 or -1. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* Numbers read from untrusted input (a trace, a page's report) are doubles;
+ * converting one outside int64's range to an integer is undefined behaviour.
+ * round_to_int64 rounds v to the nearest integer when it is finite and
+ * |v| <= limit, else returns false and leaves *out alone. */
+bool round_to_int64(double v, int64_t limit, int64_t *out);
+/* The limit for timestamps and durations in microseconds: 2^50 us is 35
+ * years, so sums and differences of such values can never overflow. */
+#define UNTRUSTED_US_LIMIT ((int64_t)1 << 50)
+/* The limit for counts and sizes (bytes, heap sizes, pids): 2^40 (1 TiB), so
+ * a sum over a million of them still fits. */
+#define UNTRUSTED_COUNT_LIMIT ((int64_t)1 << 40)
+
 /* Growable byte buffer with a size cap (so a hostile peer cannot make us
  * allocate without bound). */
 struct buf {

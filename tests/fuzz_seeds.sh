@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Seed corpora from the recorded fixtures.
-# usage: fuzz_seeds.sh trace|cdp|experiment SOURCE_DIR OUT_DIR
+# Seed corpora from the recorded fixtures, plus tests/fixtures/fuzz/KIND/:
+# hand-made seeds and every input a fuzzer ever failed on (regressions).
+# usage: fuzz_seeds.sh trace|cdp|experiment|page_report SOURCE_DIR OUT_DIR
 set -euo pipefail
 kind=$1 src=$2 out=$3
 case "$kind" in
@@ -14,5 +15,10 @@ case "$kind" in
     zcat "$src"/tests/fixtures/cdp/*.jsonl.gz | awk -v d="$out" 'length($0) < 1000000 { f = sprintf("%s/msg-%03d.json", d, NR); printf "%s", $0 > f; close(f) }' ;;
   experiment)   # the shipped experiment files
     cp "$src"/experiments/*.json "$out/" ;;
+  page_report)  # only tests/fixtures/fuzz/page_report/ (a recorded report, hand-made ones)
+    ;;
   *) echo "fuzz_seeds: unknown kind $kind" >&2; exit 2 ;;
 esac
+if [ -d "$src/tests/fixtures/fuzz/$kind" ]; then
+  cp "$src/tests/fixtures/fuzz/$kind"/* "$out/"
+fi

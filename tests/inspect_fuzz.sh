@@ -7,6 +7,8 @@
 # Usage: inspect_fuzz.sh FUZZER SOURCE_DIR WORK_DIR MODULES_DIR [SECONDS]
 set -euo pipefail
 fuzzer=$1 src=$2 work=$3 modules=$4 seconds=${5:-30}
+# fixed by default so a red CI run reproduces; WASMLAB_FUZZ_SEED=0 = random
+seed=${WASMLAB_FUZZ_SEED:-1}
 
 corpus="$work/fuzz_wasm_binary.corpus"
 rm -rf "$corpus"
@@ -19,11 +21,11 @@ if [ -d "$modules" ]; then
     n_modules=$((n_modules + 1))
   done < <(find "$modules" -name '*.wasm' -type f -print0)
 fi
-echo "inspect_fuzz: seeds: $(ls "$corpus/seeds" | wc -l) files ($n_modules built modules); fuzzing ${seconds}s"
+echo "inspect_fuzz: seeds: $(ls "$corpus/seeds" | wc -l) files ($n_modules built modules); fuzzing ${seconds}s, seed $seed"
 
 # New inputs go to new/ (the first corpus dir); seeds/ is only read.
 status=0
-"$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+"$fuzzer" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
   -print_final_stats=1 -artifact_prefix="$corpus/artifacts/" \
   "$corpus/new" "$corpus/seeds" > "$corpus/fuzz.log" 2>&1 || status=$?
 grep -E '^(INFO: seed corpus|#[0-9]+ +DONE|Done |stat::|==[0-9]+==|SUMMARY)' "$corpus/fuzz.log" || true

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "collector/extract.h"
 #include "collector/trace_parser.h"
+#include "collector/util.h"
 #include "fixture_io.h"
 
 static int extract_text(const char *text, size_t len, size_t chunk, const char *module_path,
@@ -215,6 +216,60 @@ static void test_hostile_json(void)
     free(b);
 }
 
+static void keep_event(void *arg, const struct trace_event *ev)
+{
+    struct trace_event *out = arg;
+    *out = *ev;   /* the scalar fields; the strings are not kept */
+}
+
+/* Numbers no real trace holds are refused field by field (converting them
+ * would be undefined behaviour), and numbers at the limit are kept exactly. */
+static void test_out_of_range_numbers(void)
+{
+    static const char *const bad[] = {
+        "[{\"ph\":\"X\",\"ts\":1e300,\"dur\":-1e300,\"pid\":9.3e18,\"tid\":-1e300}]",
+        "[{\"ph\":\"X\",\"ts\":1125899906842625,\"dur\":1e19,\"pid\":1099511627777,\"tid\":-1099511627777}]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct trace_event ev;
+        memset(&ev, 0x55, sizeof ev);
+        struct trace_parser *tp = trace_parser_new(keep_event, &ev);
+        CHECK_INT(trace_parser_feed(tp, bad[i], strlen(bad[i])), 0);
+        CHECK_INT(trace_parser_finish(tp), 0);
+        CHECK_INT(ev.ts_us, INT64_MIN);
+        CHECK_INT(ev.dur_us, -1);
+        CHECK_INT(ev.pid, -1);
+        CHECK_INT(ev.tid, -1);
+        trace_parser_free(tp);
+    }
+    const char *edge = "[{\"ph\":\"X\",\"ts\":1125899906842624,\"dur\":2.5,"
+                       "\"pid\":1099511627776,\"tid\":-7}]";
+    struct trace_event ev;
+    struct trace_parser *tp = trace_parser_new(keep_event, &ev);
+    CHECK_INT(trace_parser_feed(tp, edge, strlen(edge)), 0);
+    CHECK_INT(trace_parser_finish(tp), 0);
+    CHECK_INT(ev.ts_us, 1125899906842624LL);
+    CHECK_INT(ev.dur_us, 3);
+    CHECK_INT(ev.pid, 1099511627776LL);
+    CHECK_INT(ev.tid, -7);
+    trace_parser_free(tp);
+
+    /* the fuzzer's regression input extracts without overflow (UBSan build) */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/fuzz/trace/huge-numbers.json", FIXTURES_DIR);
+    size_t len;
+    char *text = (char *)read_whole_file(path, &len);
+    CHECK(text != NULL);
+    if (text) {
+        struct extract_result r;
+        char perr[256];
+        if (extract_text(text, len, 97, "/modules/c/hello.wasm", &r, perr, sizeof perr) == 0)
+            CHECK(r.chunk_bytes >= 0);
+        extract_result_free(&r);
+        free(text);
+    }
+}
+
 static void test_url_path(void)
 {
     char p[256];
@@ -231,6 +286,7 @@ int main(void)
     test_real_traces();
     test_small_trace();
     test_hostile_json();
+    test_out_of_range_numbers();
     test_url_path();
     return check_result();
 }
