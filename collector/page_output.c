@@ -30,6 +30,7 @@ void page_output_parse(const char *text, struct page_output *out)
             struct go_gc_cycle c;
             if (is_gc && json_is_object(o) && int_field(o, "num", &c.num) &&
                 int_field(o, "pause_ns", &c.pause_ns) && int_field(o, "end_unix_ns", &c.end_unix_ns) &&
+                /* 2^50 ns (13 days) bounds a pause; end - pause cannot overflow */
                 c.pause_ns >= 0 && c.pause_ns <= UNTRUSTED_US_LIMIT) {
                 if (out->n_go_gc == cap) {
                     cap = cap ? cap * 2 : 64;
