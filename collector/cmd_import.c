@@ -279,13 +279,7 @@ int cmd_import_trace(int argc, char **argv)
         { NULL, 0, NULL, 0 }
     };
     const char *db_path = "results.db", *module_path = NULL, *api = NULL, *file = NULL;
-    /* the command line as given (getopt_long reorders argv) */
-    struct buf cmd = { 0 };
-    buf_append(&cmd, "wasmlab", 7);
-    for (int i = 0; i < argc; i++) {
-        buf_append(&cmd, " ", 1);
-        buf_append(&cmd, argv[i], strlen(argv[i]));
-    }
+    char *cmdline = join_command_line(argc, argv);   /* before getopt reorders argv */
     int exit_code = EXIT_USAGE;
     opterr = 0;
     optind = 1;
@@ -438,15 +432,10 @@ int cmd_import_trace(int argc, char **argv)
         goto out;
     }
     exit_code = EXIT_ERROR;
-    char uuid[40], started[40], host[256] = "";
-    uuid4(uuid);
+    char started[40];
     utc_iso8601(started, sizeof started);
-    gethostname(host, sizeof host - 1);
-    struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
-                          .version = WASMLAB_VERSION, .command_line = cmd.data };
     int64_t run_id = 0, browser_id = 0, module_id = 0;
-    int drc = db_insert_run(db, &run, &run_id);
-    buf_free(&cmd);
+    int drc = store_run(db, started, cmdline, NULL, &run_id);
 
     char abs_file[PATH_MAX];
     if (!realpath(file, abs_file))
@@ -521,6 +510,6 @@ out:
     trace_parser_free(g.tp);
     extractor_free(g.x);
 usage:
-    buf_free(&cmd);
+    free(cmdline);
     return exit_code;
 }

@@ -318,17 +318,6 @@ static int print_summary(struct db *db, int64_t run_id, bool as_json)
 /* ---- run metadata ---- */
 
 
-static char *join_argv(int argc, char **argv)
-{
-    struct buf b = { 0 };
-    buf_append(&b, "wasmlab", 7);
-    for (int i = 0; i < argc; i++) {
-        buf_append(&b, " ", 1);
-        buf_append(&b, argv[i], strlen(argv[i]));
-    }
-    return b.data;
-}
-
 static void lws_log(int level, const char *line)
 {
     if (level == LLL_ERR)
@@ -685,15 +674,10 @@ int plan_execute(struct plan *p)
         if (rc == 0)
             notef("resuming run %lld", (long long)run_id);
     } else {
-        char uuid[40], started[40], host[256] = "";
-        uuid4(uuid);
+        char started[40];
         utc_iso8601(started, sizeof started);
-        gethostname(host, sizeof host - 1);
-        char *cmdline = join_argv(p->argc, p->argv);
-        struct db_run run = { .uuid = uuid, .started_at = started, .host = host,
-                              .version = WASMLAB_VERSION, .command_line = cmdline,
-                              .experiment = p->experiment };
-        rc = db_insert_run(db, &run, &run_id);
+        char *cmdline = join_command_line(p->argc, p->argv);
+        rc = store_run(db, started, cmdline, p->experiment, &run_id);
         free(cmdline);
     }
     for (int i = 0; rc == 0 && i < n_mods; i++)

@@ -1,12 +1,14 @@
 #include "collector/store.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "collector/page_clock.h"
 #include "collector/page_output.h"
 #include "collector/util.h"
+#include "wasmlab_config.h"
 
 static int64_t nz(int64_t v)
 {
@@ -85,6 +87,18 @@ static int store_gc(struct db *db, int64_t load_id, const struct load_outcome *o
                                  json_string_value(json_object_get(t, "name")));
     }
     return rc;
+}
+
+int store_run(struct db *db, const char *started_at, const char *command_line,
+              const char *experiment, int64_t *run_id)
+{
+    char uuid[40], host[256] = "";
+    uuid4(uuid);
+    gethostname(host, sizeof host - 1);
+    struct db_run run = { .uuid = uuid, .started_at = started_at, .host = host,
+                          .version = WASMLAB_VERSION, .command_line = command_line,
+                          .experiment = experiment };
+    return db_insert_run(db, &run, run_id);
 }
 
 int store_load(struct db *db, const struct load_key *key, const struct load_outcome *o)

@@ -20,6 +20,12 @@ struct load_key {
     int js_churn_mb;           /* 0 = none */
 };
 
+/* Inserts the runs row for this process: a new UUID, the host and wasmlab's
+ * version beside started_at (utc_iso8601), command_line and experiment (NULL
+ * for none). Returns 0 or -1 (db_errmsg tells why). */
+int store_run(struct db *db, const char *started_at, const char *command_line,
+              const char *experiment, int64_t *run_id);
+
 /* Returns 0, or -1 after a one-line warning (the transaction rolled back). */
 int store_load(struct db *db, const struct load_key *key, const struct load_outcome *o);
 

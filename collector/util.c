@@ -184,6 +184,17 @@ int parse_long(const char *s, long min, long max, long *out)
     return 0;
 }
 
+char *join_command_line(int argc, char **argv)
+{
+    struct buf b = { 0 };
+    buf_append(&b, "wasmlab", 7);
+    for (int i = 0; i < argc; i++) {
+        buf_append(&b, " ", 1);
+        buf_append(&b, argv[i], strlen(argv[i]));
+    }
+    return b.data;
+}
+
 bool round_to_int64(double v, int64_t limit, int64_t *out)
 {
     /* (double)limit may round up (INT64_MAX becomes 2^63), hence the 2^63 test */

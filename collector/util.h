@@ -36,6 +36,10 @@ int remove_tree(const char *path);
  * [min, max]. Returns 0 or -1. */
 int parse_long(const char *s, long min, long max, long *out);
 
+/* "wasmlab ARG..." as one string (caller frees), for the runs table. Call it
+ * before getopt_long, which reorders argv. */
+char *join_command_line(int argc, char **argv);
+
 /* Numbers read from untrusted input (a trace, a page's report) are doubles;
  * converting one outside int64's range to an integer is undefined behaviour.
  * round_to_int64 rounds v to the nearest integer when it is finite and
