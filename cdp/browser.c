@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collector/util.h"
+#include "base/util.h"
 
 extern char **environ;
 

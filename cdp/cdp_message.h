@@ -16,7 +16,7 @@
 
 #include <jansson.h>
 
-#include "collector/util.h"
+#include "base/util.h"
 
 /* Called for every event. session_id is NULL for browser-level events.
  * params is borrowed (valid during the call only; json_incref to keep). */

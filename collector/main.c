@@ -3,19 +3,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collector/cmd_browsers.h"
-#include "collector/cmd_compare.h"
-#include "collector/cmd_inspect.h"
-#include "collector/cmd_export.h"
-#include "collector/cmd_import.h"
-#include "collector/cmd_plot.h"
-#include "collector/cmd_merge.h"
-#include "collector/cmd_report.h"
-#include "collector/cmd_serve.h"
-#include "collector/cmd_sweep.h"
-#include "collector/cmd_nightly.h"
-#include "collector/run.h"
-#include "collector/util.h"
+#include "collector/cli/cmd_browsers.h"
+#include "collector/cli/cmd_compare.h"
+#include "collector/cli/cmd_inspect.h"
+#include "collector/cli/cmd_export.h"
+#include "collector/cli/cmd_import.h"
+#include "collector/cli/cmd_plot.h"
+#include "collector/cli/cmd_merge.h"
+#include "collector/cli/cmd_report.h"
+#include "collector/cli/cmd_serve.h"
+#include "collector/cli/cmd_sweep.h"
+#include "collector/cli/cmd_nightly.h"
+#include "collector/cli/cmd_run.h"
+#include "base/util.h"
 #include "wasmlab_config.h"
 
 struct command {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "collector/util.h"
+#include "base/util.h"
 #include "db/db_migrations.h"
 
 enum stmt_id { S_LOAD, S_CHUNK, S_EVENT, S_MARK, S_TRACE, S_GC, S_LONG, S_HIST, S_COUNT };

@@ -1,6 +1,6 @@
 // Runs one module from manifest.json under Node.js, the way the page harness
 // runs it in Chromium: the reference implementation of the I/O contract in
-// modules/README.md, used by tests/modules_run.sh.
+// modules/README.md, used by tests/e2e/modules_run.sh.
 //
 //   node --no-warnings run-node.mjs [--stdin FILE] <manifest.json> <name> [-- args...]
 //

@@ -1,4 +1,4 @@
-/* libFuzzer target for experiment files (collector/experiment.c): any bytes
+/* libFuzzer target for experiment files (collector/measure/experiment.c): any bytes
  * must be accepted into a consistent plan or refused with one line naming the
  * file; never a crash, a leak or an out-of-bounds read. */
 #include <stdint.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/experiment.h"
+#include "collector/measure/experiment.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

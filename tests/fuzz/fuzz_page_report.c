@@ -11,10 +11,10 @@
 
 #include <sqlite3.h>
 
-#include "collector/extract.h"
-#include "collector/store.h"
-#include "collector/trace_parser.h"
-#include "collector/util.h"
+#include "collector/trace/extract.h"
+#include "collector/measure/store.h"
+#include "collector/trace/trace_parser.h"
+#include "base/util.h"
 #include "db/db.h"
 #include "tests/fixture_io.h"
 

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "collector/extract.h"
-#include "collector/trace_parser.h"
+#include "collector/trace/extract.h"
+#include "collector/trace/trace_parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

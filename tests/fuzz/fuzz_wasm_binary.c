@@ -6,7 +6,7 @@
  *
  * Build: cmake -DWASMLAB_FUZZ=ON -DCMAKE_C_COMPILER=clang-16 (see
  * tests/CMakeLists.txt, which also runs it for a bounded time as a test). */
-#include "collector/wasm_binary.h"
+#include "collector/wasm/wasm_binary.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,0 +1,515 @@
+#define _GNU_SOURCE
+#include "collector/cli/cmd_import.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <yajl/yajl_parse.h>
+#include <zlib.h>
+
+#include "collector/cli/exit_codes.h"
+#include "collector/trace/extract.h"
+#include "collector/measure/load.h"
+#include "collector/measure/store.h"
+#include "collector/trace/trace_parser.h"
+#include "base/util.h"
+#include "db/db.h"
+#include "wasmlab_config.h"
+
+#define PIECE (256 * 1024)
+
+static const char usage_text[] =
+"usage: wasmlab import-trace FILE.json[.gz] [--db FILE] [--module-path PATH] [--api API]\n"
+"\n"
+"Stores a Chrome trace recorded elsewhere as one load, measured by the same\n"
+"extractor as a live run (first byte, chunks, compile finished, ...). Both\n"
+"of Chrome's forms are read: a JSON array of events, or {\"traceEvents\":[...]};\n"
+"plain or gzipped. The file is streamed: memory does not grow with its size.\n"
+"\n"
+"  --db FILE            results database (default results.db; created if new)\n"
+"  --module-path PATH   the module's URL path, e.g. /modules/go/hello.wasm\n"
+"                       (default: the earliest request whose path ends in .wasm)\n"
+"  --api API            streaming or buffered (default: streaming when the\n"
+"                       trace has wasm.StartStreamingCompilation)\n"
+"  -q, --quiet          no notes on stderr\n"
+"\n"
+"Prints the new load's id. Exit codes: 0 stored and measured; 1 DB error;\n"
+"2 bad usage or input (missing or malformed file, no .wasm request);\n"
+"3 stored, but the trace lacks what the metric needs (status trace_error).\n";
+
+/* ---- reading the file in pieces ---- */
+
+typedef int (*piece_fn)(void *arg, const void *data, size_t len);
+
+/* Feeds the whole (gunzipped) file to fn. Returns 0, or -1 after a warning. */
+static int stream_file(const char *path, piece_fn fn, void *arg)
+{
+    gzFile gz = gzopen(path, "rb");
+    if (!gz) {
+        warnf("import-trace: %s: %s", path, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    gzbuffer(gz, PIECE);
+    char *buf = xmalloc(PIECE);
+    int rc = 0;
+    for (;;) {
+        int n = gzread(gz, buf, PIECE);
+        if (n < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            warnf("import-trace: %s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
+            rc = -1;
+            break;
+        }
+        if (n == 0)
+            break;
+        if (fn(arg, buf, (size_t)n) < 0) {
+            rc = -2;   /* the callback's own failure */
+            break;
+        }
+    }
+    free(buf);
+    gzclose(gz);
+    return rc;
+}
+
+/* ---- pass 1: which request is the module ---- */
+
+struct detect {
+    struct trace_parser *tp;
+    char path[1024];
+    int64_t ts;
+};
+
+static void detect_event(void *arg, const struct trace_event *ev)
+{
+    struct detect *d = arg;
+    if (ev->ph == 'M' || strcmp(ev->name, "ResourceSendRequest") != 0)
+        return;
+    const char *url = trace_event_arg_text(ev, "data.url");
+    if (!url)
+        return;
+    char path[1024];
+    extract_url_path(url, path, sizeof path);
+    size_t n = strlen(path);
+    if (n < 5 || strcmp(path + n - 5, ".wasm") != 0)
+        return;
+    if (!d->path[0] || ev->ts_us < d->ts) {
+        snprintf(d->path, sizeof d->path, "%s", path);
+        d->ts = ev->ts_us;
+    }
+}
+
+static int detect_piece(void *arg, const void *data, size_t len)
+{
+    struct detect *d = arg;
+    return trace_parser_feed(d->tp, data, len);
+}
+
+/* ---- the trace's metadata ({"metadata": {...}} beside traceEvents) ---- */
+
+struct meta {
+    yajl_handle yajl;
+    int depth;
+    bool in_meta;
+    char key[64];
+    char user_agent[512], revision[256], command_line[4096], v8[64], product[128];
+};
+
+static int meta_string(void *ctx, const unsigned char *s, size_t len)
+{
+    struct meta *m = ctx;
+    if (!m->in_meta || m->depth != 2)
+        return 1;
+    char *dst = NULL;
+    size_t cap = 0;
+    if (strcmp(m->key, "user-agent") == 0)
+        dst = m->user_agent, cap = sizeof m->user_agent;
+    else if (strcmp(m->key, "revision") == 0)
+        dst = m->revision, cap = sizeof m->revision;
+    else if (strcmp(m->key, "command_line") == 0)
+        dst = m->command_line, cap = sizeof m->command_line;
+    else if (strcmp(m->key, "v8-version") == 0)
+        dst = m->v8, cap = sizeof m->v8;
+    else if (strcmp(m->key, "product-version") == 0)
+        dst = m->product, cap = sizeof m->product;
+    if (dst)
+        snprintf(dst, cap, "%.*s", (int)(len < cap ? len : cap - 1), (const char *)s);
+    return 1;
+}
+
+static int meta_key(void *ctx, const unsigned char *key, size_t len)
+{
+    struct meta *m = ctx;
+    if (m->depth == 1)
+        m->in_meta = len == 8 && memcmp(key, "metadata", 8) == 0;
+    if (m->depth == 2 && m->in_meta)
+        snprintf(m->key, sizeof m->key, "%.*s", (int)(len < 63 ? len : 63), (const char *)key);
+    return 1;
+}
+
+static int meta_open(void *ctx)
+{
+    ((struct meta *)ctx)->depth++;
+    return 1;
+}
+
+static int meta_close(void *ctx)
+{
+    struct meta *m = ctx;
+    if (--m->depth <= 1)
+        m->key[0] = 0;
+    return 1;
+}
+
+static const yajl_callbacks meta_callbacks = {
+    NULL, NULL, NULL, NULL, NULL, meta_string, meta_open, meta_key, meta_close, meta_open,
+    meta_close
+};
+
+/* ---- pass 2: measure, hash, keep a gzipped copy ---- */
+
+struct ingest {
+    struct trace_parser *tp;
+    struct extractor *x;
+    struct meta meta;
+    bool meta_ok;
+    EVP_MD_CTX *sha;
+    gzFile copy;                /* the trace, gzipped into a temp file */
+    uint64_t bytes;
+};
+
+static int ingest_piece(void *arg, const void *data, size_t len)
+{
+    struct ingest *g = arg;
+    g->bytes += len;
+    EVP_DigestUpdate(g->sha, data, len);
+    if (g->copy && gzwrite(g->copy, data, (unsigned)len) != (int)len) {
+        gzclose(g->copy);
+        g->copy = NULL;
+        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
+    }
+    if (g->meta_ok && yajl_parse(g->meta.yajl, data, len) != yajl_status_ok)
+        g->meta_ok = false;   /* the trace parser reports malformed JSON */
+    return trace_parser_feed(g->tp, data, len);
+}
+
+/* ---- DB rows ---- */
+
+
+/* "Mozilla/5.0 ... HeadlessChrome/156.0.8078.79 Safari/537.36" ->
+ * "HeadlessChrome/156.0.8078.79" (or "Chrome/..."). */
+static void product_from_ua(const char *ua, char *out, size_t len)
+{
+    out[0] = 0;
+    const char *p = strstr(ua, "HeadlessChrome/");
+    if (!p)
+        p = strstr(ua, "Chrome/");
+    if (p)
+        snprintf(out, len, "%.*s", (int)strcspn(p, " "), p);
+}
+
+/* The trace (from the temp file) and the marks, in one transaction. */
+static int store_extra(struct db *db, int64_t load_id, int fd, uint64_t raw_bytes,
+                       const struct extract_result *x)
+{
+    sqlite3 *sq = db_sqlite(db);
+    if (db_begin(db) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; x && rc == 0 && i < x->n_marks; i++)
+        rc = db_insert_mark(db, load_id, x->marks[i].name, NAN, x->marks[i].ts_us);
+    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+    if (rc == 0 && size > 0 && size < INT_MAX) {
+        sqlite3_stmt *st;
+        rc = -1;
+        if (sqlite3_prepare_v2(sq, "INSERT INTO load_traces (load_id, format, encoding,"
+                               " raw_bytes, data) VALUES (?, 'chrome-json', 'gzip', ?,"
+                               " zeroblob(?))", -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, load_id);
+            sqlite3_bind_int64(st, 2, (sqlite3_int64)raw_bytes);
+            sqlite3_bind_int64(st, 3, size);
+            if (sqlite3_step(st) == SQLITE_DONE)
+                rc = 0;
+            sqlite3_finalize(st);
+        }
+        sqlite3_blob *blob = NULL;
+        if (rc == 0 && sqlite3_blob_open(sq, "main", "load_traces", "data", load_id, 1,
+                                         &blob) != SQLITE_OK)
+            rc = -1;
+        char *buf = xmalloc(PIECE);
+        for (off_t off = 0; rc == 0 && off < size;) {
+            ssize_t n = pread(fd, buf, PIECE, off);
+            if (n <= 0 || sqlite3_blob_write(blob, buf, (int)n, (int)off) != SQLITE_OK)
+                rc = -1;
+            else
+                off += n;
+        }
+        free(buf);
+        sqlite3_blob_close(blob);
+        if (rc < 0)
+            warnf("import-trace: storing the trace: %s", sqlite3_errmsg(sq));
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0) {
+        warnf("import-trace: %s", db_errmsg(db));
+        db_rollback(db);
+    }
+    return rc;
+}
+
+int cmd_import_trace(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "module-path", required_argument, NULL, 'm' },
+        { "api", required_argument, NULL, 'a' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *db_path = "results.db", *module_path = NULL, *api = NULL, *file = NULL;
+    char *cmdline = join_command_line(argc, argv);   /* before getopt reorders argv */
+    int exit_code = EXIT_USAGE;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_path = optarg; break;
+        case 'm':
+            if (optarg[0] != '/') {
+                warnf("import-trace: --module-path %s: must be a URL path starting with /",
+                      optarg);
+                goto usage;
+            }
+            module_path = optarg;
+            break;
+        case 'a':
+            if (strcmp(optarg, "streaming") && strcmp(optarg, "buffered")) {
+                warnf("import-trace: --api %s: must be streaming or buffered", optarg);
+                goto usage;
+            }
+            api = optarg;
+            break;
+        case 'q': util_quiet = true; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            exit_code = EXIT_OK;
+            goto usage;
+        case ':':
+            warnf("import-trace: option %s needs a value (see wasmlab import-trace --help)",
+                  argv[optind - 1]);
+            goto usage;
+        default:
+            warnf("import-trace: unknown option %s (see wasmlab import-trace --help)",
+                  argv[optind - 1]);
+            goto usage;
+        }
+    }
+    if (optind < argc)
+        file = argv[optind++];
+    if (!file || optind < argc) {
+        warnf("import-trace: %s (usage: wasmlab import-trace FILE.json [--db FILE])",
+              file ? "one trace file at a time" : "missing FILE.json");
+        goto usage;
+    }
+    struct stat sb;
+    if (stat(file, &sb) < 0) {
+        warnf("import-trace: %s: %s", file, strerror(errno));
+        goto usage;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        warnf("import-trace: %s: not a regular file", file);
+        goto usage;
+    }
+    if (sb.st_size == 0) {
+        warnf("import-trace: %s: empty file", file);
+        goto usage;
+    }
+
+    /* pass 1: the module's request */
+    char detected[1024] = "";
+    if (!module_path) {
+        struct detect d = { .ts = INT64_MAX };
+        d.tp = trace_parser_new(detect_event, &d);
+        int rc = stream_file(file, detect_piece, &d);
+        if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
+            warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
+            rc = -1;
+        }
+        trace_parser_free(d.tp);
+        if (rc < 0)
+            goto usage;   /* exit 2: a bad input file */
+        if (!d.path[0]) {
+            warnf("import-trace: %s: no request for a .wasm URL in the trace "
+                  "(give --module-path)", file);
+            goto usage;
+        }
+        snprintf(detected, sizeof detected, "%s", d.path);
+        module_path = detected;
+        notef("import-trace: module %s (the earliest .wasm request)", module_path);
+    }
+
+    /* pass 2: measure it, hash it, keep a gzipped copy */
+    struct ingest g = { 0 };
+    g.x = extractor_new(module_path);
+    g.tp = trace_parser_new(extract_event, g.x);
+    g.meta.yajl = yajl_alloc(&meta_callbacks, NULL, &g.meta);
+    yajl_config(g.meta.yajl, yajl_dont_validate_strings, 1);
+    g.meta_ok = true;
+    g.sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(g.sha, EVP_sha256(), NULL);
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd >= 0) {
+        unlink(tmp);   /* nothing left behind, whatever happens */
+        int wfd = dup(fd);
+        g.copy = wfd >= 0 ? gzdopen(wfd, "wb6") : NULL;
+        if (!g.copy && wfd >= 0)
+            close(wfd);
+    }
+    free(tmp);
+    if (!g.copy)
+        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
+              strerror(errno));
+
+    struct db *db = NULL;
+    struct load_outcome o;
+    memset(&o, 0, sizeof o);
+    int rc = stream_file(file, ingest_piece, &g);
+    if (rc == -2 || (rc == 0 && trace_parser_finish(g.tp) < 0)) {
+        warnf("import-trace: %s: %s", file, trace_parser_error(g.tp));
+        rc = -1;
+    }
+    if (g.copy && gzclose(g.copy) != Z_OK) {
+        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
+        close(fd);
+        fd = -1;
+    }
+    g.copy = NULL;
+    if (rc < 0)
+        goto out;
+    if (trace_parser_events(g.tp) == 0) {
+        warnf("import-trace: %s: no trace events in the file", file);
+        goto out;
+    }
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    EVP_DigestFinal_ex(g.sha, digest, &dlen);
+    char sha[65];
+    for (int i = 0; i < 32; i++)
+        sprintf(sha + 2 * i, "%02x", digest[i]);
+
+    snprintf(o.status, sizeof o.status, "ok");
+    o.have_extract = true;
+    o.wall_ms = NAN;
+    o.trace_bytes = (int64_t)g.bytes;
+    o.trace_events = (int64_t)trace_parser_events(g.tp);
+    o.trace_data_loss = -1;
+    o.trace_buffer_pct = NAN;
+    o.page_compile_ms = NAN;
+    if (extract_finish(g.x, &o.x) < 0) {
+        snprintf(o.status, sizeof o.status, "trace_error");
+        snprintf(o.error, sizeof o.error, "%s", o.x.error);
+    }
+
+    char err[1024];
+    db = db_open(db_path, err, sizeof err);
+    if (!db) {
+        warnf("import-trace: %s", err);
+        goto out;
+    }
+    exit_code = EXIT_ERROR;
+    char started[40];
+    utc_iso8601(started, sizeof started);
+    int64_t run_id = 0, browser_id = 0, module_id = 0;
+    int drc = store_run(db, started, cmdline, NULL, &run_id);
+
+    char abs_file[PATH_MAX];
+    if (!realpath(file, abs_file))
+        snprintf(abs_file, sizeof abs_file, "%s", file);
+    char exe[PATH_MAX] = "", product[160] = "";
+    if (g.meta.command_line[0])
+        snprintf(exe, sizeof exe, "%.*s", (int)strcspn(g.meta.command_line, " "),
+                 g.meta.command_line);
+    product_from_ua(g.meta.user_agent, product, sizeof product);
+    if (!product[0] && g.meta.product[0])
+        snprintf(product, sizeof product, "%s", g.meta.product);
+    struct db_browser br = {
+        .path = exe[0] ? exe : abs_file, .kind = "imported",
+        .product = product[0] ? product : NULL,
+        .revision = g.meta.revision[0] ? g.meta.revision : NULL,
+        .v8_version = g.meta.v8[0] ? g.meta.v8 : NULL,
+        .user_agent = g.meta.user_agent[0] ? g.meta.user_agent : NULL,
+    };
+    if (drc == 0)
+        drc = db_upsert_browser(db, &br, &browser_id);
+    char *mname = xasprintf("import:%s", module_path);
+    struct db_module mod = { .name = mname, .path = abs_file, .bytes = o.x.chunk_bytes,
+                             .sha256 = sha };
+    if (drc == 0)
+        drc = db_upsert_module(db, &mod, &module_id);
+    free(mname);
+    if (drc < 0) {
+        warnf("import-trace: %s", db_errmsg(db));
+        goto out;
+    }
+    bool streaming = o.x.stream_start_us != EXTRACT_NONE;
+    struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
+                            .seq = 0, .api = api ? api : streaming ? "streaming" : "buffered",
+                            .started_at = started };
+    if (store_load(db, &key, &o) < 0) {
+        db_finish_run(db, run_id, started, "failed");
+        goto out;
+    }
+    int64_t load_id = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT MAX(id) FROM loads WHERE run_id = ?", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, run_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            load_id = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    bool extra_ok = store_extra(db, load_id, fd, g.bytes, &o.x) == 0;
+    char finished[40];
+    utc_iso8601(finished, sizeof finished);
+    bool ok = strcmp(o.status, "ok") == 0;
+    if (db_finish_run(db, run_id, finished, ok && extra_ok ? "completed" : "failed") < 0)
+        warnf("import-trace: %s", db_errmsg(db));
+    printf("%lld\n", (long long)load_id);
+    if (ok)
+        notef("import-trace: load %lld: %s first byte to compile %.3f ms, %zu chunks, "
+              "%lld bytes", (long long)load_id, module_path,
+              (double)o.x.first_byte_to_compile_us / 1000, o.x.n_chunks,
+              (long long)o.x.chunk_bytes);
+    else
+        warnf("import-trace: load %lld stored with status %s: %s", (long long)load_id,
+              o.status, o.error);
+    exit_code = !extra_ok ? EXIT_ERROR : ok ? EXIT_OK : EXIT_LOADS_FAILED;
+out:
+    if (o.have_extract)
+        extract_result_free(&o.x);
+    if (fd >= 0)
+        close(fd);
+    db_close(db);
+    yajl_free(g.meta.yajl);
+    EVP_MD_CTX_free(g.sha);
+    trace_parser_free(g.tp);
+    extractor_free(g.x);
+usage:
+    free(cmdline);
+    return exit_code;
+}

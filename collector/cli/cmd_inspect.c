@@ -1,0 +1,452 @@
+/* cmd_inspect: see cmd_inspect.h for the contract. */
+#include "collector/cli/cmd_inspect.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/wasm/module_sizes.h"
+#include "base/util.h"
+#include "collector/wasm/wasm_binary.h"
+#include "db/db.h"
+
+struct inspect_options {
+    const char *file;
+    const char *db_path;        /* NULL: do not store */
+    bool json;
+};
+
+/* A run of imports sharing a module name, in order[]. */
+struct import_group {
+    size_t start;               /* first position in order[] */
+    size_t count;
+    size_t first_index;         /* import index of the group's first entry */
+};
+
+/* Everything printed or stored about one module. */
+struct inspection {
+    const char *file;
+    const uint8_t *data;        /* the file; names in sizes.module point into it */
+    size_t len;
+    struct module_sizes sizes;  /* sha256, gzip/brotli sizes, parsed module */
+    /* Imports grouped by module name: order[] lists import indices group by
+     * group, each group in file order; groups in order of first appearance. */
+    size_t *order;
+    struct import_group *groups;
+    size_t group_count;
+};
+
+#define INSPECT_USAGE_LINE "usage: wasmlab inspect FILE.wasm [--db FILE] [--json]"
+static const char usage_text[] =
+    INSPECT_USAGE_LINE "\n"
+    "  Lists the module's sections, function/import/export counts, imports by\n"
+    "  module, and its gzip -9 and brotli -q 11 sizes.\n"
+    "  --json      print one JSON object instead of a table\n"
+    "  --db FILE   also store sizes, sections and imports in the results DB\n"
+    "Exit status: 0 ok, 1 DB or output error, 2 usage error or bad input\n"
+    "(missing, unreadable, empty or malformed file).\n";
+
+static void inspect_error(const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* One diagnostic line: "wasmlab inspect: FILE: reason". */
+static void inspect_error(const char *file, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "wasmlab inspect: %s: ", file);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One line on stderr: "wasmlab inspect: problem (usage: ...)". */
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wasmlab inspect: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputs(" (" INSPECT_USAGE_LINE ")\n", stderr);
+    va_end(ap);
+}
+
+/* Fills *opt from argv; returns -1 after printing a usage error, 1 when
+ * --help was asked (usage printed to stdout), 0 to go on. */
+static int parse_options(int argc, char **argv, struct inspect_options *opt)
+{
+    bool only_files = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_files && strcmp(a, "--") == 0) {
+            only_files = true;
+        } else if (!only_files && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+            fputs(usage_text, stdout);
+            return 1;
+        } else if (!only_files && strcmp(a, "--json") == 0) {
+            opt->json = true;
+        } else if (!only_files && strcmp(a, "--db") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
+                usage_error("%s needs a file name", a);
+                return -1;
+            }
+            opt->db_path = argv[++i];
+        } else if (!only_files && strncmp(a, "--db=", 5) == 0) {
+            if (a[5] == '\0') {
+                usage_error("%s needs a file name", "--db");
+                return -1;
+            }
+            opt->db_path = a + 5;
+        } else if (!only_files && a[0] == '-' && a[1] != '\0') {
+            usage_error("unknown option %s", a);
+            return -1;
+        } else if (opt->file) {
+            usage_error("one module at a time (extra argument %s)", a);
+            return -1;
+        } else {
+            opt->file = a;
+        }
+    }
+    if (!opt->file) {
+        usage_error("%s", "missing FILE.wasm");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- imports by module ---- */
+
+struct import_ref {
+    const struct wasm_import *imp;
+    size_t index;
+};
+
+static int compare_by_module(const void *a, const void *b)
+{
+    const struct import_ref *x = a, *y = b;
+    size_t n = x->imp->module.len < y->imp->module.len ? x->imp->module.len
+                                                       : y->imp->module.len;
+    int c = n ? memcmp(x->imp->module.bytes, y->imp->module.bytes, n) : 0;
+    if (c != 0)
+        return c;
+    if (x->imp->module.len != y->imp->module.len)
+        return x->imp->module.len < y->imp->module.len ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static int compare_by_first_index(const void *a, const void *b)
+{
+    const struct import_group *x = a, *y = b;
+    return x->first_index < y->first_index ? -1 : x->first_index > y->first_index;
+}
+
+static bool same_name(struct wasm_name a, struct wasm_name b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.bytes, b.bytes, a.len) == 0);
+}
+
+/* Sorting, not a linear search per import, so a module with a million
+ * distinct import modules stays O(n log n). */
+static void group_imports(struct inspection *in)
+{
+    const struct wasm_module *m = &in->sizes.module;
+    size_t n = m->import_count;
+    in->order = xcalloc(n ? n : 1, sizeof *in->order);
+    in->groups = xcalloc(n ? n : 1, sizeof *in->groups);
+    struct import_ref *refs = xcalloc(n ? n : 1, sizeof *refs);
+    for (size_t i = 0; i < n; i++)
+        refs[i] = (struct import_ref){ &m->imports[i], i };
+    qsort(refs, n, sizeof *refs, compare_by_module);
+    for (size_t i = 0; i < n; i++) {
+        in->order[i] = refs[i].index;
+        if (i == 0 || !same_name(refs[i].imp->module, refs[i - 1].imp->module))
+            in->groups[in->group_count++] =
+                (struct import_group){ .start = i, .first_index = refs[i].index };
+        in->groups[in->group_count - 1].count++;
+    }
+    free(refs);
+    qsort(in->groups, in->group_count, sizeof *in->groups, compare_by_first_index);
+}
+
+/* ---- text output ---- */
+
+/* Writes a name with control characters, quotes and backslashes escaped
+ * (names are valid UTF-8, so other bytes print as they are). */
+static void print_name(FILE *f, struct wasm_name name)
+{
+    for (size_t i = 0; i < name.len; i++) {
+        unsigned char c = (unsigned char)name.bytes[i];
+        if (c < 0x20 || c == 0x7f)
+            fprintf(f, "\\x%02x", c);
+        else if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else
+            fputc(c, f);
+    }
+}
+
+static int digits(size_t v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static int max_int(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static void print_text(FILE *f, const struct inspection *in)
+{
+    const struct wasm_module *m = &in->sizes.module;
+
+    fprintf(f, "file          %s\n", in->file);
+    fprintf(f, "bytes         %zu\n", in->len);
+    fprintf(f, "gzip -9       %zu\n", in->sizes.gzip_bytes);
+    fprintf(f, "brotli -q 11  %zu\n", in->sizes.brotli_bytes);
+    fprintf(f, "sha256        %s\n", in->sizes.sha256);
+    fprintf(f, "functions     %zu (%zu imported, %zu defined)\n", m->function_count,
+            m->imports_by_kind[WASM_EXTERN_FUNC], m->defined_function_count);
+    fprintf(f, "imports       %zu", m->import_count);
+    const char *sep = " (";
+    for (unsigned k = 0; k < WASM_EXTERN_KIND_COUNT; k++) {
+        if (m->imports_by_kind[k]) {
+            fprintf(f, "%s%s %zu", sep, wasm_extern_kind_name(k), m->imports_by_kind[k]);
+            sep = ", ";
+        }
+    }
+    fprintf(f, "%s\n", m->import_count ? ")" : "");
+    fprintf(f, "exports       %zu\n", m->export_count);
+
+    /* Every number is at most the file size, so that sets the widths. */
+    int wn = digits(in->len);
+    int w_index = max_int(5, digits(m->section_count));
+    int w_offset = max_int(6, wn), w_size = max_int(4, wn);
+    int w_poff = max_int(14, wn), w_psize = max_int(12, wn);
+    fprintf(f, "\nsections      %zu\n", m->section_count);
+    fprintf(f, "%*s  %3s  %-9s  %*s  %*s  %*s  %*s  %s\n", w_index, "index", "id",
+            "section", w_offset, "offset", w_size, "size", w_poff, "payload_offset",
+            w_psize, "payload_size", "name");
+    fprintf(f, "%*s  %3s  %-9s  %*d  %*d  %*s  %*s\n", w_index, "-", "-", "header",
+            w_offset, 0, w_size, WASM_HEADER_SIZE, w_poff, "-", w_psize, "-");
+    size_t total = WASM_HEADER_SIZE;
+    for (size_t i = 0; i < m->section_count; i++) {
+        const struct wasm_section *s = &m->sections[i];
+        size_t size = s->header_size + s->payload_size;
+        total += size;
+        fprintf(f, "%*zu  %3u  %-9s  %*zu  %*zu  %*zu  %*zu", w_index, i, s->id,
+                wasm_section_name(s->id), w_offset, s->offset, w_size, size,
+                w_poff, s->payload_offset, w_psize, s->payload_size);
+        if (s->id == WASM_SECTION_CUSTOM) {
+            fputs("  \"", f);
+            print_name(f, s->name);
+            fputc('"', f);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "%*s  %3s  %-9s  %*s  %*zu  (%s file size)\n", w_index, "total", "", "",
+            w_offset, "", w_size, total, total == in->len ? "=" : "!=");
+
+    fprintf(f, "\nimports by module\n");
+    if (m->import_count == 0)
+        fprintf(f, "  (none)\n");
+    for (size_t g = 0; g < in->group_count; g++) {
+        const struct import_group *grp = &in->groups[g];
+        fputs("  ", f);
+        print_name(f, m->imports[grp->first_index].module);
+        fprintf(f, "  (%zu)\n", grp->count);
+        for (size_t k = 0; k < grp->count; k++) {
+            const struct wasm_import *imp = &m->imports[in->order[grp->start + k]];
+            fprintf(f, "    %-6s  ", wasm_extern_kind_name(imp->kind));
+            print_name(f, imp->field);
+            fputc('\n', f);
+        }
+    }
+}
+
+/* ---- JSON output ---- */
+
+static json_t *json_name(struct wasm_name name)
+{
+    /* Names were checked as UTF-8 by the parser; json_stringn keeps U+0000. */
+    json_t *s = json_stringn(name.len ? name.bytes : "", name.len);
+    return s ? s : json_null();
+}
+
+static json_t *inspection_json(const struct inspection *in)
+{
+    const struct wasm_module *m = &in->sizes.module;
+    json_t *root = json_object();
+    json_object_set_new(root, "file", json_string(in->file));
+    json_object_set_new(root, "bytes", json_integer((json_int_t)in->len));
+    json_object_set_new(root, "sha256", json_string(in->sizes.sha256));
+    json_object_set_new(root, "gzip_bytes", json_integer((json_int_t)in->sizes.gzip_bytes));
+    json_object_set_new(root, "brotli_bytes", json_integer((json_int_t)in->sizes.brotli_bytes));
+    json_object_set_new(root, "version", json_integer(m->version));
+    json_object_set_new(root, "header_bytes", json_integer(WASM_HEADER_SIZE));
+
+    json_t *counts = json_object();
+    json_object_set_new(counts, "functions", json_integer((json_int_t)m->function_count));
+    json_object_set_new(counts, "imported_functions",
+                        json_integer((json_int_t)m->imports_by_kind[WASM_EXTERN_FUNC]));
+    json_object_set_new(counts, "defined_functions",
+                        json_integer((json_int_t)m->defined_function_count));
+    json_object_set_new(counts, "imports", json_integer((json_int_t)m->import_count));
+    json_object_set_new(counts, "exports", json_integer((json_int_t)m->export_count));
+    json_t *by_kind = json_object();
+    for (unsigned k = 0; k < WASM_EXTERN_KIND_COUNT; k++)
+        json_object_set_new(by_kind, wasm_extern_kind_name(k),
+                            json_integer((json_int_t)m->imports_by_kind[k]));
+    json_object_set_new(counts, "imports_by_kind", by_kind);
+    json_object_set_new(root, "counts", counts);
+
+    json_t *sections = json_array();
+    for (size_t i = 0; i < m->section_count; i++) {
+        const struct wasm_section *s = &m->sections[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "index", json_integer((json_int_t)i));
+        json_object_set_new(o, "id", json_integer(s->id));
+        json_object_set_new(o, "section", json_string(wasm_section_name(s->id)));
+        json_object_set_new(o, "name", s->id == WASM_SECTION_CUSTOM ? json_name(s->name)
+                                                                    : json_null());
+        json_object_set_new(o, "offset", json_integer((json_int_t)s->offset));
+        json_object_set_new(o, "size",
+                            json_integer((json_int_t)(s->header_size + s->payload_size)));
+        json_object_set_new(o, "header_size", json_integer((json_int_t)s->header_size));
+        json_object_set_new(o, "payload_offset", json_integer((json_int_t)s->payload_offset));
+        json_object_set_new(o, "payload_size", json_integer((json_int_t)s->payload_size));
+        json_array_append_new(sections, o);
+    }
+    json_object_set_new(root, "sections", sections);
+
+    json_t *groups = json_array();
+    for (size_t g = 0; g < in->group_count; g++) {
+        const struct import_group *grp = &in->groups[g];
+        json_t *o = json_object();
+        json_t *fields = json_array();
+        json_object_set_new(o, "module", json_name(m->imports[grp->first_index].module));
+        json_object_set_new(o, "count", json_integer((json_int_t)grp->count));
+        for (size_t k = 0; k < grp->count; k++) {
+            const struct wasm_import *imp = &m->imports[in->order[grp->start + k]];
+            json_t *e = json_object();
+            json_object_set_new(e, "field", json_name(imp->field));
+            json_object_set_new(e, "kind", json_string(wasm_extern_kind_name(imp->kind)));
+            json_array_append_new(fields, e);
+        }
+        json_object_set_new(o, "imports", fields);
+        json_array_append_new(groups, o);
+    }
+    json_object_set_new(root, "imports_by_module", groups);
+    return root;
+}
+
+/* ---- DB ---- */
+
+/* Stores one inspection in one transaction. Returns 0, -2 when the DB
+ * cannot be opened (a bad --db path), -1 when writing fails (reported). */
+static int store_inspection(const char *db_path, const struct inspection *in)
+{
+    char err[512];
+    struct db *db = db_open(db_path, err, sizeof err);
+    if (!db) {
+        fprintf(stderr, "wasmlab inspect: %s\n", err);
+        return -2;
+    }
+    int rc = db_begin(db);
+    if (rc == 0 && module_sizes_store(db_sqlite(db), in->file, &in->sizes) < 0) {
+        inspect_error(db_path, "storing %s: %s", in->file, sqlite3_errmsg(db_sqlite(db)));
+        db_rollback(db);
+        db_close(db);
+        return -1;
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc < 0)
+        inspect_error(db_path, "%s", db_errmsg(db));
+    db_close(db);
+    return rc;
+}
+
+/* ---- the command ---- */
+
+static void inspection_free(struct inspection *in)
+{
+    module_sizes_free(&in->sizes);
+    free(in->order);
+    free(in->groups);
+}
+
+int cmd_inspect(int argc, char **argv)
+{
+    struct inspect_options opt = { 0 };
+    int parsed = parse_options(argc, argv, &opt);
+    if (parsed != 0)
+        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+
+    size_t len = 0;
+    uint8_t *data = read_whole_file(opt.file, &len);
+    if (!data) {
+        inspect_error(opt.file, "%s", strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (len == 0) {
+        inspect_error(opt.file, "empty file (a module is at least %d bytes)",
+                      WASM_HEADER_SIZE);
+        free(data);
+        return EXIT_USAGE;
+    }
+
+    struct inspection in = { .file = opt.file, .data = data, .len = len };
+    char why[256];
+    if (module_sizes_parse(data, len, &in.sizes, why, sizeof why) < 0) {
+        inspect_error(opt.file, "%s", why);
+        free(data);
+        return EXIT_USAGE;
+    }
+    int status = EXIT_OK;
+    if (module_sizes_compress(data, len, &in.sizes, why, sizeof why) < 0) {
+        inspect_error(opt.file, "%s", why);
+        status = EXIT_ERROR;
+        goto out;
+    }
+    group_imports(&in);
+
+    /* Store before printing, so a failure leaves stdout empty. */
+    int stored = opt.db_path ? store_inspection(opt.db_path, &in) : 0;
+    if (stored < 0) {
+        status = stored == -2 ? EXIT_USAGE : EXIT_ERROR;
+        goto out;
+    }
+
+    if (opt.json) {
+        json_t *root = inspection_json(&in);
+        int rc = json_dumpf(root, stdout, JSON_INDENT(2));
+        json_decref(root);
+        if (rc < 0 || fputc('\n', stdout) == EOF) {
+            inspect_error(opt.file, "writing the JSON report failed");
+            status = EXIT_ERROR;
+            goto out;
+        }
+    } else {
+        print_text(stdout, &in);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        inspect_error(opt.file, "writing the report: %s", strerror(errno));
+        status = EXIT_ERROR;
+    }
+out:
+    inspection_free(&in);
+    free(data);
+    return status;
+}

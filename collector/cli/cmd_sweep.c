@@ -1,0 +1,172 @@
+#define _GNU_SOURCE
+#include "collector/cli/cmd_sweep.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "collector/browsers/browser_store.h"
+#include "collector/cli/exit_codes.h"
+#include "collector/measure/experiment.h"
+#include "collector/measure/plan.h"
+#include "base/util.h"
+#include "wasmlab_config.h"
+
+static const char usage_text[] =
+"usage: wasmlab sweep EXPERIMENT.json [options]\n"
+"\n"
+"Runs the experiment's matrix: browsers x modules x APIs x conditions, each\n"
+"configuration loaded `loads` times after `warmup` unstored loads, rounds\n"
+"interleaved across configurations. The file's format: docs/experiments.md.\n"
+"Browsers named like chromium@126 come from the browser store (wasmlab\n"
+"browsers) and are added to it first when missing.\n"
+"\n"
+"  --db FILE        results database (default results.db)\n"
+"  --shard K/N      run only configurations i with i mod N == K-1 (1 <= K <= N):\n"
+"                   N machines each run one shard, then `wasmlab merge`\n"
+"  --resume         continue the newest unfinished run in --db\n"
+"  --no-fetch       never download a browser: fail if one is not in the store\n"
+"  --manifest FILE  module manifest (default: the build's)\n"
+"  --pages DIR      harness pages (default: the source tree's pages/)\n"
+"  --save-traces DIR  also write each load's raw trace to DIR/load-ID.json\n"
+"  --json           summary as JSON\n"
+"  -q, --quiet      no progress on stderr (progress shows only on a terminal)\n"
+"\n"
+"Exit codes as for wasmlab run: 0 all ok, 1 error, 2 bad usage or experiment\n"
+"file, 3 some loads failed, 130 interrupted (use --resume).\n";
+
+/* A browser spec: "headless-shell", "chromium", a path, or a store build
+ * ("chromium@126", added to the store when missing unless fetch is false).
+ * Returns a new string (caller frees) or NULL after one line on stderr. */
+static char *resolve_browser(const char *spec, bool fetch)
+{
+    if (strcmp(spec, "headless-shell") == 0)
+        return xstrdup("/usr/lib/chromium/chromium-headless-shell");
+    if (strcmp(spec, "chromium") == 0)
+        return xstrdup("/usr/bin/chromium");
+    if (strchr(spec, '/'))
+        return xstrdup(spec);
+    char store[4096], err[512];
+    browser_store_default_dir(store, sizeof store);
+    struct browser_entry e;
+    memset(&e, 0, sizeof e);
+    int rc = browser_store_find(store, spec, &e, err, sizeof err);
+    if (rc == 0 && fetch) {
+        notef("adding %s to the browser store %s", spec, store);
+        struct browser_add_options opt;
+        memset(&opt, 0, sizeof opt);
+        rc = browser_store_add(store, spec, &opt, &e, err, sizeof err);
+        rc = rc >= 0 ? 1 : rc;
+    }
+    if (rc == 1) {
+        char *path = xstrdup(e.path);
+        browser_entry_free(&e);
+        return path;
+    }
+    if (rc == 0)
+        warnf("sweep: browser %s is not in the store %s (wasmlab browsers add %s)", spec, store,
+              spec);
+    else
+        warnf("sweep: browser %s: %s", spec, err);
+    return NULL;
+}
+
+static int parse_shard(const char *s, int *k, int *n)
+{
+    long kk, nn;
+    const char *slash = strchr(s, '/');
+    if (!slash)
+        return -1;
+    char left[32];
+    size_t l = (size_t)(slash - s);
+    if (l == 0 || l >= sizeof left)
+        return -1;
+    memcpy(left, s, l);
+    left[l] = 0;
+    if (parse_long(left, 1, 100000, &kk) < 0 || parse_long(slash + 1, 1, 100000, &nn) < 0 ||
+        kk > nn)
+        return -1;
+    *k = (int)kk;
+    *n = (int)nn;
+    return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "shard", required_argument, NULL, 's' },
+        { "resume", no_argument, NULL, 'r' },
+        { "no-fetch", no_argument, NULL, 'n' },
+        { "manifest", required_argument, NULL, 'M' },
+        { "pages", required_argument, NULL, 'P' },
+        { "save-traces", required_argument, NULL, 'S' },
+        { "json", no_argument, NULL, 'j' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    struct plan p;
+    memset(&p, 0, sizeof p);
+    p.command = "sweep";
+    p.db_path = "results.db";
+    p.manifest_path = WASMLAB_MANIFEST;
+    p.pages_dir = WASMLAB_PAGES_DIR;
+    p.shard_k = p.shard_n = 1;
+    bool fetch = true;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': p.db_path = optarg; break;
+        case 's':
+            if (parse_shard(optarg, &p.shard_k, &p.shard_n) < 0) {
+                warnf("sweep: --shard %s: must be K/N with 1 <= K <= N", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'r': p.resume = true; break;
+        case 'n': fetch = false; break;
+        case 'M': p.manifest_path = optarg; break;
+        case 'P': p.pages_dir = optarg; break;
+        case 'S': p.save_traces = optarg; break;
+        case 'j': p.json = true; break;
+        case 'q': util_quiet = true; break;
+        case 'h': fputs(usage_text, stdout); return EXIT_OK;
+        case ':': warnf("sweep: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
+        default: warnf("sweep: unknown option %s (see wasmlab sweep --help)", argv[optind - 1]);
+                 return EXIT_USAGE;
+        }
+    }
+    if (optind != argc - 1) {
+        warnf("sweep: give exactly one EXPERIMENT.json (see wasmlab sweep --help)");
+        return EXIT_USAGE;
+    }
+    struct experiment e;
+    char err[1024];
+    if (experiment_load(argv[optind], &e, &p, err, sizeof err) < 0) {
+        warnf("sweep: %s", err);
+        experiment_free(&e);
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_OK;
+    char *paths[PLAN_MAX] = { 0 };
+    for (int b = 0; b < p.n_browsers; b++) {
+        paths[b] = resolve_browser(p.browsers[b].spec, fetch);
+        if (!paths[b]) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        p.browsers[b].path = paths[b];
+    }
+    p.argc = argc;
+    p.argv = argv;
+    rc = plan_execute(&p);
+out:
+    for (int b = 0; b < PLAN_MAX; b++)
+        free(paths[b]);
+    experiment_free(&e);
+    return rc;
+}

@@ -1,8 +1,0 @@
-/* cmd_sweep: `wasmlab sweep EXPERIMENT.json`: runs an experiment's whole
- * matrix (collector/experiment.h, collector/plan.h), or one shard of it. */
-#ifndef WASMLAB_CMD_SWEEP_H
-#define WASMLAB_CMD_SWEEP_H
-
-int cmd_sweep(int argc, char **argv);
-
-#endif

@@ -1,0 +1,257 @@
+#define _GNU_SOURCE
+#include "collector/measure/experiment.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+static const char *const known_keys[] = {
+    "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
+    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", NULL
+};
+
+static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    snprintf(err, errlen, "experiment %s: %s", file, what);
+    return -1;
+}
+
+/* A JSON array of non-empty strings (at most max): 0, or -1 naming the key. */
+static int string_list(json_t *root, const char *key, const char **out, int *n, int max,
+                       bool required, const char *file, char *err, size_t errlen)
+{
+    json_t *arr = json_object_get(root, key);
+    *n = 0;
+    if (!arr)
+        return required ? fail(err, errlen, file, "\"%s\" is required", key) : 0;
+    if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > (size_t)max)
+        return fail(err, errlen, file, "\"%s\" must be a list of 1 to %d strings", key, max);
+    size_t i;
+    json_t *v;
+    json_array_foreach(arr, i, v) {
+        const char *s = json_string_value(v);
+        if (!s || !*s || strlen(s) > 1024)
+            return fail(err, errlen, file, "\"%s\"[%zu] must be a non-empty string", key, i);
+        out[(*n)++] = s;
+    }
+    return 0;
+}
+
+static int number(json_t *root, const char *key, long dflt, long min, long max, long *out,
+                  const char *file, char *err, size_t errlen)
+{
+    json_t *v = json_object_get(root, key);
+    if (!v) {
+        *out = dflt;
+        return 0;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+        return fail(err, errlen, file, "\"%s\" must be a whole number from %ld to %ld", key, min,
+                    max);
+    *out = (long)json_integer_value(v);
+    return 0;
+}
+
+static bool safe_name(const char *s)
+{
+    if (!*s || strlen(s) > 63)
+        return false;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+              *s == '.' || *s == '_' || *s == '-'))
+            return false;
+    return true;
+}
+
+int experiment_parse(const char *text, size_t len, const char *file, const char *dir,
+                     struct experiment *e, struct plan *p, char *err, size_t errlen)
+{
+    memset(e, 0, sizeof *e);
+    e->dir = xstrdup(dir);
+    json_error_t jerr;
+    e->root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!e->root)
+        return fail(err, errlen, file, "line %d column %d: %s", jerr.line, jerr.column, jerr.text);
+    json_t *root = e->root;
+    if (!json_is_object(root))
+        return fail(err, errlen, file, "must be a JSON object");
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val) {
+        bool known = false;
+        for (int i = 0; known_keys[i]; i++)
+            known = known || strcmp(key, known_keys[i]) == 0;
+        if (!known)
+            return fail(err, errlen, file, "unknown key \"%s\"", key);
+    }
+    const char *name = json_string_value(json_object_get(root, "name"));
+    if (!name || !safe_name(name))
+        return fail(err, errlen, file, "\"name\" is required: 1-63 of A-Z a-z 0-9 . _ -");
+    p->experiment = name;
+
+    const char *browsers[PLAN_MAX];
+    int nb;
+    if (string_list(root, "browsers", browsers, &nb, PLAN_MAX, true, file, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < nb; i++) {
+        p->browsers[i].spec = (char *)browsers[i];
+        p->browsers[i].path = (char *)browsers[i];
+    }
+    p->n_browsers = nb;
+    if (string_list(root, "modules", p->module_names, &p->n_names, PLAN_MAX, false, file, err,
+                    errlen) < 0)
+        return -1;
+    const char *files[PLAN_MAX];
+    int nf;
+    if (string_list(root, "module_files", files, &nf, PLAN_MAX, false, file, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < nf; i++) {
+        e->resolved[i] = files[i][0] == '/' ? xstrdup(files[i])
+                                            : xasprintf("%s/%s", e->dir, files[i]);
+        p->module_files[i] = e->resolved[i];
+    }
+    p->n_files = nf;
+    if (p->n_names + p->n_files == 0)
+        return fail(err, errlen, file, "no \"modules\" or \"module_files\"");
+    if (p->n_names + p->n_files > PLAN_MAX)
+        return fail(err, errlen, file, "at most %d modules", PLAN_MAX);
+
+    if (json_object_get(root, "apis")) {
+        if (string_list(root, "apis", p->apis, &p->n_apis, 2, false, file, err, errlen) < 0)
+            return -1;
+        for (int i = 0; i < p->n_apis; i++)
+            if (strcmp(p->apis[i], "streaming") && strcmp(p->apis[i], "buffered"))
+                return fail(err, errlen, file, "\"apis\"[%d] must be streaming or buffered", i);
+    } else {
+        p->apis[0] = "streaming";
+        p->n_apis = 1;
+    }
+
+    json_t *conds = json_object_get(root, "conditions");
+    if (!conds) {
+        p->conditions[0].name = "default";
+        p->n_conditions = 1;
+    } else {
+        if (!json_is_array(conds) || json_array_size(conds) == 0 ||
+            json_array_size(conds) > PLAN_MAX)
+            return fail(err, errlen, file, "\"conditions\" must be a list of 1 to %d objects",
+                        PLAN_MAX);
+        size_t i;
+        json_t *c;
+        json_array_foreach(conds, i, c) {
+            if (!json_is_object(c))
+                return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
+            json_object_foreach(c, key, val) {
+                if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb"))
+                    return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i,
+                                key);
+            }
+            struct plan_condition *pc = &p->conditions[i];
+            const char *cname = json_string_value(json_object_get(c, "name"));
+            if (!cname || !safe_name(cname))
+                return fail(err, errlen, file,
+                            "\"conditions\"[%zu].name is required: 1-63 of A-Z a-z 0-9 . _ -", i);
+            for (size_t k = 0; k < i; k++)
+                if (strcmp(p->conditions[k].name, cname) == 0)
+                    return fail(err, errlen, file, "condition \"%s\" appears twice", cname);
+            pc->name = (char *)cname;
+            json_t *args = json_object_get(c, "args");
+            if (args) {
+                size_t k;
+                json_t *a;
+                bool ok = json_is_array(args) && json_array_size(args) <= 64;
+                json_array_foreach(args, k, a) ok = ok && json_is_string(a);
+                if (!ok)
+                    return fail(err, errlen, file,
+                                "\"conditions\"[%zu].args must be a list of strings", i);
+                e->args[i] = json_dumps(args, JSON_COMPACT);
+                pc->args_json = e->args[i];
+            }
+            if (number(c, "js_churn_mb", 0, 0, 4096, &pc->js_churn_mb, file, err, errlen) < 0)
+                return -1;
+        }
+        p->n_conditions = (int)json_array_size(conds);
+    }
+    if (number(root, "loads", 10, 1, 100000, &p->loads, file, err, errlen) < 0 ||
+        number(root, "warmup", 0, 0, 1000, &p->warmup, file, err, errlen) < 0 ||
+        number(root, "timeout_s", 60, 1, 3600, &p->timeout_s, file, err, errlen) < 0)
+        return -1;
+    const char *bargs[64];
+    int nba;
+    if (string_list(root, "browser_args", bargs, &nba, 64, false, file, err, errlen) < 0)
+        return -1;
+    for (int i = 0; i < nba; i++)
+        if (strncmp(bargs[i], "--", 2) != 0)
+            return fail(err, errlen, file, "\"browser_args\"[%d] must be a --flag", i);
+    for (int b = 0; b < p->n_browsers; b++)
+        for (int i = 0; i < nba; i++)
+            p->browsers[b].extra_args[i] = bargs[i];
+    json_t *as = json_object_get(root, "auto_sample");
+    if (as) {
+        if (!json_is_object(as))
+            return fail(err, errlen, file, "\"auto_sample\" must be an object");
+        json_object_foreach(as, key, val) {
+            if (strcmp(key, "max_loads") && strcmp(key, "ci_width_ms") && strcmp(key, "baseline"))
+                return fail(err, errlen, file, "\"auto_sample\": unknown key \"%s\"", key);
+        }
+        if (number(as, "max_loads", 0, p->loads + 1, 100000, &p->auto_max, file, err, errlen) < 0)
+            return -1;
+        if (p->auto_max == 0)
+            return fail(err, errlen, file, "\"auto_sample\".max_loads is required (> loads)");
+        json_t *w = json_object_get(as, "ci_width_ms");
+        if (!json_is_number(w) || json_number_value(w) <= 0)
+            return fail(err, errlen, file, "\"auto_sample\".ci_width_ms must be a number > 0");
+        p->auto_width_ms = json_number_value(w);
+        const char *base = json_string_value(json_object_get(as, "baseline"));
+        p->auto_baseline = -1;
+        for (int b = 0; base && b < p->n_browsers; b++)
+            if (strcmp(p->browsers[b].spec, base) == 0)
+                p->auto_baseline = b;
+        if (p->auto_baseline < 0 || p->n_browsers < 2)
+            return fail(err, errlen, file,
+                        "\"auto_sample\".baseline must name one of two or more \"browsers\"");
+    }
+    json_t *desc = json_object_get(root, "description");
+    if (desc && !json_is_string(desc))
+        return fail(err, errlen, file, "\"description\" must be a string");
+    return 0;
+}
+
+int experiment_load(const char *path, struct experiment *e, struct plan *p, char *err,
+                    size_t errlen)
+{
+    size_t len = 0;
+    uint8_t *text = read_whole_file(path, &len);
+    if (!text) {
+        memset(e, 0, sizeof *e);
+        snprintf(err, errlen, "experiment %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char *copy = xstrdup(path);
+    int rc = experiment_parse((const char *)text, len, path, dirname(copy), e, p, err, errlen);
+    free(copy);
+    free(text);
+    return rc;
+}
+
+void experiment_free(struct experiment *e)
+{
+    json_decref(e->root);
+    free(e->dir);
+    for (int i = 0; i < PLAN_MAX; i++) {
+        free(e->resolved[i]);
+        free(e->args[i]);
+    }
+    memset(e, 0, sizeof *e);
+}

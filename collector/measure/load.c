@@ -1,0 +1,520 @@
+#define _GNU_SOURCE
+#include "collector/measure/load.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collector/trace/trace_parser.h"
+#include "base/util.h"
+
+#define COMMAND_TIMEOUT_MS 15000
+#define TRACE_TIMEOUT_MS 60000
+#define IO_READ_BYTES (4 << 20)
+#define BINDING_NAME "__wasmlabReport"
+
+const char *const load_trace_categories[] = {
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8.wasm",
+    "disabled-by-default-v8.wasm.detailed",
+    "v8",
+    "disabled-by-default-v8.gc",
+    "blink.user_timing",
+    NULL
+};
+
+struct load_state {
+    char session_id[128];
+    char target_id[128];
+    json_t *report;
+    bool target_crashed, target_detached;
+    bool blank_ready;     /* the blank page's JS context exists */
+    char exception[256];
+    bool tracing_complete;
+    char stream[128];
+    int data_loss;
+    double buffer_pct;    /* max percentFull seen, NaN before the first */
+};
+
+void load_on_event(void *arg, const char *session_id, const char *method, json_t *params)
+{
+    struct load_session *s = arg;
+    struct load_state *st = s->current;
+    if (!st)
+        return;
+    bool ours = session_id && strcmp(session_id, st->session_id) == 0;
+
+    if (strcmp(method, "Runtime.bindingCalled") == 0 && ours) {
+        const char *name = json_string_value(json_object_get(params, "name"));
+        const char *payload = json_string_value(json_object_get(params, "payload"));
+        if (!name || strcmp(name, BINDING_NAME) != 0 || !payload)
+            return;
+        json_t *msg = json_loads(payload, 0, NULL);
+        const char *type = json_string_value(json_object_get(msg, "type"));
+        if (type && strcmp(type, "done") == 0 && !st->report)
+            st->report = msg;
+        else
+            json_decref(msg);
+    } else if (strcmp(method, "Runtime.executionContextCreated") == 0 && ours) {
+        const char *origin = json_string_value(
+            json_object_get(json_object_get(params, "context"), "origin"));
+        if (origin && strncmp(origin, "http://127.0.0.1:", 17) == 0)
+            st->blank_ready = true;
+    } else if (strcmp(method, "Inspector.targetCrashed") == 0 && ours) {
+        st->target_crashed = true;
+    } else if (strcmp(method, "Target.targetCrashed") == 0) {
+        const char *tid = json_string_value(json_object_get(params, "targetId"));
+        if (tid && strcmp(tid, st->target_id) == 0)
+            st->target_crashed = true;
+    } else if (strcmp(method, "Target.detachedFromTarget") == 0) {
+        const char *sid = json_string_value(json_object_get(params, "sessionId"));
+        if (sid && strcmp(sid, st->session_id) == 0)
+            st->target_detached = true;
+    } else if (strcmp(method, "Runtime.exceptionThrown") == 0 && ours) {
+        json_t *details = json_object_get(params, "exceptionDetails");
+        const char *text = json_string_value(json_object_get(
+            json_object_get(details, "exception"), "description"));
+        if (!text)
+            text = json_string_value(json_object_get(details, "text"));
+        if (text && !st->exception[0])
+            snprintf(st->exception, sizeof st->exception, "%s", text);
+    } else if (strcmp(method, "Tracing.bufferUsage") == 0 && !session_id) {
+        json_t *pct = json_object_get(params, "percentFull");
+        if (json_is_number(pct)) {
+            /* percentFull is 0..1 in the protocol; stored as percent */
+            double v = json_number_value(pct) * 100.0;
+            if (isnan(st->buffer_pct) || v > st->buffer_pct)
+                st->buffer_pct = v;
+        }
+    } else if (strcmp(method, "Tracing.tracingComplete") == 0 && !session_id) {
+        const char *stream = json_string_value(json_object_get(params, "stream"));
+        snprintf(st->stream, sizeof st->stream, "%s", stream ? stream : "");
+        json_t *loss = json_object_get(params, "dataLossOccurred");
+        st->data_loss = json_is_boolean(loss) ? json_is_true(loss) : -1;
+        st->tracing_complete = true;
+    }
+}
+
+/* Query-string encoding (RFC 3986 unreserved kept). */
+static void url_encode(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
+            buf_append(b, s, 1);
+        } else {
+            char e[3] = { '%', hex[c >> 4], hex[c & 15] };
+            buf_append(b, e, 3);
+        }
+    }
+}
+
+static void query_param(struct buf *b, const char *key, const char *value)
+{
+    if (!value)
+        return;
+    buf_append(b, b->len && strchr(b->data, '?') ? "&" : "?", 1);
+    buf_append(b, key, strlen(key));
+    buf_append(b, "=", 1);
+    url_encode(b, value);
+}
+
+static char *harness_url(int port, const struct load_request *r)
+{
+    struct buf b = { 0 };
+    char base[64];
+    snprintf(base, sizeof base, "http://127.0.0.1:%d/pages/harness.html", port);
+    buf_append(&b, base, strlen(base));
+    query_param(&b, "module", r->module_url);
+    query_param(&b, "api", r->api);
+    query_param(&b, "runtime", r->runtime);
+    query_param(&b, "execjs", r->execjs_url);
+    query_param(&b, "stdin", r->stdin_url);
+    query_param(&b, "args", r->args_json);
+    if (r->js_churn_mb > 0) {
+        char mb[24];
+        snprintf(mb, sizeof mb, "%d", r->js_churn_mb);
+        query_param(&b, "jschurn", mb);
+    }
+    return b.data;
+}
+
+/* True while pid runs (a zombie counts as gone). */
+static bool process_running(int64_t pid)
+{
+    char path[64], stat[512];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = 0;
+    const char *paren = strrchr(stat, ')');
+    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
+}
+
+static void wait_process_gone(int64_t pid)
+{
+    int64_t until = mono_us() + 3000000;
+    while (process_running(pid) && mono_us() < until)
+        usleep(2000);
+}
+
+static bool page_finished(void *arg)
+{
+    struct load_state *st = arg;
+    return st->report || st->target_crashed || st->target_detached;
+}
+
+static bool blank_ready(void *arg)
+{
+    struct load_state *st = arg;
+    return st->blank_ready || st->target_crashed || st->target_detached;
+}
+
+static bool never(void *arg)
+{
+    (void)arg;
+    return false;
+}
+
+/* Waits ms while still serving the loop (the page may be fetching). */
+static void settle(struct load_session *s, int ms)
+{
+    cdp_wait(s->cdp, never, NULL, ms);
+}
+
+static bool tracing_done(void *arg)
+{
+    return ((struct load_state *)arg)->tracing_complete;
+}
+
+static void set_status(struct load_outcome *out, const char *status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_status(struct load_outcome *out, const char *status, const char *fmt, ...)
+{
+    if (strcmp(out->status, "ok") != 0)
+        return;   /* the first failure is the one that explains the load */
+    snprintf(out->status, sizeof out->status, "%s", status);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->error, sizeof out->error, fmt, ap);
+    va_end(ap);
+}
+
+/* A CDP failure: a closed connection or an abort means the browser is gone
+ * (or we are stopping); either way the browser cannot serve another load. */
+static void cdp_failed(struct load_session *s, struct load_outcome *out, int rc)
+{
+    if (rc == CDP_ECLOSED || rc == CDP_EABORT) {
+        /* run.c turns connection_lost into browser_crashed when the browser
+         * process is in fact gone */
+        out->browser_lost = true;
+        set_status(out, rc == CDP_EABORT ? "aborted" : "connection_lost", "%s",
+                   cdp_errmsg(s->cdp));
+    } else if (rc == CDP_ETIMEOUT) {
+        /* A browser that leaves a command unanswered for COMMAND_TIMEOUT_MS
+         * is hung (or stopped): it cannot be trusted with the next load. */
+        out->browser_lost = true;
+        set_status(out, "timeout", "%s", cdp_errmsg(s->cdp));
+    } else {
+        set_status(out, "cdp_error", "%s", cdp_errmsg(s->cdp));
+    }
+}
+
+/* After a page timeout: is the browser itself still answering? */
+static bool browser_responds(struct load_session *s)
+{
+    return cdp_call(s->cdp, NULL, "Browser.getVersion", NULL, NULL, 2000) == CDP_OK;
+}
+
+static json_t *tracing_params(int buffer_kb)
+{
+    json_t *cats = json_array();
+    for (int i = 0; load_trace_categories[i]; i++)
+        json_array_append_new(cats, json_string(load_trace_categories[i]));
+    /* recordUntilFull: when the buffer fills, Chrome stops recording and says
+     * so (dataLossOccurred), rather than silently dropping the start. */
+    return json_pack("{s:{s:s, s:i, s:o}, s:s, s:s, s:s, s:f}",
+                     "traceConfig", "recordMode", "recordUntilFull",
+                     "traceBufferSizeInKb", buffer_kb > 0 ? buffer_kb : 256 * 1024,
+                     "includedCategories", cats,
+                     "transferMode", "ReturnAsStream",
+                     "streamFormat", "json",
+                     "streamCompression", "none",
+                     "bufferUsageReportingInterval", 250.0);
+}
+
+/* Reads the trace stream into the parser (and so the extractor). */
+static int read_trace(struct load_session *s, const char *handle, struct trace_parser *tp,
+                      struct load_outcome *out)
+{
+    FILE *copy = NULL;
+    if (s->save_trace_path && !(copy = fopen(s->save_trace_path, "we")))
+        warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
+    bool keep = s->keep_trace && gzip_writer_init(&out->trace_gz, 6) == 0;
+    int result = 0;
+    for (;;) {
+        json_t *res = NULL;
+        int rc = cdp_call(s->cdp, NULL, "IO.read",
+                          json_pack("{s:s, s:i}", "handle", handle, "size", IO_READ_BYTES),
+                          &res, TRACE_TIMEOUT_MS);
+        if (rc != CDP_OK) {
+            cdp_failed(s, out, rc);
+            result = -1;
+            break;
+        }
+        const char *data = json_string_value(json_object_get(res, "data"));
+        size_t len = json_string_length(json_object_get(res, "data"));
+        bool eof = json_is_true(json_object_get(res, "eof"));
+        bool b64 = json_is_true(json_object_get(res, "base64Encoded"));
+        int frc = 0;
+        if (b64) {
+            /* Not expected with streamFormat json / no compression. */
+            set_status(out, "trace_error", "trace stream came base64-encoded");
+            frc = -1;
+        } else if (data && len) {
+            if (copy)
+                fwrite(data, 1, len, copy);
+            if (keep)
+                gzip_writer_write(&out->trace_gz, data, len);
+            frc = trace_parser_feed(tp, data, len);
+            if (frc < 0)
+                set_status(out, "trace_error", "%s", trace_parser_error(tp));
+        }
+        json_decref(res);
+        if (frc < 0) {
+            result = -1;
+            break;
+        }
+        if (eof)
+            break;
+    }
+    if (copy && fclose(copy) != 0)
+        warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
+    if (keep)
+        out->have_trace_gz = result == 0 && gzip_writer_finish(&out->trace_gz) == 0;
+    if (result == 0 && trace_parser_finish(tp) < 0) {
+        set_status(out, "trace_error", "%s", trace_parser_error(tp));
+        result = -1;
+    }
+    return result;
+}
+
+static void page_report_status(struct load_outcome *out, json_t *report)
+{
+    if (json_is_true(json_object_get(report, "ok")))
+        return;
+    const char *phase = json_string_value(json_object_get(report, "phase"));
+    const char *err = json_string_value(json_object_get(report, "error"));
+    const char *kind = "page_error";
+    if (phase && strcmp(phase, "compile") == 0)
+        kind = "compile_error";
+    else if (phase && (strcmp(phase, "run") == 0 || strcmp(phase, "done") == 0))
+        kind = "run_error";
+    set_status(out, kind, "%s failed: %s", phase ? phase : "page", err ? err : "unknown error");
+}
+
+static double mark_ms(json_t *report, const char *name)
+{
+    json_t *v = json_object_get(json_object_get(report, "marks"), name);
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+int load_run(struct load_session *s, const struct load_request *r, struct load_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->status, sizeof out->status, "ok");
+    out->trace_data_loss = -1;
+    out->trace_buffer_pct = NAN;
+    out->page_compile_ms = NAN;
+    int64_t t0 = mono_us();
+
+    struct load_state st;
+    memset(&st, 0, sizeof st);
+    st.data_loss = -1;
+    st.buffer_pct = NAN;
+    s->current = &st;
+    char context_id[128] = "";
+    bool tracing = false;
+    json_t *res = NULL;
+    int rc;
+    int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
+
+    rc = cdp_call(s->cdp, NULL, "Target.createBrowserContext",
+                  json_pack("{s:b}", "disposeOnDetach", 1), &res, COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        goto cdp_error;
+    snprintf(context_id, sizeof context_id, "%s",
+             json_string_value(json_object_get(res, "browserContextId")) ?: "");
+    json_decref(res);
+
+    /* Open the tab on a same-origin blank page (see pages/blank.html). */
+    char blank[80];
+    snprintf(blank, sizeof blank, "http://127.0.0.1:%d/pages/blank.html", s->http_port);
+    rc = cdp_call(s->cdp, NULL, "Target.createTarget",
+                  json_pack("{s:s, s:s}", "url", blank, "browserContextId", context_id),
+                  &res, COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        goto cdp_error;
+    snprintf(st.target_id, sizeof st.target_id, "%s",
+             json_string_value(json_object_get(res, "targetId")) ?: "");
+    json_decref(res);
+
+    rc = cdp_call(s->cdp, NULL, "Target.attachToTarget",
+                  json_pack("{s:s, s:b}", "targetId", st.target_id, "flatten", 1),
+                  &res, COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        goto cdp_error;
+    snprintf(st.session_id, sizeof st.session_id, "%s",
+             json_string_value(json_object_get(res, "sessionId")) ?: "");
+    json_decref(res);
+
+    if ((rc = cdp_call(s->cdp, st.session_id, "Runtime.enable", NULL, NULL,
+                       COMMAND_TIMEOUT_MS)) != CDP_OK ||
+        (rc = cdp_call(s->cdp, st.session_id, "Runtime.addBinding",
+                       json_pack("{s:s}", "name", BINDING_NAME), NULL,
+                       COMMAND_TIMEOUT_MS)) != CDP_OK)
+        goto cdp_error;
+
+    /* Start tracing only once the new renderer has settled. A renderer still
+     * initialising when tracing starts leaves a data source that never
+     * reports "started", and Chrome holds the Tracing.start reply for its
+     * 10 s timeout (services/tracing/perfetto/consumer_host.cc,
+     * OnEnableTracingTimeout). Measured on Chromium 156 here: with no pause
+     * ~30% of loads stalled; 100 ms after the blank page's JS context
+     * exists, none did. A stall still seen doubles the pause (up to 1 s). */
+    if ((rc = cdp_wait(s->cdp, blank_ready, &st, COMMAND_TIMEOUT_MS)) != CDP_OK)
+        goto cdp_error;
+    if (s->settle_ms <= 0)
+        s->settle_ms = 100;
+    settle(s, s->settle_ms);
+
+    int64_t t_start = mono_us();
+    if ((rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(s->trace_buffer_kb), NULL,
+                       COMMAND_TIMEOUT_MS)) != CDP_OK)
+        goto cdp_error;
+    tracing = true;
+    if (mono_us() - t_start > 5000000 && s->settle_ms < 1000) {
+        s->settle_ms *= 2;
+        notef("Tracing.start stalled; settling %d ms before tracing from now on",
+              s->settle_ms);
+    }
+
+    char *url = harness_url(s->http_port, r);
+    rc = cdp_call(s->cdp, st.session_id, "Page.navigate", json_pack("{s:s}", "url", url),
+                  &res, COMMAND_TIMEOUT_MS);
+    free(url);
+    if (rc != CDP_OK)
+        goto cdp_error;
+    const char *nav_err = json_string_value(json_object_get(res, "errorText"));
+    if (nav_err)
+        set_status(out, "page_error", "navigation failed: %s", nav_err);
+    json_decref(res);
+
+    if (!nav_err) {
+        rc = cdp_wait(s->cdp, page_finished, &st, page_timeout_ms);
+        if (rc == CDP_ETIMEOUT) {
+            set_status(out, "timeout", "no report from the harness within %d ms%s%s",
+                       page_timeout_ms, st.exception[0] ? "; page exception: " : "",
+                       st.exception);
+            if (!browser_responds(s)) {
+                out->browser_lost = true;
+                snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error),
+                         "; the browser stopped answering");
+                goto done;
+            }
+        } else if (rc != CDP_OK)
+            goto cdp_error;
+        else if (st.target_crashed)
+            set_status(out, "renderer_crashed", "the page's renderer crashed");
+        else if (st.target_detached && !st.report)
+            set_status(out, "renderer_crashed", "the page's target went away");
+    }
+    if (st.report) {
+        out->page_report = json_incref(st.report);
+        page_report_status(out, st.report);
+        out->page_compile_ms = mark_ms(st.report, "wasmlab:compiled") -
+                               mark_ms(st.report, "wasmlab:response");
+    }
+
+    /* Stop tracing and read what was recorded, whatever happened above: a
+     * failed load's trace still says how far it got. */
+    tracing = false;
+    if ((rc = cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS)) != CDP_OK)
+        goto cdp_error;
+    if ((rc = cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS)) != CDP_OK)
+        goto cdp_error;
+    out->trace_data_loss = st.data_loss;
+    out->trace_buffer_pct = st.buffer_pct;
+
+    struct extractor *x = extractor_new(r->module_url);
+    struct trace_parser *tp = trace_parser_new(extract_event, x);
+    int trc = st.stream[0] ? read_trace(s, st.stream, tp, out) : -1;
+    if (!st.stream[0])
+        set_status(out, "trace_error", "Tracing.tracingComplete carried no stream");
+    if (st.stream[0])
+        cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st.stream), NULL,
+                 COMMAND_TIMEOUT_MS);
+    out->trace_bytes = (int64_t)trace_parser_bytes(tp);
+    out->trace_events = (int64_t)trace_parser_events(tp);
+    if (trc == 0) {
+        out->have_extract = true;
+        if (extract_finish(x, &out->x) < 0)
+            set_status(out, "trace_error", "%s", out->x.error);
+        else if (out->trace_data_loss == 1)
+            set_status(out, "trace_data_loss", "the trace buffer overflowed (dataLossOccurred)");
+    }
+    trace_parser_free(tp);
+    extractor_free(x);
+    if (out->browser_lost)
+        goto done;
+
+    if (context_id[0])
+        cdp_call(s->cdp, NULL, "Target.disposeBrowserContext",
+                 json_pack("{s:s}", "browserContextId", context_id), NULL, COMMAND_TIMEOUT_MS);
+    /* Let the renderer finish dying before the next load starts tracing, so
+     * its exit does not fall inside the next trace session. */
+    if (out->have_extract && out->x.renderer_pid > 0)
+        wait_process_gone(out->x.renderer_pid);
+
+    goto done;
+
+cdp_error:
+    cdp_failed(s, out, rc);
+    if (!out->browser_lost && cdp_is_open(s->cdp)) {
+        /* Leave the browser clean for the next load. */
+        if (tracing) {
+            cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS);
+            cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS);
+            if (st.stream[0])
+                cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st.stream),
+                         NULL, COMMAND_TIMEOUT_MS);
+        }
+        if (context_id[0])
+            cdp_call(s->cdp, NULL, "Target.disposeBrowserContext",
+                     json_pack("{s:s}", "browserContextId", context_id), NULL,
+                     COMMAND_TIMEOUT_MS);
+    }
+done:
+    json_decref(st.report);
+    s->current = NULL;
+    out->wall_ms = (double)(mono_us() - t0) / 1000.0;
+    return strcmp(out->status, "ok") == 0 ? 0 : -1;
+}
+
+void load_outcome_free(struct load_outcome *out)
+{
+    gzip_writer_free(&out->trace_gz);
+    if (out->have_extract)
+        extract_result_free(&out->x);
+    json_decref(out->page_report);
+    memset(out, 0, sizeof *out);
+}

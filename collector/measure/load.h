@@ -1,0 +1,80 @@
+/* load: one measured load of one module, in a fresh browser context.
+ *
+ * Sequence: Target.createBrowserContext (no HTTP or code cache carries over;
+ * a new renderer, so no in-process NativeModuleCache either) -> createTarget
+ * -> attachToTarget{flatten} -> Runtime.addBinding -> Tracing.start
+ * (ReturnAsStream) -> Page.navigate to the harness -> wait for the harness's
+ * report over the binding (or a crash, or the timeout) -> Tracing.end ->
+ * IO.read the trace straight into the streaming parser and the extractor ->
+ * dispose the context.
+ *
+ * A failed load is an outcome, not an error: it comes back with a status
+ * ("timeout", "renderer_crashed", ...) and a one-line error, for the caller to
+ * store. browser_lost tells the caller the browser must be restarted. */
+#ifndef WASMLAB_LOAD_H
+#define WASMLAB_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "cdp/cdp.h"
+#include "collector/trace/extract.h"
+#include "base/gzip_writer.h"
+
+struct load_state;
+
+struct load_session {
+    struct cdp *cdp;
+    int http_port;
+    int page_timeout_ms;          /* harness report; 0 = 60 s */
+    const char *save_trace_path;  /* when set, the raw trace JSON is also
+                                     written there (for the next load_run) */
+    bool keep_trace;              /* keep the trace gzipped in the outcome */
+    int trace_buffer_kb;          /* Chrome's trace buffer; 0 = 256 MiB */
+    struct load_state *current;   /* the load in progress, for the events */
+    int settle_ms;                /* pause before Tracing.start (load.c says why) */
+};
+
+/* The CDP event callback for a connection used with load_run; its arg is the
+ * struct load_session. */
+void load_on_event(void *arg, const char *session_id, const char *method,
+                   json_t *params);
+
+struct load_request {
+    const char *module_url;       /* URL path the server serves it at */
+    const char *runtime;          /* "wasi" | "gojs" | "none" */
+    const char *api;              /* "streaming" | "buffered" */
+    const char *stdin_url;        /* NULL for none */
+    const char *args_json;        /* NULL for none */
+    const char *execjs_url;       /* Go's wasm_exec.js (runtime gojs) */
+    int js_churn_mb;              /* > 0: the harness churns the JS heap after */
+};
+
+struct load_outcome {
+    char status[32];              /* "ok" or a failure kind (db/README.md) */
+    char error[512];              /* "" when ok */
+    bool have_extract;
+    struct extract_result x;
+    double wall_ms;
+    int64_t trace_bytes, trace_events;
+    int trace_data_loss;          /* 0/1, -1 unknown */
+    double trace_buffer_pct;      /* max Tracing.bufferUsage percentFull, NaN unknown */
+    double page_compile_ms;       /* harness: compiled - response, NaN unknown */
+    json_t *page_report;          /* the harness's report, NULL if none */
+    bool have_trace_gz;           /* keep_trace and the whole trace was read */
+    struct gzip_writer trace_gz;  /* the raw trace, gzipped */
+    bool browser_lost;
+};
+
+/* Runs one load. Always fills out (release with load_outcome_free); returns
+ * 0 when status is "ok", -1 otherwise. */
+int load_run(struct load_session *s, const struct load_request *r,
+             struct load_outcome *out);
+void load_outcome_free(struct load_outcome *out);
+
+/* The trace categories recorded for every load. */
+extern const char *const load_trace_categories[];
+
+#endif

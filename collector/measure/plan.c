@@ -1,0 +1,752 @@
+#define _GNU_SOURCE
+#include "collector/measure/plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libwebsockets.h>
+
+#include "cdp/browser.h"
+#include "cdp/cdp.h"
+#include "collector/cli/exit_codes.h"
+#include "collector/measure/load.h"
+#include "collector/wasm/manifest.h"
+#include "collector/measure/server.h"
+#include "base/stats.h"
+#include "collector/measure/store.h"
+#include "base/util.h"
+#include "wasmlab_config.h"
+
+struct run_module {
+    char name[256];
+    char file[4096];
+    char url[512];              /* URL path served */
+    const char *runtime;        /* static */
+    char stdin_url[512];
+    char *args_json;            /* borrowed from the manifest */
+    struct db_module row;
+    char sha256[65];
+    int64_t id;
+};
+
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void install_signal_handlers(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;   /* no SA_RESTART: poll() wakes up */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+
+/* Checks an outside module file: exists, regular, non-empty, wasm magic. */
+static int check_wasm_file(const char *path, struct run_module *rm, int index)
+{
+    size_t len = 0;
+    uint8_t *data = read_whole_file(path, &len);
+    if (!data) {
+        warnf("run: module file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    static const uint8_t magic[8] = { 0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00 };
+    int rc = 0;
+    if (len == 0) {
+        warnf("run: module file %s: empty file", path);
+        rc = -1;
+    } else if (len < 8 || memcmp(data, magic, 8) != 0) {
+        warnf("run: module file %s: not a WebAssembly binary (no \\0asm version 1 header)", path);
+        rc = -1;
+    } else {
+        sha256_hex(data, len, rm->sha256);
+        rm->row.bytes = (int64_t)len;
+    }
+    free(data);
+    if (rc < 0)
+        return -1;
+    const char *base = strrchr(path, '/');
+    snprintf(rm->name, sizeof rm->name, "file:%s", base ? base + 1 : path);
+    snprintf(rm->file, sizeof rm->file, "%s", path);
+    /* A fixed ASCII URL: the trace's URL then matches without encoding
+     * questions, whatever the file is called. */
+    snprintf(rm->url, sizeof rm->url, "/ext/%d.wasm", index);
+    rm->runtime = "none";
+    rm->args_json = NULL;
+    rm->row.name = rm->name;
+    rm->row.path = rm->file;
+    rm->row.sha256 = rm->sha256;
+    return 0;
+}
+
+static int resolve_modules(const struct plan *cfg, const struct manifest *mf,
+                           struct run_module *mods, int *n_mods)
+{
+    int n = 0;
+    for (int i = 0; i < cfg->n_names; i++) {
+        const struct manifest_module *mm = manifest_find(mf, cfg->module_names[i]);
+        if (!mm) {
+            warnf("run: unknown module %s (not in %s; see modules/README.md)",
+                  cfg->module_names[i], mf->path);
+            return -1;
+        }
+        struct run_module *rm = &mods[n++];
+        struct stat st;
+        if (stat(mm->file, &st) < 0) {
+            warnf("run: module %s: file %s: %s (rebuild the modules)", mm->name, mm->file,
+                  strerror(errno));
+            return -1;
+        }
+        snprintf(rm->name, sizeof rm->name, "%s", mm->name);
+        snprintf(rm->file, sizeof rm->file, "%s", mm->file);
+        snprintf(rm->url, sizeof rm->url, "/modules/%s", mm->rel_file);
+        rm->runtime = mm->runtime && strcmp(mm->runtime, "gojs") == 0 ? "gojs"
+                    : mm->runtime && strcmp(mm->runtime, "wasi") == 0 ? "wasi" : "none";
+        if (mm->stdin_rel)
+            snprintf(rm->stdin_url, sizeof rm->stdin_url, "/modules/%s", mm->stdin_rel);
+        rm->args_json = mm->args_json;
+        snprintf(rm->sha256, sizeof rm->sha256, "%s", mm->sha256 ? mm->sha256 : "");
+        rm->row = (struct db_module){
+            .name = rm->name, .path = rm->file, .language = mm->language,
+            .workload = mm->workload, .target = mm->target, .toolchain = mm->toolchain,
+            .toolchain_version = mm->toolchain_version, .build_flags = mm->flags,
+            .bytes = mm->bytes, .sha256 = rm->sha256,
+        };
+    }
+    for (int i = 0; i < cfg->n_files; i++) {
+        if (check_wasm_file(cfg->module_files[i], &mods[n], i) < 0)
+            return -1;
+        n++;
+    }
+    *n_mods = n;
+    return 0;
+}
+
+/* ---- the browser and its connection ---- */
+
+struct live_browser {
+    struct browser *proc;
+    struct cdp *cdp;
+    struct load_session session;
+    int64_t db_id;
+    char kind[32];
+};
+
+static int watchdog(void *arg)
+{
+    struct live_browser *lb = arg;
+    return stop_signal != 0 || !browser_alive(lb->proc);
+}
+
+/* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
+static void browser_down(struct live_browser *lb, bool graceful)
+{
+    if (graceful && lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
+        /* Browser.close's reply may never come: the connection just drops. */
+        cdp_send(lb->cdp, NULL, "Browser.close", NULL);
+        browser_wait_exit(lb->proc, 5000);
+    }
+    cdp_close(lb->cdp);
+    lb->cdp = NULL;
+    browser_free(lb->proc);   /* kills what is left, reaps, removes the profile */
+    lb->proc = NULL;
+    browser_reap_orphans();
+}
+
+static int browser_up(struct live_browser *lb, struct lws_context *ctx, const char *path,
+                      const char *const *extra_args, struct db *db, int http_port,
+                      int page_timeout_ms, int trace_buffer_kb)
+{
+    char err[512];
+    struct browser_options bo = { .path = path, .extra_args = extra_args };
+    lb->proc = browser_launch(&bo, err, sizeof err);
+    if (!lb->proc) {
+        warnf("%s", err);
+        return -1;
+    }
+    lb->session = (struct load_session){ .http_port = http_port,
+                                         .page_timeout_ms = page_timeout_ms,
+                                         .keep_trace = true,
+                                         .trace_buffer_kb = trace_buffer_kb };
+    lb->cdp = cdp_connect(ctx, lb->proc->port, lb->proc->ws_path, 10000, load_on_event,
+                          &lb->session, err, sizeof err);
+    if (!lb->cdp) {
+        warnf("browser %s: %s", path, err);
+        browser_down(lb, true);
+        return -1;
+    }
+    lb->session.cdp = lb->cdp;
+    cdp_set_watchdog(lb->cdp, watchdog, lb);
+
+    json_t *v = NULL;
+    if (cdp_call(lb->cdp, NULL, "Browser.getVersion", NULL, &v, 10000) != CDP_OK) {
+        warnf("browser %s: %s", path, cdp_errmsg(lb->cdp));
+        browser_down(lb, true);
+        return -1;
+    }
+    const char *product = json_string_value(json_object_get(v, "product"));
+    /* headless_shell builds call themselves HeadlessChrome; full Chromium in
+     * --headless=new mode reports Chrome. */
+    snprintf(lb->kind, sizeof lb->kind, "%s",
+             product && strncmp(product, "HeadlessChrome/", 15) == 0 ? "headless_shell"
+                                                                     : "chromium");
+    struct db_browser row = {
+        .path = path, .kind = lb->kind, .product = product,
+        .revision = json_string_value(json_object_get(v, "revision")),
+        .v8_version = json_string_value(json_object_get(v, "jsVersion")),
+        .user_agent = json_string_value(json_object_get(v, "userAgent")),
+        .protocol_version = json_string_value(json_object_get(v, "protocolVersion")),
+    };
+    int rc = db_upsert_browser(db, &row, &lb->db_id);
+    if (rc < 0)
+        warnf("%s", db_errmsg(db));
+    else
+        notef("browser %s (%s, V8 %s)", product ? product : "?", lb->kind,
+              row.v8_version ? row.v8_version : "?");
+    json_decref(v);
+    if (rc < 0) {
+        browser_down(lb, true);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- summary, computed from the DB so it always matches it ---- */
+
+static int print_summary(struct db *db, int64_t run_id, bool as_json)
+{
+    sqlite3 *sq = db_sqlite(db);
+    sqlite3_stmt *mods, *vals;
+    /* one row per configuration: browser x module x api x condition */
+    const char *q_mods =
+        "SELECT m.id, m.name, m.bytes, SUM(l.status = 'ok'), SUM(l.status <> 'ok'),"
+        " l.browser_id, b.product, l.api, l.condition,"
+        " (SELECT COUNT(DISTINCT browser_id || api || condition) FROM loads WHERE run_id = ?)"
+        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
+        " WHERE l.run_id = ? GROUP BY l.browser_id, m.id, l.api, l.condition ORDER BY MIN(l.id)";
+    const char *q_vals =
+        "SELECT first_byte_to_compile_us FROM loads WHERE run_id = ? AND module_id = ?"
+        " AND browser_id = ? AND api = ? AND condition = ?"
+        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
+    if (sqlite3_prepare_v2(sq, q_mods, -1, &mods, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(sq, q_vals, -1, &vals, NULL) != SQLITE_OK) {
+        warnf("summary: %s", sqlite3_errmsg(sq));
+        return -1;
+    }
+    sqlite3_bind_int64(mods, 1, run_id);
+    sqlite3_bind_int64(mods, 2, run_id);
+    json_t *arr = json_array();
+    bool header = false;
+    while (sqlite3_step(mods) == SQLITE_ROW) {
+        /* browser/api/condition columns only when the run has several */
+        bool wide = sqlite3_column_int64(mods, 9) > 1;
+        if (!as_json && !header) {
+            if (wide)
+                printf("%-32s %-10s %-12s ", "browser", "api", "condition");
+            printf("%-28s %8s %7s %10s %10s %10s %10s %10s\n", "module", "loads ok", "failed",
+                   "median ms", "p95 ms", "min ms", "max ms", "bytes");
+            header = true;
+        }
+        const char *product = (const char *)sqlite3_column_text(mods, 6);
+        const char *api = (const char *)sqlite3_column_text(mods, 7);
+        const char *condition = (const char *)sqlite3_column_text(mods, 8);
+        int64_t mid = sqlite3_column_int64(mods, 0);
+        const char *name = (const char *)sqlite3_column_text(mods, 1);
+        int64_t bytes = sqlite3_column_int64(mods, 2);
+        int64_t n_ok = sqlite3_column_int64(mods, 3), n_fail = sqlite3_column_int64(mods, 4);
+        double *v = xcalloc((size_t)n_ok + 1, sizeof *v);
+        size_t n = 0;
+        sqlite3_reset(vals);
+        sqlite3_bind_int64(vals, 1, run_id);
+        sqlite3_bind_int64(vals, 2, mid);
+        sqlite3_bind_int64(vals, 3, sqlite3_column_int64(mods, 5));
+        sqlite3_bind_text(vals, 4, api, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(vals, 5, condition, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(vals) == SQLITE_ROW && n < (size_t)n_ok + 1)
+            v[n++] = (double)sqlite3_column_int64(vals, 0);
+        stats_sort(v, n);
+        double med = stats_quantile_sorted(v, n, 0.5), p95 = stats_quantile_sorted(v, n, 0.95);
+        double mn = n ? v[0] : NAN, mx = n ? v[n - 1] : NAN;
+        if (as_json) {
+            json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?}", "module", name,
+                                  "bytes", (json_int_t)bytes, "loads_ok", (json_int_t)n_ok,
+                                  "loads_failed", (json_int_t)n_fail, "browser", product,
+                                  "api", api, "condition", condition);
+            json_object_set_new(o, "median_us", n ? json_real(med) : json_null());
+            json_object_set_new(o, "p95_us", n ? json_real(p95) : json_null());
+            json_object_set_new(o, "min_us", n ? json_real(mn) : json_null());
+            json_object_set_new(o, "max_us", n ? json_real(mx) : json_null());
+            json_array_append_new(arr, o);
+        } else {
+            if (wide)
+                printf("%-32s %-10s %-12s ", product ? product : "?", api, condition);
+            printf("%-28s %8lld %7lld %10.3f %10.3f %10.3f %10.3f %10lld\n", name,
+                   (long long)n_ok, (long long)n_fail, med / 1000, p95 / 1000, mn / 1000,
+                   mx / 1000, (long long)bytes);
+        }
+        free(v);
+    }
+    sqlite3_finalize(mods);
+    sqlite3_finalize(vals);
+    if (as_json) {
+        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+        puts(s);
+        free(s);
+    }
+    json_decref(arr);
+    fflush(stdout);
+    return 0;
+}
+
+/* ---- run metadata ---- */
+
+
+static void lws_log(int level, const char *line)
+{
+    if (level == LLL_ERR)
+        fprintf(stderr, "wasmlab: libwebsockets: %s", line);
+}
+
+/* ---- executing a plan ---- */
+
+struct config {
+    int browser, module, condition;
+    const char *api;
+    int64_t stored;             /* loads already in the run (--resume) */
+};
+
+static bool config_in_shard(const struct plan *p, int index)
+{
+    return p->shard_n <= 1 || index % p->shard_n == p->shard_k - 1;
+}
+
+static char *next_trace_path(struct db *db, const char *dir)
+{
+    /* Named by the load's future row id: loads are only ever appended. */
+    sqlite3_int64 next = 1;
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT IFNULL(MAX(id),0)+1 FROM loads", -1, &q,
+                           NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW)
+            next = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return xasprintf("%s/load-%lld.json", dir, (long long)next);
+}
+
+/* What executing a plan shares between its loads. */
+struct exec {
+    struct plan *p;
+    struct live_browser *lbs;
+    struct run_module *mods;
+    struct db *db;
+    struct lws_context *ctx;
+    struct server *srv;
+    int64_t run_id;
+    int page_timeout_ms;
+    bool tty;
+    int64_t t_start;
+    long total, done, failed, crashes;
+};
+
+static int ensure_browser(struct exec *x, int b)
+{
+    struct live_browser *lb = &x->lbs[b];
+    if (lb->proc)
+        return 0;
+    return browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
+                      server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
+}
+
+/* How many loads of cf the run already holds (--resume), and so how many
+ * are still to do. */
+static int count_stored(struct exec *x, struct config *cf)
+{
+    if (ensure_browser(x, cf->browser) < 0)
+        return -1;
+    const char *cond = x->p->conditions[cf->condition].name;
+    if (db_count_config_loads(x->db, x->run_id, x->lbs[cf->browser].db_id, x->mods[cf->module].id,
+                              cf->api, cond, &cf->stored) < 0) {
+        warnf("%s: %s", x->p->command, db_errmsg(x->db));
+        return -1;
+    }
+    x->total += x->p->loads > cf->stored ? x->p->loads - (long)cf->stored : 0;
+    return 0;
+}
+
+/* One load of configuration cf (stored as round seq unless warm). Returns
+ * 0, or -1 when the run cannot go on (no browser, DB write failed). */
+static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
+{
+    struct plan *p = x->p;
+    if (ensure_browser(x, cf->browser) < 0)
+        return -1;
+    struct live_browser *lb = &x->lbs[cf->browser];
+    struct run_module *rm = &x->mods[cf->module];
+    const struct plan_condition *cond = &p->conditions[cf->condition];
+    const char *args = cond->args_json ? cond->args_json : rm->args_json;
+    struct load_request req = {
+        .module_url = rm->url, .runtime = rm->runtime, .api = cf->api,
+        .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL, .args_json = args,
+        .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
+    };
+    char load_started[40];
+    utc_iso8601(load_started, sizeof load_started);
+    char *trace_path = p->save_traces && !warm ? next_trace_path(x->db, p->save_traces) : NULL;
+    lb->session.save_trace_path = trace_path;
+    lb->session.keep_trace = !warm;
+    struct load_outcome o;
+    load_run(&lb->session, &req, &o);
+    lb->session.save_trace_path = NULL;
+    free(trace_path);
+    if (stop_signal && strcmp(o.status, "ok") != 0) {
+        load_outcome_free(&o);   /* interrupted mid-load: not a result */
+        return 0;
+    }
+    /* A killed browser's sockets close before its exit is waitable: give it
+     * a moment, so a crash is not mistaken for a dropped connection. */
+    if (o.browser_lost && browser_wait_exit(lb->proc, 500)) {
+        char how[64];
+        browser_describe_exit(lb->proc, how, sizeof how);
+        snprintf(o.status, sizeof o.status, "browser_crashed");
+        snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
+    }
+    int src = 0;
+    if (!warm) {
+        struct load_key key = { .run_id = x->run_id, .browser_id = lb->db_id,
+                                .module_id = rm->id, .seq = seq, .api = cf->api,
+                                .condition = cond->name, .started_at = load_started,
+                                .args_json = args, .js_churn_mb = (int)cond->js_churn_mb };
+        src = store_load(x->db, &key, &o);
+        x->done++;
+        cf->stored++;
+        if (strcmp(o.status, "ok") != 0) {
+            x->failed++;
+            if (!x->tty)
+                notef("load %ld/%ld %s: %s: %s", x->done, x->total, rm->name, o.status, o.error);
+        }
+        if (strcmp(o.status, "browser_crashed") == 0)
+            x->crashes++;
+        if (x->tty) {
+            double el = (double)(mono_us() - x->t_start) / 1e6;
+            long left = x->total > x->done ? x->total - x->done : 0;
+            fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", x->done, x->total,
+                    x->failed, el / (double)x->done * (double)left);
+        }
+    }
+    bool lost = o.browser_lost;
+    load_outcome_free(&o);
+    if (lost) {
+        notef("restarting the browser with a fresh profile");
+        browser_down(lb, false);
+    }
+    return src;
+}
+
+/* ok first-byte-to-compile samples (ms) of one configuration in the run */
+static size_t config_samples(struct exec *x, const struct config *cf, double **out)
+{
+    sqlite3_stmt *st;
+    size_t n = 0, cap = 64;
+    double *v = xmalloc(cap * sizeof *v);
+    if (sqlite3_prepare_v2(db_sqlite(x->db),
+                           "SELECT first_byte_to_compile_us / 1000.0 FROM loads WHERE run_id = ?"
+                           " AND browser_id = ? AND module_id = ? AND api = ? AND condition = ?"
+                           " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL",
+                           -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, x->run_id);
+        sqlite3_bind_int64(st, 2, x->lbs[cf->browser].db_id);
+        sqlite3_bind_int64(st, 3, x->mods[cf->module].id);
+        sqlite3_bind_text(st, 4, cf->api, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 5, x->p->conditions[cf->condition].name, -1, SQLITE_STATIC);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            if (n == cap)
+                v = xrealloc(v, (cap *= 2) * sizeof *v);
+            v[n++] = sqlite3_column_double(st, 0);
+        }
+        sqlite3_finalize(st);
+    }
+    *out = v;
+    return n;
+}
+
+/* Tachometer-style auto-sampling: pairs are (baseline browser, another
+ * browser) with the same module, api and condition. While a pair's 95%
+ * bootstrap CI of the difference of medians is wider than the target and
+ * neither side has max loads, both sides get one more load per round. Why
+ * each pair stopped is stored in auto_sampling. */
+static int auto_sample(struct exec *x, struct config *configs, int n_configs)
+{
+    struct plan *p = x->p;
+    struct pair { int base, cand; bool done; const char *reason; double lo, hi; } *pairs;
+    pairs = xcalloc((size_t)n_configs + 1, sizeof *pairs);
+    int n_pairs = 0;
+    for (int i = 0; i < n_configs; i++) {
+        if (configs[i].browser != p->auto_baseline)
+            continue;
+        for (int j = 0; j < n_configs; j++)
+            if (configs[j].browser != p->auto_baseline && configs[j].module == configs[i].module &&
+                configs[j].condition == configs[i].condition &&
+                strcmp(configs[j].api, configs[i].api) == 0)
+                pairs[n_pairs++] = (struct pair){ i, j, false, NULL, NAN, NAN };
+    }
+    int rc = EXIT_OK;
+    for (long round = p->loads; n_pairs > 0 && rc == EXIT_OK; round++) {
+        bool *want = xcalloc((size_t)n_configs, sizeof *want);
+        bool any = false;
+        for (int k = 0; k < n_pairs; k++) {
+            struct pair *pr = &pairs[k];
+            if (pr->done)
+                continue;
+            double *a, *b;
+            size_t na = config_samples(x, &configs[pr->base], &a);
+            size_t nb = config_samples(x, &configs[pr->cand], &b);
+            stats_bootstrap_median_diff(a, na, b, nb, 1000, 0.95, 1, &pr->lo, &pr->hi);
+            free(a);
+            free(b);
+            if (!isnan(pr->lo) && pr->hi - pr->lo <= p->auto_width_ms) {
+                pr->done = true;
+                pr->reason = "ci_narrow";
+            } else if (configs[pr->base].stored >= p->auto_max &&
+                       configs[pr->cand].stored >= p->auto_max) {
+                pr->done = true;
+                pr->reason = "max_loads";
+            } else if (stop_signal) {
+                pr->done = true;
+                pr->reason = "interrupted";
+            } else {
+                want[pr->base] = configs[pr->base].stored < p->auto_max;
+                want[pr->cand] = configs[pr->cand].stored < p->auto_max;
+                any = true;
+            }
+        }
+        for (int i = 0; any && i < n_configs && !stop_signal && rc == EXIT_OK; i++)
+            if (want[i]) {
+                x->total++;
+                if (load_config(x, &configs[i], round, false) < 0)
+                    rc = EXIT_ERROR;
+            }
+        free(want);
+        if (!any)
+            break;
+    }
+    for (int k = 0; k < n_pairs; k++) {
+        struct pair *pr = &pairs[k];
+        const struct config *b = &configs[pr->base], *c = &configs[pr->cand];
+        if (db_insert_auto_sampling(x->db, x->run_id, x->mods[b->module].id, b->api,
+                                    p->conditions[b->condition].name, x->lbs[b->browser].db_id,
+                                    x->lbs[c->browser].db_id, b->stored, c->stored, pr->lo, pr->hi,
+                                    p->auto_width_ms, pr->reason ? pr->reason : "interrupted") < 0)
+            warnf("%s: %s", p->command, db_errmsg(x->db));
+    }
+    free(pairs);
+    return rc;
+}
+
+int plan_execute(struct plan *p)
+{
+    const char *cmd = p->command;
+    struct manifest mf;
+    memset(&mf, 0, sizeof mf);
+    char err[1024];
+    if (p->n_names > 0 && manifest_load(p->manifest_path, &mf, err, sizeof err) < 0) {
+        warnf("%s: %s", cmd, err);
+        return EXIT_USAGE;
+    }
+    struct run_module *mods = xcalloc(PLAN_MAX, sizeof *mods);
+    struct live_browser *lbs = xcalloc(PLAN_MAX, sizeof *lbs);
+    struct config *configs = NULL;
+    int n_mods = 0, n_configs = 0, exit_code = EXIT_ERROR;
+    struct db *db = NULL;
+    struct lws_context *ctx = NULL;
+    struct server *srv = NULL;
+    int64_t run_id = 0;
+    struct stat st;
+
+    if (resolve_modules(p, &mf, mods, &n_mods) < 0) {
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    if (stat(p->pages_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        warnf("%s: pages folder %s does not exist (--pages)", cmd, p->pages_dir);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    /* Browser paths are checked before anything is written. */
+    for (int b = 0; b < p->n_browsers; b++) {
+        const char *path = p->browsers[b].path;
+        if (stat(path, &st) < 0) {
+            warnf("%s: browser %s: %s", cmd, path, strerror(errno));
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
+            warnf("%s: browser %s: not an executable file", cmd, path);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+    }
+    if (p->save_traces && (stat(p->save_traces, &st) < 0 || !S_ISDIR(st.st_mode))) {
+        warnf("%s: --save-traces %s: not an existing folder", cmd, p->save_traces);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    /* configurations, in a fixed order (shards slice it by index) */
+    configs = xcalloc((size_t)p->n_browsers * (size_t)n_mods * (size_t)p->n_apis *
+                      (size_t)p->n_conditions + 1, sizeof *configs);
+    int index = 0;
+    for (int b = 0; b < p->n_browsers; b++)
+        for (int m = 0; m < n_mods; m++)
+            for (int a = 0; a < p->n_apis; a++)
+                for (int c = 0; c < p->n_conditions; c++, index++)
+                    if (config_in_shard(p, index))
+                        configs[n_configs++] = (struct config){ b, m, c, p->apis[a], 0 };
+    if (n_configs == 0) {
+        warnf("%s: shard %d/%d of %d configurations is empty", cmd, p->shard_k, p->shard_n,
+              index);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+
+    db = db_open(p->db_path, err, sizeof err);
+    if (!db) {
+        warnf("%s: %s", cmd, err);
+        exit_code = EXIT_USAGE;
+        goto out;
+    }
+    install_signal_handlers();
+    browser_become_subreaper();
+    int stale = browser_cleanup_stale();
+    if (stale > 0)
+        notef("removed %d browser profile(s) left by a wasmlab that was killed", stale);
+    lws_set_log_level(LLL_ERR, lws_log);
+    struct lws_context_creation_info info;
+    memset(&info, 0, sizeof info);
+    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+    info.port = CONTEXT_PORT_NO_LISTEN;
+    ctx = lws_create_context(&info);
+    if (!ctx) {
+        warnf("%s: cannot create the event loop", cmd);
+        goto out;
+    }
+    srv = server_start(ctx, err, sizeof err);
+    if (!srv) {
+        warnf("%s: %s", cmd, err);
+        goto out;
+    }
+    server_mount_dir(srv, "/pages/", p->pages_dir);
+    if (mf.dir)
+        server_mount_dir(srv, "/modules/", mf.dir);
+    for (int i = 0; i < n_mods; i++)
+        if (strncmp(mods[i].url, "/ext/", 5) == 0 &&
+            server_map_file(srv, mods[i].url, mods[i].file) < 0) {
+            warnf("%s: module file %s: cannot serve it", cmd, mods[i].file);
+            goto out;
+        }
+
+    int rc = 0;
+    if (p->resume) {
+        rc = db_find_unfinished_run(db, &run_id);
+        if (rc == 0 && run_id == DB_NULL) {
+            warnf("%s: --resume: DB %s has no unfinished run", cmd, p->db_path);
+            exit_code = EXIT_USAGE;
+            goto out;
+        }
+        if (rc == 0)
+            rc = db_finish_run(db, run_id, NULL, "running");
+        if (rc == 0)
+            notef("resuming run %lld", (long long)run_id);
+    } else {
+        char started[40];
+        utc_iso8601(started, sizeof started);
+        char *cmdline = join_command_line(p->argc, p->argv);
+        rc = store_run(db, started, cmdline, p->experiment, &run_id);
+        free(cmdline);
+    }
+    for (int i = 0; rc == 0 && i < n_mods; i++)
+        rc = db_upsert_module(db, &mods[i].row, &mods[i].id);
+    if (rc < 0) {
+        warnf("%s: %s", cmd, db_errmsg(db));
+        goto out;
+    }
+
+    struct exec ex = { .p = p, .lbs = lbs, .mods = mods, .db = db, .ctx = ctx, .srv = srv,
+                       .run_id = run_id, .page_timeout_ms = (int)p->timeout_s * 1000,
+                       .tty = isatty(2) && !util_quiet, .t_start = mono_us() };
+    exit_code = EXIT_OK;
+    long rounds = p->warmup + p->loads;
+    for (long r = 0; r < rounds && !stop_signal && exit_code == EXIT_OK; r++) {
+        for (int ci = 0; ci < n_configs && !stop_signal && exit_code == EXIT_OK; ci++) {
+            struct config *cf = &configs[ci];
+            bool warm = r < p->warmup;
+            if (r == 0 && count_stored(&ex, cf) < 0) {
+                exit_code = EXIT_ERROR;
+                break;
+            }
+            if (warm && cf->stored >= p->loads)
+                continue;   /* nothing left to measure: no need to warm it */
+            if (!warm && r - p->warmup < cf->stored)
+                continue;   /* stored before (--resume) */
+            if (load_config(&ex, cf, r - p->warmup, warm) < 0)
+                exit_code = EXIT_ERROR;
+        }
+    }
+    if (exit_code == EXIT_OK && p->auto_max > 0 && !stop_signal)
+        exit_code = auto_sample(&ex, configs, n_configs);
+    long done = ex.done, failed = ex.failed, crashes = ex.crashes;
+    int64_t t_start = ex.t_start;
+    bool tty = ex.tty;
+    if (tty)
+        fputc('\n', stderr);
+    for (int b = 0; b < p->n_browsers; b++)
+        browser_down(&lbs[b], true);
+    {
+        double secs = (double)(mono_us() - t_start) / 1e6;
+        notef("%ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes", done, secs,
+              secs > 0 ? (double)done / secs : 0.0, failed, crashes);
+        char finished[40];
+        utc_iso8601(finished, sizeof finished);
+        const char *status = stop_signal ? "interrupted" : exit_code == EXIT_OK ? "completed"
+                                                                                : "failed";
+        if (db_finish_run(db, run_id, finished, status) < 0)
+            warnf("%s: %s", cmd, db_errmsg(db));
+        if (done > 0)
+            print_summary(db, run_id, p->json);
+        if (stop_signal) {
+            warnf("%s: interrupted by signal %d; %ld loads stored in %s", cmd, (int)stop_signal,
+                  done, p->db_path);
+            exit_code = EXIT_INTERRUPTED;
+        } else if (exit_code == EXIT_OK && failed > 0) {
+            exit_code = EXIT_LOADS_FAILED;
+        }
+    }
+out:
+    for (int b = 0; b < p->n_browsers; b++)
+        browser_down(&lbs[b], true);
+    server_stop(srv);
+    if (ctx)
+        lws_context_destroy(ctx);
+    db_close(db);
+    manifest_free(&mf);
+    free(mods);
+    free(lbs);
+    free(configs);
+    return exit_code;
+}

@@ -1,0 +1,64 @@
+/* plan: what a measurement does, and the code that does it.
+ *
+ * A plan is browsers x modules x compile APIs x conditions = configurations,
+ * each loaded `loads` times (after `warmup` loads that run but are not
+ * stored), interleaved round-robin (round r of every configuration before
+ * round r+1 of any) so machine drift spreads evenly across configurations.
+ * `wasmlab run` builds a plan from its options (one browser, one API, one
+ * condition); `wasmlab sweep` builds one from an experiment file. */
+#ifndef WASMLAB_PLAN_H
+#define WASMLAB_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+#define PLAN_MAX 256
+
+struct plan_browser {
+    char *spec;                    /* as given: a path, "chromium@126", "system" */
+    char *path;                    /* executable */
+    const char *extra_args[80];    /* NULL-terminated browser flags */
+};
+
+struct plan_condition {
+    char *name;                    /* stored in loads.condition */
+    char *args_json;               /* the modules' argv; NULL = the manifest's */
+    long js_churn_mb;
+};
+
+struct plan {
+    const char *command;           /* "run" / "sweep": prefixes messages */
+    const char *db_path;
+    const char *manifest_path;     /* NULL when only outside files are used */
+    const char *pages_dir;
+    const char *save_traces;       /* NULL or a folder */
+    const char *module_names[PLAN_MAX];
+    int n_names;
+    const char *module_files[PLAN_MAX];
+    int n_files;
+    struct plan_browser browsers[PLAN_MAX];
+    int n_browsers;
+    const char *apis[4];
+    int n_apis;
+    struct plan_condition conditions[PLAN_MAX];
+    int n_conditions;
+    long loads, warmup;
+    long timeout_s;
+    long trace_buffer_kb;
+    int shard_k, shard_n;          /* 1/1 = everything */
+    bool resume, json;
+    const char *experiment;        /* experiment name (sweep), NULL for run */
+    long auto_max;                 /* auto-sampling: max loads a side (0 = off) */
+    double auto_width_ms;          /* ... until the 95% CI is at most this wide */
+    int auto_baseline;             /* ... comparing this browser with each other */
+    int argc;                      /* the command line, stored with the run */
+    char **argv;
+};
+
+/* Runs the plan; prints the summary; returns an exit code
+ * (collector/cli/exit_codes.h). */
+int plan_execute(struct plan *p);
+
+#endif

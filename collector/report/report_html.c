@@ -1,0 +1,514 @@
+#define _GNU_SOURCE
+#include "collector/report/report_html.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collector/cli/exit_codes.h"
+#include "collector/plot/gnuplot.h"
+#include "collector/plot/plot.h"
+#include "collector/cli/selection.h"
+#include "base/stats.h"
+#include "base/util.h"
+#include "wasmlab_config.h"
+
+static const char usage_text[] =
+"usage: wasmlab report html --out DIR [--run ID|all] [--db FILE] [--no-charts]\n"
+"\n"
+"Writes DIR/index.html: one self-contained page (no network, no scripts;\n"
+"charts embedded as PNG data: URIs) with the run's summary tables and every\n"
+"chart kind of `wasmlab plot` (the timeline of each module's median load).\n"
+"Opens offline; attach it to a bug as one file.\n"
+"\n"
+"  --out DIR      folder to write index.html into (made if missing)\n"
+"  --run ID|all   the run (default: the newest)\n"
+"  --db FILE      results database (default results.db)\n"
+"  --no-charts    tables only (no gnuplot needed)\n"
+"\n"
+"Prints the page's path. Exit codes: 0 written; 1 gnuplot or I/O failed;\n"
+"2 bad usage or input (unknown run, DB without loads, unwritable --out,\n"
+"gnuplot not found).\n";
+
+/* ---- HTML helpers ---- */
+
+static void esc(FILE *f, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++) {
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        case '\'': fputs("&#39;", f); break;
+        default: fputc(*p, f);
+        }
+    }
+}
+
+static void cell_text(FILE *f, const char *s)
+{
+    fputs("<td>", f);
+    esc(f, s);
+    fputs("</td>", f);
+}
+
+static void cell_num(FILE *f, double v, int decimals)
+{
+    if (isnan(v))
+        fputs("<td class=n>–</td>", f);
+    else
+        fprintf(f, "<td class=n>%.*f</td>", decimals, v);
+}
+
+static void base64(FILE *f, const unsigned char *d, size_t n)
+{
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)d[i] << 16 | (i + 1 < n ? (unsigned)d[i + 1] << 8 : 0) |
+                     (i + 2 < n ? d[i + 2] : 0);
+        fputc(t[v >> 18 & 63], f);
+        fputc(t[v >> 12 & 63], f);
+        fputc(i + 1 < n ? t[v >> 6 & 63] : '=', f);
+        fputc(i + 2 < n ? t[v & 63] : '=', f);
+    }
+}
+
+/* A whole query as a table: column names as the header. Values are shown as
+ * SQLite's text; columns named in num_cols are right-aligned. */
+static int query_table(FILE *f, sqlite3 *sq, const char *sql, int64_t run_id, const char *empty)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sq, sql, -1, &st, NULL) != SQLITE_OK) {
+        warnf("report html: query failed: %s", sqlite3_errmsg(sq));
+        return -1;
+    }
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, run_id);
+    int ncol = sqlite3_column_count(st), rows = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (rows++ == 0) {
+            fputs("<table><tr>", f);
+            for (int c = 0; c < ncol; c++) {
+                fputs("<th>", f);
+                esc(f, sqlite3_column_name(st, c));
+                fputs("</th>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("<tr>", f);
+        for (int c = 0; c < ncol; c++) {
+            int type = sqlite3_column_type(st, c);
+            if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+                fputs("<td class=n>", f);
+                esc(f, (const char *)sqlite3_column_text(st, c));
+                fputs("</td>", f);
+            } else {
+                cell_text(f, (const char *)sqlite3_column_text(st, c));
+            }
+        }
+        fputs("</tr>\n", f);
+    }
+    sqlite3_finalize(st);
+    if (rows)
+        fputs("</table>\n", f);
+    else
+        fprintf(f, "<p class=note>%s</p>\n", empty);
+    return 0;
+}
+
+/* ---- the summary: per module, browser and API ---- */
+
+static int summary_table(FILE *f, sqlite3 *sq, int64_t run_id)
+{
+    const char *groups_sql =
+        "SELECT m.name, b.product, b.kind, l.api, m.bytes, m.id, b.id,"
+        " SUM(l.status = 'ok'), SUM(l.status <> 'ok')"
+        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
+        " WHERE ?1 < 0 OR l.run_id = ?1 GROUP BY m.id, b.id, l.api ORDER BY m.name, b.product, l.api";
+    const char *vals_sql =
+        "SELECT first_byte_to_compile_us, last_byte_to_compile_us FROM loads"
+        " WHERE (?1 < 0 OR run_id = ?1) AND module_id = ?2 AND browser_id = ?3 AND api = ?4"
+        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
+    sqlite3_stmt *g, *v;
+    if (sqlite3_prepare_v2(sq, groups_sql, -1, &g, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(sq, vals_sql, -1, &v, NULL) != SQLITE_OK) {
+        warnf("report html: query failed: %s", sqlite3_errmsg(sq));
+        return -1;
+    }
+    sqlite3_bind_int64(g, 1, run_id);
+    fputs("<table><tr><th>module</th><th>browser</th><th>API</th><th>loads ok</th>"
+          "<th>failed</th><th>median ms</th><th>p95 ms</th><th>min ms</th><th>max ms</th>"
+          "<th>median last byte → compile ms</th><th>median MB/s</th><th>bytes</th></tr>\n", f);
+    while (sqlite3_step(g) == SQLITE_ROW) {
+        int64_t n_ok = sqlite3_column_int64(g, 7);
+        double *a = xcalloc((size_t)n_ok + 1, sizeof *a), *b = xcalloc((size_t)n_ok + 1, sizeof *b);
+        size_t n = 0, nb = 0;
+        sqlite3_reset(v);
+        sqlite3_bind_int64(v, 1, run_id);
+        sqlite3_bind_int64(v, 2, sqlite3_column_int64(g, 5));
+        sqlite3_bind_int64(v, 3, sqlite3_column_int64(g, 6));
+        sqlite3_bind_text(v, 4, (const char *)sqlite3_column_text(g, 3), -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(v) == SQLITE_ROW && n < (size_t)n_ok + 1) {
+            a[n++] = (double)sqlite3_column_int64(v, 0) / 1000;
+            if (sqlite3_column_type(v, 1) != SQLITE_NULL)
+                b[nb++] = (double)sqlite3_column_int64(v, 1) / 1000;
+        }
+        stats_sort(a, n);
+        stats_sort(b, nb);
+        double med = stats_quantile_sorted(a, n, 0.5);
+        int64_t bytes = sqlite3_column_int64(g, 4);
+        char browser[300];
+        snprintf(browser, sizeof browser, "%s (%s)", (const char *)sqlite3_column_text(g, 1),
+                 (const char *)sqlite3_column_text(g, 2));
+        fputs("<tr>", f);
+        cell_text(f, (const char *)sqlite3_column_text(g, 0));
+        cell_text(f, browser);
+        cell_text(f, (const char *)sqlite3_column_text(g, 3));
+        fprintf(f, "<td class=n>%lld</td><td class=n>%lld</td>", (long long)n_ok,
+                (long long)sqlite3_column_int64(g, 8));
+        cell_num(f, med, 3);
+        cell_num(f, stats_quantile_sorted(a, n, 0.95), 3);
+        cell_num(f, n ? a[0] : NAN, 3);
+        cell_num(f, n ? a[n - 1] : NAN, 3);
+        cell_num(f, stats_quantile_sorted(b, nb, 0.5), 3);
+        cell_num(f, n ? (double)bytes / (med * 1000) : NAN, 1);
+        fprintf(f, "<td class=n>%lld</td></tr>\n", (long long)bytes);
+        free(a);
+        free(b);
+    }
+    fputs("</table>\n", f);
+    sqlite3_finalize(g);
+    sqlite3_finalize(v);
+    return 0;
+}
+
+/* ---- charts ---- */
+
+struct charts {
+    sqlite3 *sq;
+    const char *gnuplot;
+    const char *db_arg;          /* for the "made with" captions */
+    char dir[4096];              /* temp folder for the PNGs */
+    int64_t run_id;
+    int drawn, skipped;
+};
+
+static void png_size(const unsigned char *d, size_t n, unsigned *w, unsigned *h)
+{
+    *w = *h = 0;
+    if (n >= 24 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0 && memcmp(d + 12, "IHDR", 4) == 0) {
+        *w = (unsigned)d[16] << 24 | (unsigned)d[17] << 16 | (unsigned)d[18] << 8 | d[19];
+        *h = (unsigned)d[20] << 24 | (unsigned)d[21] << 16 | (unsigned)d[22] << 8 | d[23];
+    }
+}
+
+/* Draws one chart and embeds it. Returns 0 (drawn, or a note when there was
+ * nothing to draw), -1 when gnuplot or I/O failed. */
+static int chart(FILE *f, struct charts *c, const struct plot_kind *kind,
+                 const struct plot_scope *scope, const char *command)
+{
+    char *png = xasprintf("%s/chart-%d.png", c->dir, c->drawn + c->skipped);
+    struct plot_output out = { .format = PLOT_PNG, .path = png };
+    char err[512], note[256];
+    int st = plot_draw(kind, c->sq, scope, &out, c->gnuplot, err, sizeof err, note, sizeof note);
+    int rc = 0;
+    if (st == PLOT_NO_DATA || st == PLOT_BAD_INPUT) {
+        fprintf(f, "<p class=note>%s: nothing to draw here (", kind->name);
+        esc(f, err);
+        fputs(").</p>\n", f);
+        c->skipped++;
+    } else if (st != PLOT_OK) {
+        warnf("report html: chart %s: %s", kind->name, err);
+        rc = -1;
+    } else {
+        size_t len = 0;
+        unsigned char *data = read_whole_file(png, &len);
+        if (!data) {
+            warnf("report html: chart %s: cannot read %s: %s", kind->name, png, strerror(errno));
+            rc = -1;
+        } else {
+            unsigned w, h;
+            png_size(data, len, &w, &h);
+            fputs("<figure><img alt=\"", f);
+            esc(f, kind->summary);
+            fprintf(f, "\" width=\"%u\" height=\"%u\" src=\"data:image/png;base64,", w, h);
+            base64(f, data, len);
+            fputs("\"><figcaption>", f);
+            esc(f, kind->summary);
+            fputs(" — made with <code>", f);
+            esc(f, command);
+            fputs("</code></figcaption></figure>\n", f);
+            free(data);
+            c->drawn++;
+        }
+        unlink(png);
+    }
+    free(png);
+    return rc;
+}
+
+static int all_charts(FILE *f, struct charts *c)
+{
+    char run_arg[32];
+    if (c->run_id == PLOT_ALL_RUNS)
+        snprintf(run_arg, sizeof run_arg, "all");
+    else
+        snprintf(run_arg, sizeof run_arg, "%lld", (long long)c->run_id);
+    /* the run-wide charts first, then the per-load ones */
+    const struct plot_kind *order[64];
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t k = 0; plot_kinds[k].name && n < 64; k++)
+            if (plot_kinds[k].per_load == (pass == 1))
+                order[n++] = &plot_kinds[k];
+    for (size_t k = 0; k < n; k++) {
+        const struct plot_kind *kind = order[k];
+        fprintf(f, "<h3>%s</h3>\n", kind->name);
+        if (!kind->per_load) {
+            struct plot_scope scope = { .run_id = c->run_id };
+            char *cmd = xasprintf("wasmlab plot %s --db %s --run %s", kind->name, c->db_arg,
+                                  run_arg);
+            int rc = chart(f, c, kind, &scope, cmd);
+            free(cmd);
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        /* per-load kinds: each module's median load */
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(c->sq,
+                               "SELECT DISTINCT m.name FROM loads l JOIN modules m"
+                               " ON m.id = l.module_id WHERE ?1 < 0 OR l.run_id = ?1"
+                               " ORDER BY m.name", -1, &st, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_int64(st, 1, c->run_id);
+        int rc = 0;
+        while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+            const char *module = (const char *)sqlite3_column_text(st, 0);
+            struct plot_scope pick = { .run_id = c->run_id, .module = module };
+            int64_t load = plot_pick_load(c->sq, &pick);
+            if (load == 0) {
+                fprintf(f, "<p class=note>%s of ", kind->name);
+                esc(f, module);
+                fputs(": no ok load with a stored trace.</p>\n", f);
+                continue;
+            }
+            struct plot_scope scope = { .run_id = PLOT_ALL_RUNS, .load_id = load };
+            char *cmd = xasprintf("wasmlab plot %s --db %s --load %lld", kind->name, c->db_arg,
+                                  (long long)load);
+            rc = chart(f, c, kind, &scope, cmd);
+            free(cmd);
+        }
+        sqlite3_finalize(st);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const char style[] =
+    "body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1500px;padding:0 1em;"
+    "color:#222}\n"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{margin-top:2em;border-bottom:1px solid #ddd}\n"
+    "table{border-collapse:collapse;margin:.6em 0;font-size:13px}\n"
+    "th,td{border:1px solid #ccc;padding:3px 7px;text-align:left;vertical-align:top}\n"
+    "th{background:#f2f2f2}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #eee}\n"
+    "figcaption{color:#555;font-size:12px}.note{color:#666;font-style:italic}\n"
+    "code{background:#f5f5f5;padding:0 3px}\n";
+
+int report_html(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "db", required_argument, NULL, 'd' },
+        { "run", required_argument, NULL, 'r' },
+        { "out", required_argument, NULL, 'O' },
+        { "no-charts", no_argument, NULL, 'n' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *db_path = "results.db", *run_arg = NULL, *out_dir = NULL;
+    bool no_charts = false;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_path = optarg; break;
+        case 'r': run_arg = optarg; break;
+        case 'O': out_dir = optarg; break;
+        case 'n': no_charts = true; break;
+        case 'h':
+            fputs(usage_text, stdout);
+            return EXIT_OK;
+        case ':':
+            warnf("report html: option %s needs a value (see wasmlab report html --help)",
+                  argv[optind - 1]);
+            return EXIT_USAGE;
+        default:
+            warnf("report html: unknown option %s (see wasmlab report html --help)",
+                  argv[optind - 1]);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        warnf("report html: unexpected argument %s (see wasmlab report html --help)",
+              argv[optind]);
+        return EXIT_USAGE;
+    }
+    if (!out_dir) {
+        warnf("report html: --out DIR is required (see wasmlab report html --help)");
+        return EXIT_USAGE;
+    }
+    char gnuplot[4096] = "", err[512];
+    if (!no_charts && gnuplot_find(gnuplot, sizeof gnuplot, err, sizeof err) < 0) {
+        warnf("report html: %s; or give --no-charts", err);
+        return EXIT_USAGE;
+    }
+    struct db *db = selection_open_db("report html", db_path);
+    if (!db)
+        return EXIT_USAGE;
+    int exit_code = EXIT_USAGE;
+    FILE *f = NULL;
+    char *path = NULL, *tmp_path = NULL;
+    struct charts ch = { .sq = db_sqlite(db), .gnuplot = gnuplot, .db_arg = db_path };
+    int64_t run_id;
+    if (run_arg) {
+        if (selection_run("report html", db, run_arg, &run_id) < 0)
+            goto out;
+    } else if ((run_id = selection_latest_run(db, NULL)) == 0) {
+        warnf("report html: DB %s has no loads", db_path);
+        goto out;
+    }
+    ch.run_id = run_id;
+    if (selection_out_dir("report html", out_dir) < 0)
+        goto out;
+    exit_code = EXIT_ERROR;
+    path = xasprintf("%s/index.html", out_dir);
+    tmp_path = xasprintf("%s/.index.html.XXXXXX", out_dir);
+    int fd = mkstemp(tmp_path);
+    if (fd >= 0)
+        fchmod(fd, 0644);   /* a page to share, not a secret */
+    if (fd < 0 || !(f = fdopen(fd, "w"))) {
+        warnf("report html: cannot write in %s: %s", out_dir, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        free(tmp_path);
+        tmp_path = NULL;
+        goto out;
+    }
+    char now[40], title[128];
+    utc_iso8601(now, sizeof now);
+    if (run_id == PLOT_ALL_RUNS)
+        snprintf(title, sizeof title, "wasmlab report: all runs");
+    else
+        snprintf(title, sizeof title, "wasmlab report: run %lld", (long long)run_id);
+    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "img-src data:; style-src 'unsafe-inline'\">\n"
+          "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    esc(f, title);
+    fprintf(f, "</title>\n<style>\n%s</style></head><body>\n<h1>", style);
+    esc(f, title);
+    fputs("</h1>\n<p>Generated ", f);
+    esc(f, now);
+    fputs(" by wasmlab " WASMLAB_VERSION " from <code>", f);
+    esc(f, db_path);
+    fputs("</code>. Times are first byte (the module's response headers in the renderer) "
+          "to compile finished (<code>wasm.OnCompilationSucceeded</code>), in ms; "
+          "see the README and db/README.md for every definition.</p>\n", f);
+
+    sqlite3 *sq = db_sqlite(db);
+    fputs("<h2>Summary: first byte to compile finished</h2>\n", f);
+    if (summary_table(f, sq, run_id) < 0)
+        goto out;
+    fputs("<h2>Runs</h2>\n", f);
+    if (query_table(f, sq,
+                    "SELECT id, started_at, finished_at, status, host, wasmlab_version,"
+                    " command_line FROM runs WHERE ?1 < 0 OR id = ?1 ORDER BY id", run_id,
+                    "No runs.") < 0)
+        goto out;
+    fputs("<h2>Browsers</h2>\n", f);
+    if (query_table(f, sq,
+                    "SELECT id, kind, product, revision, v8_version, path FROM browsers"
+                    " WHERE id IN (SELECT browser_id FROM loads WHERE ?1 < 0 OR run_id = ?1)"
+                    " ORDER BY id", run_id, "No browsers.") < 0)
+        goto out;
+    fputs("<h2>Modules</h2>\n", f);
+    if (query_table(f, sq,
+                    "SELECT id, name, bytes, language, target, toolchain, toolchain_version,"
+                    " build_flags, sha256 FROM modules WHERE id IN"
+                    " (SELECT module_id FROM loads WHERE ?1 < 0 OR run_id = ?1) ORDER BY name",
+                    run_id, "No modules.") < 0)
+        goto out;
+    fputs("<h2>Failed loads</h2>\n", f);
+    if (query_table(f, sq,
+                    "SELECT l.id AS load, m.name AS module, l.api, l.status, l.error FROM loads l"
+                    " JOIN modules m ON m.id = l.module_id WHERE (?1 < 0 OR l.run_id = ?1)"
+                    " AND l.status <> 'ok' ORDER BY l.id LIMIT 200", run_id,
+                    "None: every load was measured.") < 0)
+        goto out;
+    sqlite3_stmt *has_gc;
+    bool gc_table = sqlite3_prepare_v2(sq, "SELECT 1 FROM gc_pauses LIMIT 1", -1, &has_gc,
+                                       NULL) == SQLITE_OK;
+    sqlite3_finalize(has_gc);
+    if (gc_table) {
+        fputs("<h2>GC pauses</h2>\n", f);
+        if (query_table(f, sq,
+                        "SELECT m.name AS module, g.source, g.kind, COUNT(*) AS pauses,"
+                        " ROUND(SUM(g.dur_us) / 1000.0, 3) AS total_ms,"
+                        " ROUND(MAX(g.dur_us) / 1000.0, 3) AS max_ms FROM gc_pauses g"
+                        " JOIN loads l ON l.id = g.load_id JOIN modules m ON m.id = l.module_id"
+                        " WHERE (?1 < 0 OR l.run_id = ?1) AND g.is_pause = 1"
+                        " GROUP BY m.name, g.source, g.kind ORDER BY m.name, g.source, g.kind",
+                        run_id, "No GC pauses recorded in these loads.") < 0)
+            goto out;
+    }
+
+    fputs("<h2>Charts</h2>\n", f);
+    if (no_charts) {
+        fputs("<p class=note>Charts were left out (--no-charts).</p>\n", f);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(ch.dir, sizeof ch.dir, "%s/wasmlab-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(ch.dir)) {
+            warnf("report html: cannot make a temp folder: %s", strerror(errno));
+            ch.dir[0] = 0;
+            goto out;
+        }
+        if (all_charts(f, &ch) < 0)
+            goto out;
+    }
+    fputs("</body></html>\n", f);
+    bool bad = ferror(f) != 0;
+    int cr = fclose(f);
+    f = NULL;
+    if (bad || cr != 0 || rename(tmp_path, path) < 0) {
+        warnf("report html: cannot write %s: %s", path, strerror(errno ? errno : EIO));
+        goto out;
+    }
+    free(tmp_path);
+    tmp_path = NULL;
+    notef("report html: %d charts%s", ch.drawn,
+          ch.skipped ? " (some kinds had nothing to draw)" : "");
+    printf("%s\n", path);
+    exit_code = EXIT_OK;
+out:
+    if (f)
+        fclose(f);
+    if (tmp_path) {
+        unlink(tmp_path);
+        free(tmp_path);
+    }
+    if (ch.dir[0])
+        remove_tree(ch.dir);
+    free(path);
+    db_close(db);
+    return exit_code;
+}

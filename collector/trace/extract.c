@@ -1,0 +1,398 @@
+#include "collector/trace/extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/util.h"
+
+enum kind { K_SEND, K_RESPONSE, K_FINISH, K_DATA, K_WASM, K_MARK, K_GC };
+
+/* The compact copy of a relevant event. */
+struct kept {
+    enum kind kind;
+    char ph;
+    int64_t ts, dur, pid, tid;
+    int64_t n1, n2;           /* statusCode / bytes / decodedBodyLength, encoded */
+    char name[64];
+    char cat[80];
+    char req[64];             /* requestId */
+    char id[24];              /* args.id */
+    char mime[64];
+    int gc_kind;              /* K_GC: index into extract_gc_kinds */
+};
+
+/* V8 GC event names -> kinds, checked against traces of Chromium 126 and 156
+ * (names are from V8's src/heap/heap.cc DevToolsTraceEventScope and
+ * gc-tracer.cc; both versions emit MinorGC/MajorGC as X events with
+ * usedHeapSizeBefore/After). Pauses: the observable main-thread pause of a
+ * scavenge or a full GC, and incremental marking steps (separate tasks).
+ * Phases: nested inside a pause; kept, not counted. */
+const struct extract_gc_kind extract_gc_kinds[] = {
+    { "MinorGC", "minor", true },
+    { "MajorGC", "major", true },
+    { "V8.GCIncrementalMarking", "incremental_step", true },
+    { "V8.GCIncrementalMarkingStart", "incremental_start", true },
+    { "V8.GCIncrementalMarkingFinalize", "incremental_finalize", true },
+    { "V8.GCMinorMarkSweep", "minor_ms_phase", false },
+    { "V8.GCMinorMS", "minor_ms_phase", false },
+    { "V8.GCScavenger", "scavenge_phase", false },
+    { "V8.GCFinalizeMC", "finalize_mc_phase", false },
+    { "V8.GCFinalizeMCReduceMemory", "finalize_mc_phase", false },
+    { "V8.GCCompactor", "compactor_phase", false },
+    { NULL, NULL, false }
+};
+
+static int gc_kind_index(const char *name)
+{
+    for (int i = 0; extract_gc_kinds[i].name; i++)
+        if (strcmp(extract_gc_kinds[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+struct extractor {
+    char module_path[1024];
+    struct kept *kept;
+    size_t n, cap;
+    uint64_t events;
+};
+
+void extract_url_path(const char *url, char *out, size_t len)
+{
+    const char *p = url;
+    const char *scheme = strstr(url, "://");
+    if (scheme) {
+        p = strchr(scheme + 3, '/');
+        if (!p)
+            p = "/";
+    }
+    size_t n = strcspn(p, "?#");
+    if (n >= len)
+        n = len - 1;
+    memcpy(out, p, n);
+    out[n] = 0;
+}
+
+struct extractor *extractor_new(const char *module_path)
+{
+    struct extractor *x = xcalloc(1, sizeof *x);
+    snprintf(x->module_path, sizeof x->module_path, "%s", module_path);
+    return x;
+}
+
+void extractor_free(struct extractor *x)
+{
+    if (!x)
+        return;
+    free(x->kept);
+    free(x);
+}
+
+static struct kept *keep(struct extractor *x, enum kind kind, const struct trace_event *ev)
+{
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 256;
+        x->kept = xrealloc(x->kept, x->cap * sizeof *x->kept);
+    }
+    struct kept *k = &x->kept[x->n++];
+    memset(k, 0, sizeof *k);
+    k->kind = kind;
+    k->ph = ev->ph;
+    k->ts = ev->ts_us;
+    k->dur = ev->dur_us;
+    k->pid = ev->pid;
+    k->tid = ev->tid;
+    snprintf(k->name, sizeof k->name, "%s", ev->name);
+    snprintf(k->cat, sizeof k->cat, "%s", ev->cat);
+    return k;
+}
+
+static int64_t arg_int(const struct trace_event *ev, const char *key, int64_t dflt)
+{
+    double v;
+    int64_t n;
+    if (trace_event_arg_number(ev, key, &v) && round_to_int64(v, UNTRUSTED_COUNT_LIMIT, &n))
+        return n;
+    return dflt;
+}
+
+/* Saturating: a hostile trace with millions of huge chunks must not overflow. */
+static void add_bytes(int64_t *total, int64_t n)
+{
+    if (__builtin_add_overflow(*total, n, total))
+        *total = n < 0 ? INT64_MIN : INT64_MAX;
+}
+
+static void copy_arg(const struct trace_event *ev, const char *key, char *out, size_t len)
+{
+    const char *t = trace_event_arg_text(ev, key);
+    snprintf(out, len, "%s", t ? t : "");
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+void extract_event(void *arg, const struct trace_event *ev)
+{
+    struct extractor *x = arg;
+    x->events++;
+    if (ev->ts_us == INT64_MIN || ev->ph == 'M')
+        return;
+    const char *name = ev->name;
+    struct kept *k;
+    int gk = gc_kind_index(name);
+    if (gk >= 0) {
+        if (ev->ph != 'X' && ev->ph != 'B' && ev->ph != 'E')
+            return;
+        k = keep(x, K_GC, ev);
+        k->gc_kind = gk;
+        k->n1 = arg_int(ev, "usedHeapSizeBefore", -1);
+        k->n2 = arg_int(ev, "usedHeapSizeAfter", -1);
+        return;
+    }
+    if (ev->ph == 'E' || ev->ph == 'e')
+        return;
+    if (strcmp(name, "ResourceSendRequest") == 0) {
+        const char *url = trace_event_arg_text(ev, "data.url");
+        char path[1024];
+        if (!url)
+            return;
+        extract_url_path(url, path, sizeof path);
+        if (strcmp(path, x->module_path) != 0)
+            return;
+        k = keep(x, K_SEND, ev);
+        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+    } else if (strcmp(name, "ResourceReceiveResponse") == 0) {
+        k = keep(x, K_RESPONSE, ev);
+        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        copy_arg(ev, "data.mimeType", k->mime, sizeof k->mime);
+        k->n1 = arg_int(ev, "data.statusCode", 0);
+    } else if (strcmp(name, "ResourceFinish") == 0) {
+        k = keep(x, K_FINISH, ev);
+        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        k->n1 = arg_int(ev, "data.decodedBodyLength", -1);
+        k->n2 = arg_int(ev, "data.encodedDataLength", -1);
+    } else if (strcmp(name, "ResourceReceivedData") == 0) {
+        k = keep(x, K_DATA, ev);
+        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        k->n1 = arg_int(ev, "data.encodedDataLength", -1);
+        if (k->n1 < 0)
+            k->n1 = arg_int(ev, "data.dataLength", 0);
+    } else if (starts_with(name, "wasm.") || starts_with(name, "v8.wasm.")) {
+        k = keep(x, K_WASM, ev);
+        copy_arg(ev, "id", k->id, sizeof k->id);
+        k->n1 = arg_int(ev, "bytes", -1);
+    } else if (starts_with(name, "wasmlab:")) {
+        keep(x, K_MARK, ev);
+    }
+}
+
+static int by_ts(const void *a, const void *b)
+{
+    const struct kept *ka = a, *kb = b;
+    if (ka->ts != kb->ts)
+        return ka->ts < kb->ts ? -1 : 1;
+    return 0;
+}
+
+static const struct kept *first_wasm(const struct extractor *x, const char *name,
+                                     int64_t pid, int64_t from_ts)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind == K_WASM && k->pid == pid && k->ts >= from_ts &&
+            strcmp(k->name, name) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+/* GC events of the renderer: X events as they are; B/E pairs (older
+ * Chromium) joined per thread and name, the E's heap size kept. */
+static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *res)
+{
+    res->gc_events = xcalloc(x->n ? x->n : 1, sizeof *res->gc_events);
+    for (size_t i = 0; i < x->n; i++) {
+        struct kept *k = &x->kept[i];
+        if (k->kind != K_GC || k->pid != pid || k->ph == 'E')
+            continue;
+        int64_t dur = k->dur, after = k->n2;
+        if (k->ph == 'B') {
+            dur = -1;
+            for (size_t j = i + 1; j < x->n; j++) {
+                const struct kept *e = &x->kept[j];
+                if (e->kind == K_GC && e->ph == 'E' && e->pid == pid && e->tid == k->tid &&
+                    e->gc_kind == k->gc_kind) {
+                    dur = e->ts - k->ts;
+                    if (e->n2 >= 0)
+                        after = e->n2;
+                    break;
+                }
+            }
+        }
+        struct extract_gc_event *g = &res->gc_events[res->n_gc_events++];
+        snprintf(g->name, sizeof g->name, "%s", k->name);
+        snprintf(g->cat, sizeof g->cat, "%s", k->cat);
+        g->kind = extract_gc_kinds[k->gc_kind].kind;
+        g->is_pause = extract_gc_kinds[k->gc_kind].is_pause;
+        g->ts_us = k->ts;
+        g->dur_us = dur;
+        g->tid = k->tid;
+        g->heap_before = k->n1;
+        g->heap_after = after;
+    }
+}
+
+static int64_t mark_ts(const struct extract_result *res, const char *name)
+{
+    for (size_t i = 0; i < res->n_marks; i++)
+        if (strcmp(res->marks[i].name, name) == 0)
+            return res->marks[i].ts_us;
+    return EXTRACT_NONE;
+}
+
+static int failf(struct extract_result *res, const char *fmt, const char *arg)
+{
+    snprintf(res->error, sizeof res->error, fmt, arg);
+    return -1;
+}
+
+int extract_finish(struct extractor *x, struct extract_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->request_sent_us = res->response_received_us = res->last_byte_us =
+        res->stream_start_us = res->compile_finished_us = res->resource_finish_us =
+        res->load_end_us = EXTRACT_NONE;
+    res->first_byte_to_compile_us = res->last_byte_to_compile_us = EXTRACT_NONE;
+    res->decoded_body_length = res->encoded_data_length = -1;
+    res->renderer_pid = res->main_tid = -1;
+    res->events_seen = x->events;
+
+    if (x->n)   /* qsort with a NULL base is undefined, even for 0 items */
+        qsort(x->kept, x->n, sizeof *x->kept, by_ts);
+
+    /* 1. the module's request, by URL path */
+    const struct kept *send = NULL;
+    for (size_t i = 0; i < x->n && !send; i++)
+        if (x->kept[i].kind == K_SEND)
+            send = &x->kept[i];
+    if (!send)
+        return failf(res, "no request for %s in the trace", x->module_path);
+    snprintf(res->request_id, sizeof res->request_id, "%s", send->req);
+    res->request_sent_us = send->ts;
+    res->renderer_pid = send->pid;
+    res->main_tid = send->tid;
+
+    /* 2. marks on the page's renderer */
+    res->marks = xcalloc(x->n ? x->n : 1, sizeof *res->marks);
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind == K_MARK && k->pid == send->pid && mark_ts(res, k->name) == EXTRACT_NONE) {
+            struct extract_mark *m = &res->marks[res->n_marks++];
+            snprintf(m->name, sizeof m->name, "%s", k->name);
+            m->ts_us = k->ts;
+        }
+    }
+    res->load_end_us = mark_ts(res, "wasmlab:done");
+
+    /* 3. response and finish of that request */
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (strcmp(k->req, send->req) != 0)
+            continue;
+        if (k->kind == K_RESPONSE && res->response_received_us == EXTRACT_NONE) {
+            res->response_received_us = k->ts;
+            res->status_code = (int)k->n1;
+            snprintf(res->mime_type, sizeof res->mime_type, "%s", k->mime);
+        } else if (k->kind == K_FINISH && res->resource_finish_us == EXTRACT_NONE) {
+            res->resource_finish_us = k->ts;
+            res->decoded_body_length = k->n1;
+            res->encoded_data_length = k->n2;
+        }
+    }
+
+    /* 4. compile events on the renderer, from the harness's compile start */
+    int64_t compile_from = mark_ts(res, "wasmlab:compile-start");
+    if (compile_from == EXTRACT_NONE)
+        compile_from = send->ts;
+    const struct kept *start = first_wasm(x, "wasm.StartStreamingCompilation", send->pid, compile_from);
+    if (start) {
+        res->stream_start_us = start->ts;
+        res->main_tid = start->tid;
+    }
+    int64_t chunks_from = start ? start->ts : compile_from;
+
+    res->compile_events = xcalloc(x->n ? x->n : 1, sizeof *res->compile_events);
+    res->chunks = xcalloc(x->n ? x->n : 1, sizeof *res->chunks);
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind != K_WASM || k->pid != send->pid)
+            continue;
+        struct extract_compile_event *ce = &res->compile_events[res->n_compile_events++];
+        snprintf(ce->name, sizeof ce->name, "%s", k->name);
+        snprintf(ce->cat, sizeof ce->cat, "%s", k->cat);
+        snprintf(ce->compile_id, sizeof ce->compile_id, "%s", k->id);
+        ce->ph = k->ph;
+        ce->ts_us = k->ts;
+        ce->dur_us = k->dur;
+        ce->pid = k->pid;
+        ce->tid = k->tid;
+        if (strcmp(k->name, "wasm.OnBytesReceived") == 0 && k->ts >= chunks_from && k->n1 >= 0) {
+            res->chunks[res->n_chunks].ts_us = k->ts;
+            res->chunks[res->n_chunks].bytes = k->n1;
+            res->n_chunks++;
+            add_bytes(&res->chunk_bytes, k->n1);
+        }
+    }
+    res->chunk_source = "wasm.OnBytesReceived";
+    if (res->n_chunks == 0) {
+        res->chunk_source = "ResourceReceivedData";
+        for (size_t i = 0; i < x->n; i++) {
+            const struct kept *k = &x->kept[i];
+            if (k->kind == K_DATA && strcmp(k->req, send->req) == 0) {
+                res->chunks[res->n_chunks].ts_us = k->ts;
+                res->chunks[res->n_chunks].bytes = k->n1;
+                res->n_chunks++;
+                add_bytes(&res->chunk_bytes, k->n1);
+            }
+        }
+    }
+    res->last_byte_us = res->n_chunks ? res->chunks[res->n_chunks - 1].ts_us
+                                      : res->resource_finish_us;
+
+    collect_gc(x, send->pid, res);
+
+    const struct kept *done = first_wasm(x, "wasm.OnCompilationSucceeded", send->pid, compile_from);
+    res->compile_finished_event = "wasm.OnCompilationSucceeded";
+    if (!done) {
+        done = first_wasm(x, "wasm.FinishAsyncCompile", send->pid, compile_from);
+        res->compile_finished_event = "wasm.FinishAsyncCompile";
+    }
+    if (!done)
+        res->compile_finished_event = NULL;
+    else
+        res->compile_finished_us = done->ts;
+
+    if (res->response_received_us == EXTRACT_NONE)
+        return failf(res, "no response for %s in the trace", x->module_path);
+    if (!done)
+        return failf(res, "no compile-finished event for %s in the trace", x->module_path);
+    if (res->compile_finished_us < res->response_received_us)
+        return failf(res, "compile finished before the first byte of %s", x->module_path);
+    res->first_byte_to_compile_us = res->compile_finished_us - res->response_received_us;
+    if (res->last_byte_us != EXTRACT_NONE)
+        res->last_byte_to_compile_us = res->compile_finished_us - res->last_byte_us;
+    return 0;
+}
+
+void extract_result_free(struct extract_result *res)
+{
+    free(res->chunks);
+    free(res->compile_events);
+    free(res->marks);
+    free(res->gc_events);
+    memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,132 @@
+/* extract: one load's measurements from its trace events.
+ *
+ * A pure function of the events (events in, records out): live runs and
+ * recorded fixtures go through the same code. Feed every event with
+ * extract_event (it matches trace_event_fn), then call extract_finish.
+ * Events may arrive in any order (Chrome's trace is not sorted across
+ * processes); only the few relevant ones are kept, then matched at the end.
+ *
+ * Definitions (the one place they live; README and db/README.md quote them):
+ *   request      the ResourceSendRequest whose URL *path* equals the module's
+ *                path (not a substring: the page URL names the module in its
+ *                query), earliest first; its requestId ties the rest.
+ *   first byte   ts of ResourceReceiveResponse for that requestId (headers in
+ *                the renderer).
+ *   chunks       wasm.OnBytesReceived events on the page's renderer, from the
+ *                streaming start on (streamed bodies emit no
+ *                ResourceReceivedData); else ResourceReceivedData of the
+ *                request (buffered API).
+ *   last byte    ts of the last chunk (ResourceFinish can come after the
+ *                compile has finished); ResourceFinish when there are none.
+ *   stream start wasm.StartStreamingCompilation on the renderer, the first at
+ *                or after the harness's "wasmlab:compile-start" mark.
+ *   compile finished  wasm.OnCompilationSucceeded (wraps the resolution of
+ *                the compile promise), else wasm.FinishAsyncCompile; the
+ *                first on the renderer at or after the compile start.
+ *   first_byte_to_compile_us = compile finished - first byte
+ *   last_byte_to_compile_us  = compile finished - last byte
+ * All times are µs on the trace clock. */
+#ifndef WASMLAB_EXTRACT_H
+#define WASMLAB_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector/trace/trace_parser.h"
+
+#define EXTRACT_NONE INT64_MIN
+
+struct extract_chunk {
+    int64_t ts_us;
+    int64_t bytes;
+};
+
+struct extract_compile_event {
+    char name[64];
+    char cat[80];
+    char ph;
+    int64_t ts_us, dur_us;    /* dur_us -1 when the event has none */
+    int64_t pid, tid;
+    char compile_id[24];      /* args.id where present */
+};
+
+struct extract_mark {
+    char name[64];
+    int64_t ts_us;
+};
+
+/* A V8 garbage-collection event on the page's renderer. The kinds come from
+ * one table in extract.c (extract_gc_kinds); is_pause marks the observable
+ * main-thread pauses (MinorGC/MajorGC and incremental marking steps run as
+ * their own tasks), which report totals count; phases nested inside a pause
+ * are kept for timelines but never double-counted. */
+struct extract_gc_event {
+    char name[64];
+    char cat[80];
+    const char *kind;         /* static: "minor", "major", "incremental_step", ... */
+    bool is_pause;
+    int64_t ts_us, dur_us;
+    int64_t tid;
+    int64_t heap_before, heap_after;   /* bytes, -1 when the event has none */
+};
+
+struct extract_gc_kind {
+    const char *name;         /* trace event name */
+    const char *kind;
+    bool is_pause;
+};
+/* NULL-name-terminated. */
+extern const struct extract_gc_kind extract_gc_kinds[];
+
+struct extract_result {
+    char request_id[64];
+    int64_t renderer_pid, main_tid;
+    int status_code;
+    char mime_type[64];
+
+    /* moments, EXTRACT_NONE when not found */
+    int64_t request_sent_us, response_received_us, last_byte_us,
+            stream_start_us, compile_finished_us, resource_finish_us, load_end_us;
+    const char *compile_finished_event;   /* static string or NULL */
+
+    int64_t decoded_body_length;          /* from ResourceFinish, -1 unknown */
+    int64_t encoded_data_length;
+
+    struct extract_chunk *chunks;
+    size_t n_chunks;
+    const char *chunk_source;             /* "wasm.OnBytesReceived" | "ResourceReceivedData" */
+    int64_t chunk_bytes;                  /* sum over chunks */
+
+    struct extract_compile_event *compile_events;  /* wasm.* / v8.wasm.* on the renderer */
+    size_t n_compile_events;
+
+    struct extract_mark *marks;           /* "wasmlab:*" user timing marks */
+    size_t n_marks;
+
+    struct extract_gc_event *gc_events;   /* V8 GC on the renderer, by time */
+    size_t n_gc_events;
+
+    int64_t first_byte_to_compile_us;     /* EXTRACT_NONE unless ok */
+    int64_t last_byte_to_compile_us;
+    uint64_t events_seen;
+    char error[256];                      /* why not ok ("" when ok) */
+};
+
+struct extractor;
+
+/* module_path: the URL path the module is served at ("/m/0/hello.wasm"). */
+struct extractor *extractor_new(const char *module_path);
+void extractor_free(struct extractor *x);
+/* A trace_event_fn: arg is the extractor. */
+void extract_event(void *arg, const struct trace_event *ev);
+/* Matches what was kept. Returns 0 when the metric was computed, else -1 with
+ * res->error set (the other fields hold what was found). res must be released
+ * with extract_result_free. */
+int extract_finish(struct extractor *x, struct extract_result *res);
+void extract_result_free(struct extract_result *res);
+
+/* The path of a URL: "http://h:1/a/b.wasm?x#y" -> "/a/b.wasm" into out. */
+void extract_url_path(const char *url, char *out, size_t len);
+
+#endif

@@ -1,0 +1,90 @@
+/* test_page_report: what the page tells us (its report, its workload's
+ * stdout) is untrusted. Numbers too large, negative or non-integral must be
+ * refused one by one, never converted with undefined behaviour, and good lines
+ * beside them must still count. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "collector/measure/page_clock.h"
+#include "collector/measure/page_output.h"
+#include "base/util.h"
+#include "tests/check.h"
+
+static void test_round_to_int64(void)
+{
+    int64_t v = 7;
+    CHECK(round_to_int64(2.5, 10, &v) && v == 3);     /* half away from zero */
+    CHECK(round_to_int64(-2.5, 10, &v) && v == -3);
+    CHECK(round_to_int64(10.0, 10, &v) && v == 10);   /* the limit is inclusive */
+    v = 7;
+    CHECK(!round_to_int64(10.5, 10, &v) && v == 7);   /* refused: *out untouched */
+    CHECK(!round_to_int64(-1e300, UNTRUSTED_US_LIMIT, &v) && v == 7);
+    CHECK(!round_to_int64(NAN, UNTRUSTED_US_LIMIT, &v));
+    CHECK(!round_to_int64(INFINITY, UNTRUSTED_US_LIMIT, &v));
+    v = 7;
+    CHECK(!round_to_int64(0x1p63, INT64_MAX, &v) && v == 7);   /* (double)INT64_MAX == 2^63 */
+    CHECK(round_to_int64(-0x1p62, INT64_MAX, &v) && v == -((int64_t)1 << 62));
+    CHECK(round_to_int64((double)UNTRUSTED_US_LIMIT, UNTRUSTED_US_LIMIT, &v) &&
+          v == UNTRUSTED_US_LIMIT);
+}
+
+static void test_page_output(void)
+{
+    struct page_output po;
+    page_output_parse(
+        "hello\n"
+        "wasmlab-gc {\"num\":1,\"pause_ns\":65000,\"end_unix_ns\":1700000000000000000}\n"
+        "wasmlab-gc {\"num\":2,\"pause_ns\":-5,\"end_unix_ns\":1}\n"
+        "wasmlab-gc {\"num\":3,\"pause_ns\":9223372036854775807,\"end_unix_ns\":1}\n"
+        "wasmlab-gc {\"num\":4,\"pause_ns\":1e300,\"end_unix_ns\":1}\n"
+        "wasmlab-gc {\"num\":5,\"pause_ns\":12,\"end_unix_ns\":\n"
+        "wasmlab-alloc-hist {\"op\":\"malloc\",\"log2_buckets\":[1,2]}\n"
+        "wasmlab-alloc-hist {\"op\":7}\n"
+        "wasmlab-gc {\"num\":6,\"pause_ns\":1125899906842624,\"end_unix_ns\":2}",
+        &po);
+    CHECK_INT(po.n_go_gc, 2);            /* 1, and 6 exactly at the limit */
+    CHECK_INT(po.go_gc[0].num, 1);
+    CHECK_INT(po.go_gc[0].pause_ns, 65000);
+    CHECK_INT(po.go_gc[1].num, 6);
+    CHECK_INT(po.bad_lines, 5);          /* 2, 3, 4, 5 and the bad alloc-hist */
+    CHECK_INT(json_array_size(po.alloc_hists), 1);
+    page_output_free(&po);
+
+    page_output_parse(NULL, &po);
+    CHECK_INT(po.n_go_gc, 0);
+    CHECK_INT(po.bad_lines, 0);
+    page_output_free(&po);
+}
+
+static void test_page_clock(void)
+{
+    struct extract_mark marks[] = { { "wasmlab:start", 1000000 }, { "wasmlab:done", 1050000 } };
+    struct extract_result x = { .marks = marks, .n_marks = 2 };
+    json_t *report = json_pack("{s:f, s:{s:f, s:f}}", "time_origin", 1700000000000.0, "marks",
+                               "wasmlab:start", 100.0, "wasmlab:done", 150.0);
+    struct page_clock c;
+    CHECK(page_clock_init(&c, report, &x) == 0);
+    CHECK_INT(page_clock_to_trace_us(&c, 0.0), 900000);
+    CHECK_INT(page_clock_to_trace_us(&c, 120.5), 1020500);
+    CHECK_INT(page_clock_to_trace_us(&c, 1e300), INT64_MIN);
+    CHECK_INT(page_clock_to_trace_us(&c, -1e300), INT64_MIN);
+    CHECK_INT(page_clock_to_trace_us(&c, NAN), INT64_MIN);
+    /* unix 1700000000000.000 ms + 120.5 ms -> the same place as page 120.5 */
+    CHECK_INT(page_clock_unix_ns_to_trace_us(&c, 1700000000120500000LL), 1020500);
+    CHECK_INT(page_clock_unix_ns_to_trace_us(&c, INT64_MAX), INT64_MIN);
+    json_decref(report);
+
+    /* a report whose marks match no trace mark gives no clock */
+    report = json_pack("{s:{s:f}}", "marks", "other", 1.0);
+    CHECK(page_clock_init(&c, report, &x) == -1);
+    json_decref(report);
+}
+
+int main(void)
+{
+    test_round_to_int64();
+    test_page_output();
+    test_page_clock();
+    return check_result();
+}

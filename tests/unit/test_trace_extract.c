@@ -1,0 +1,292 @@
+/* The trace parser and extractor against real Chromium 156 traces
+ * (tests/fixtures/traces/, with the values the live runs stored), fed in odd
+ * chunk sizes; and against small hand-written traces for the edge cases. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tests/check.h"
+#include "collector/trace/extract.h"
+#include "collector/trace/trace_parser.h"
+#include "base/util.h"
+#include "tests/fixture_io.h"
+
+static int extract_text(const char *text, size_t len, size_t chunk, const char *module_path,
+                        struct extract_result *res, char *perr, size_t perrlen)
+{
+    struct extractor *x = extractor_new(module_path);
+    struct trace_parser *tp = trace_parser_new(extract_event, x);
+    int rc = 0;
+    for (size_t off = 0; off < len && rc == 0; off += chunk)
+        rc = trace_parser_feed(tp, text + off, off + chunk > len ? len - off : chunk);
+    if (rc == 0)
+        rc = trace_parser_finish(tp);
+    if (rc < 0) {
+        snprintf(perr, perrlen, "%s", trace_parser_error(tp));
+        memset(res, 0, sizeof *res);
+    } else {
+        perr[0] = 0;
+        rc = extract_finish(x, res);
+    }
+    trace_parser_free(tp);
+    extractor_free(x);
+    return rc;
+}
+
+static int64_t exp_int(json_t *e, const char *key)
+{
+    json_t *v = json_object_get(e, key);
+    return json_is_integer(v) ? (int64_t)json_integer_value(v) : EXTRACT_NONE;
+}
+
+static void test_real_traces(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/traces/expected.json", FIXTURES_DIR);
+    json_t *all = json_load_file(path, 0, NULL);
+    CHECK(json_array_size(all) == 4);
+    size_t i;
+    json_t *e;
+    json_array_foreach(all, i, e) {
+        const char *file = json_string_value(json_object_get(e, "file"));
+        char name[512];
+        snprintf(name, sizeof name, "traces/%s", file);
+        size_t len;
+        char *text = fixture_read_gz(name, &len);
+        CHECK(text != NULL);
+        if (!text)
+            continue;
+        static const size_t chunks[] = { 4093, 1, 1 << 20 };
+        for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+            if (chunks[c] == 1 && len > 300000)
+                continue;   /* byte-at-a-time only for the smaller traces */
+            struct extract_result r;
+            char perr[256];
+            int rc = extract_text(text, len, chunks[c],
+                                  json_string_value(json_object_get(e, "module_path")), &r,
+                                  perr, sizeof perr);
+            CHECK_INT(rc, 0);
+            if (rc != 0) {
+                fprintf(stderr, "%s: %s%s\n", file, perr, r.error);
+                continue;
+            }
+            CHECK_INT(r.request_sent_us, exp_int(e, "request_sent_us"));
+            CHECK_INT(r.response_received_us, exp_int(e, "response_received_us"));
+            CHECK_INT(r.last_byte_us, exp_int(e, "last_byte_us"));
+            CHECK_INT(r.stream_start_us, exp_int(e, "stream_start_us"));
+            CHECK_INT(r.compile_finished_us, exp_int(e, "compile_finished_us"));
+            CHECK_INT(r.load_end_us, exp_int(e, "load_end_us"));
+            CHECK_INT(r.n_chunks, exp_int(e, "chunk_count"));
+            CHECK_INT(r.first_byte_to_compile_us, exp_int(e, "first_byte_to_compile_us"));
+            CHECK_INT(r.last_byte_to_compile_us, exp_int(e, "last_byte_to_compile_us"));
+            /* invariants that hold for any correct extraction */
+            CHECK_INT(r.chunk_bytes, exp_int(e, "module_bytes"));
+            CHECK(r.request_sent_us <= r.response_received_us);
+            CHECK(r.response_received_us < r.compile_finished_us);
+            CHECK(r.last_byte_us <= r.compile_finished_us);
+            CHECK(r.compile_finished_us <= r.load_end_us);
+            CHECK_STR(r.compile_finished_event, "wasm.OnCompilationSucceeded");
+            CHECK_INT(r.status_code, 200);
+            CHECK_STR(r.mime_type, "application/wasm");
+            bool streaming = strcmp(json_string_value(json_object_get(e, "api")), "streaming") == 0;
+            CHECK_STR(r.chunk_source, streaming ? "wasm.OnBytesReceived" : "ResourceReceivedData");
+            for (size_t k = 1; k < r.n_chunks; k++)
+                CHECK(r.chunks[k - 1].ts_us <= r.chunks[k].ts_us);
+            CHECK(r.n_compile_events > 5);
+            CHECK(r.n_marks >= 5);
+            extract_result_free(&r);
+        }
+        /* The page URL names the module in its query; another path must not match. */
+        struct extract_result r;
+        char perr[256];
+        CHECK_INT(extract_text(text, len, 65536, "/modules/c/hello", &r, perr, sizeof perr), -1);
+        CHECK(strstr(r.error, "no request for /modules/c/hello") != NULL);
+        extract_result_free(&r);
+        /* a trace cut in half is an error, not a silent partial result */
+        CHECK_INT(extract_text(text, len / 2, 65536,
+                               json_string_value(json_object_get(e, "module_path")), &r, perr,
+                               sizeof perr), -1);
+        CHECK(strstr(perr, "ends early") != NULL);
+        free(text);
+    }
+    json_decref(all);
+}
+
+/* A bare-array trace with B/E phases, fractional ts, events out of order,
+ * and the fallback compile-finished event. */
+static const char small_trace[] =
+    "[{\"name\":\"wasm.FinishAsyncCompile\",\"ph\":\"B\",\"ts\":5000.4,\"pid\":7,\"tid\":1,\"cat\":\"disabled-by-default-v8.wasm.detailed\"},"
+    " {\"name\":\"ResourceSendRequest\",\"ph\":\"I\",\"ts\":1000,\"pid\":7,\"tid\":1,\"cat\":\"devtools.timeline\","
+    "  \"args\":{\"data\":{\"requestId\":\"7.3\",\"url\":\"http://127.0.0.1:9/m/a.wasm?x=1#f\",\"stack\":[{\"url\":\"zzz\"}]}}},"
+    " {\"name\":\"ResourceSendRequest\",\"ph\":\"I\",\"ts\":900,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"7.1\",\"url\":\"http://127.0.0.1:9/p.html?module=/m/a.wasm\"}}},"
+    " {\"name\":\"wasm.StartStreamingCompilation\",\"ph\":\"X\",\"ts\":1100,\"dur\":3,\"pid\":7,\"tid\":1,\"args\":{\"id\":4}},"
+    " {\"name\":\"ResourceReceiveResponse\",\"ph\":\"I\",\"ts\":2000,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"7.3\",\"statusCode\":200,\"mimeType\":\"application/wasm\"}}},"
+    " {\"name\":\"ResourceReceiveResponse\",\"ph\":\"I\",\"ts\":950,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"7.1\",\"statusCode\":200}}},"
+    " {\"name\":\"wasm.OnBytesReceived\",\"ph\":\"X\",\"ts\":3000,\"pid\":7,\"tid\":1,\"args\":{\"bytes\":60}},"
+    " {\"name\":\"wasm.OnBytesReceived\",\"ph\":\"X\",\"ts\":2500,\"pid\":7,\"tid\":1,\"args\":{\"bytes\":40}},"
+    " {\"name\":\"wasm.OnBytesReceived\",\"ph\":\"X\",\"ts\":2600,\"pid\":99,\"tid\":1,\"args\":{\"bytes\":1000}},"
+    " {\"name\":\"wasm.FinishAsyncCompile\",\"ph\":\"E\",\"ts\":5100,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"wasmlab:done\",\"ph\":\"R\",\"ts\":6000,\"pid\":7,\"tid\":1,\"cat\":\"blink.user_timing\"},"
+    " {\"name\":\"ResourceFinish\",\"ph\":\"I\",\"ts\":7000,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"7.3\",\"decodedBodyLength\":100,\"encodedDataLength\":130}}}]";
+
+static void test_small_trace(void)
+{
+    struct extract_result r;
+    char perr[256];
+    CHECK_INT(extract_text(small_trace, strlen(small_trace), 7, "/m/a.wasm", &r, perr,
+                           sizeof perr), 0);
+    CHECK_STR(r.request_id, "7.3");
+    CHECK_INT(r.request_sent_us, 1000);
+    CHECK_INT(r.response_received_us, 2000);
+    CHECK_INT(r.stream_start_us, 1100);
+    CHECK_INT(r.n_chunks, 2);
+    CHECK_INT(r.chunk_bytes, 100);          /* pid 99's chunk is another page's */
+    CHECK_INT(r.last_byte_us, 3000);
+    CHECK_INT(r.compile_finished_us, 5000); /* 5000.4 rounds to 5000 */
+    CHECK_STR(r.compile_finished_event, "wasm.FinishAsyncCompile");
+    CHECK_INT(r.first_byte_to_compile_us, 3000);
+    CHECK_INT(r.last_byte_to_compile_us, 2000);
+    CHECK_INT(r.load_end_us, 6000);
+    CHECK_INT(r.decoded_body_length, 100);
+    CHECK_INT(r.encoded_data_length, 130);
+    extract_result_free(&r);
+
+    /* the object form parses the same */
+    char *obj = malloc(strlen(small_trace) + 64);
+    sprintf(obj, "{\"metadata\":{\"x\":[1,{\"y\":2}]},\"traceEvents\":%s,\"z\":3}", small_trace);
+    CHECK_INT(extract_text(obj, strlen(obj), 3, "/m/a.wasm", &r, perr, sizeof perr), 0);
+    CHECK_INT(r.first_byte_to_compile_us, 3000);
+    extract_result_free(&r);
+    free(obj);
+
+    /* malformed JSON: an error with the byte offset */
+    const char *bad = "[{\"name\":\"x\",\"ts\":1},{\"name\" 5}]";
+    CHECK_INT(extract_text(bad, strlen(bad), 1000, "/m/a.wasm", &r, perr, sizeof perr), -1);
+    CHECK(strstr(perr, "invalid trace JSON at byte") != NULL);
+
+    /* no compile event: a clear error, the other moments still reported */
+    const char *nocompile =
+        "[{\"name\":\"ResourceSendRequest\",\"ts\":1,\"pid\":1,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"a\",\"url\":\"/m/a.wasm\"}}},"
+        "{\"name\":\"ResourceReceiveResponse\",\"ts\":2,\"pid\":1,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"a\"}}}]";
+    CHECK_INT(extract_text(nocompile, strlen(nocompile), 1000, "/m/a.wasm", &r, perr,
+                           sizeof perr), -1);
+    CHECK(strstr(r.error, "no compile-finished event") != NULL);
+    CHECK_INT(r.response_received_us, 2);
+    extract_result_free(&r);
+}
+
+static void count_event(void *arg, const struct trace_event *ev)
+{
+    int *n = arg;
+    (*n)++;
+    (void)ev;
+}
+
+static void test_hostile_json(void)
+{
+    /* wrong types, huge numbers, long strings, invalid UTF-8: parsed without crashing */
+    char longname[20000];
+    memset(longname, 'a', sizeof longname - 1);
+    longname[sizeof longname - 1] = 0;
+    char *t = malloc(sizeof longname + 512);
+    sprintf(t, "[{\"name\":\"%s\",\"ts\":1e308,\"pid\":\"x\",\"args\":{\"a\":{\"b\":{\"c\":{\"d\":{\"e\":{\"f\":{\"g\":{\"h\":{\"i\":1}}}}}}}}}},"
+               "{\"name\":\"\xff\xfe\",\"ts\":-5,\"dur\":true},{}]", longname);
+    int n = 0;
+    struct trace_parser *tp = trace_parser_new(count_event, &n);
+    CHECK_INT(trace_parser_feed(tp, t, strlen(t)), 0);
+    CHECK_INT(trace_parser_finish(tp), 0);
+    CHECK_INT(n, 3);
+    trace_parser_free(tp);
+    free(t);
+
+    /* more args than the parser keeps: kept up to the cap, counted */
+    struct buf_t { char s[8192]; } *b = malloc(sizeof *b);
+    size_t k = (size_t)sprintf(b->s, "[{\"name\":\"n\",\"args\":{");
+    for (int i = 0; i < 100; i++)
+        k += (size_t)sprintf(b->s + k, "%s\"k%d\":%d", i ? "," : "", i, i);
+    sprintf(b->s + k, "}}]");
+    n = 0;
+    tp = trace_parser_new(count_event, &n);
+    CHECK_INT(trace_parser_feed(tp, b->s, strlen(b->s)), 0);
+    CHECK_INT(trace_parser_finish(tp), 0);
+    CHECK_INT(n, 1);
+    CHECK_INT(trace_parser_truncated_events(tp), 1);
+    trace_parser_free(tp);
+    free(b);
+}
+
+static void keep_event(void *arg, const struct trace_event *ev)
+{
+    struct trace_event *out = arg;
+    *out = *ev;   /* the scalar fields; the strings are not kept */
+}
+
+/* Numbers no real trace holds are refused field by field (converting them
+ * would be undefined behaviour), and numbers at the limit are kept exactly. */
+static void test_out_of_range_numbers(void)
+{
+    static const char *const bad[] = {
+        "[{\"ph\":\"X\",\"ts\":1e300,\"dur\":-1e300,\"pid\":9.3e18,\"tid\":-1e300}]",
+        "[{\"ph\":\"X\",\"ts\":1125899906842625,\"dur\":1e19,\"pid\":1099511627777,\"tid\":-1099511627777}]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct trace_event ev;
+        memset(&ev, 0x55, sizeof ev);
+        struct trace_parser *tp = trace_parser_new(keep_event, &ev);
+        CHECK_INT(trace_parser_feed(tp, bad[i], strlen(bad[i])), 0);
+        CHECK_INT(trace_parser_finish(tp), 0);
+        CHECK_INT(ev.ts_us, INT64_MIN);
+        CHECK_INT(ev.dur_us, -1);
+        CHECK_INT(ev.pid, -1);
+        CHECK_INT(ev.tid, -1);
+        trace_parser_free(tp);
+    }
+    const char *edge = "[{\"ph\":\"X\",\"ts\":1125899906842624,\"dur\":2.5,"
+                       "\"pid\":1099511627776,\"tid\":-7}]";
+    struct trace_event ev;
+    struct trace_parser *tp = trace_parser_new(keep_event, &ev);
+    CHECK_INT(trace_parser_feed(tp, edge, strlen(edge)), 0);
+    CHECK_INT(trace_parser_finish(tp), 0);
+    CHECK_INT(ev.ts_us, 1125899906842624LL);
+    CHECK_INT(ev.dur_us, 3);
+    CHECK_INT(ev.pid, 1099511627776LL);
+    CHECK_INT(ev.tid, -7);
+    trace_parser_free(tp);
+
+    /* the fuzzer's regression input extracts without overflow (UBSan build) */
+    char path[4096];
+    snprintf(path, sizeof path, "%s/fuzz/trace/huge-numbers.json", FIXTURES_DIR);
+    size_t len;
+    char *text = (char *)read_whole_file(path, &len);
+    CHECK(text != NULL);
+    if (text) {
+        struct extract_result r;
+        char perr[256];
+        if (extract_text(text, len, 97, "/modules/c/hello.wasm", &r, perr, sizeof perr) == 0)
+            CHECK(r.chunk_bytes >= 0);
+        extract_result_free(&r);
+        free(text);
+    }
+}
+
+static void test_url_path(void)
+{
+    char p[256];
+    extract_url_path("http://127.0.0.1:8080/a/b.wasm?x=/c.wasm#y", p, sizeof p);
+    CHECK_STR(p, "/a/b.wasm");
+    extract_url_path("http://host", p, sizeof p);
+    CHECK_STR(p, "/");
+    extract_url_path("/rel/x.wasm?q", p, sizeof p);
+    CHECK_STR(p, "/rel/x.wasm");
+}
+
+int main(void)
+{
+    test_real_traces();
+    test_small_trace();
+    test_hostile_json();
+    test_out_of_range_numbers();
+    test_url_path();
+    return check_result();
+}
