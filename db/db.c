@@ -119,6 +119,12 @@ static int migrate(struct db *db)
     return 0;
 }
 
+struct db *db_open_read(const char *path, char *err, size_t errlen)
+{
+    /* TODO(h-dbwrite): read-only, no migration (db.h). */
+    return db_open(path, err, errlen);
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
     /* A clearer message than SQLite's "unable to open database file". */

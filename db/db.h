@@ -21,6 +21,11 @@ struct db;
  * schema. On failure returns NULL and writes a one-line reason naming the file
  * into err. The folder must exist; the file is created 0644. */
 struct db *db_open(const char *path, char *err, size_t errlen);
+/* Opens an existing DB for reading only, for commands that only read
+ * (report, plot, compare, export): never creates the file and never migrates
+ * it. A DB at an older schema is read through a migrated temporary copy; a
+ * newer one is refused. Same error contract as db_open. */
+struct db *db_open_read(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 const char *db_errmsg(const struct db *db);
 /* The raw handle, for queries of callers' own (reports). Borrowed. */
