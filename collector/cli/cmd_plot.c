@@ -32,8 +32,8 @@ static void usage(FILE *out)
 "                     file is KIND-runID.png, KIND-all.png or timeline-loadID.png\n"
 "  -o, --output FILE  the image's path instead\n"
 "  --format png|svg   image format (default png, or -o's extension)\n"
-"  --window load|compile   timeline: the whole load (default) or from the\n"
-"                     request to compile finished\n"
+"  --window compile|load   timeline: from the request to compile finished\n"
+"                     (default) or the whole load\n"
 "  --width PX, --height PX   image size (each kind has its own default)\n"
 "  -h, --help         this help\n"
 "\n"
@@ -129,15 +129,15 @@ int cmd_plot(int argc, char **argv)
     } else if (output && ends_with(output, ".svg")) {
         format = PLOT_SVG;
     }
-    enum plot_window window = PLOT_WINDOW_LOAD;
+    enum plot_window window = PLOT_WINDOW_COMPILE;
     if (window_arg) {
         if (!kind->per_load) {
             warnf("plot: --window is for per-load kinds (timeline), not %s", kind->name);
             return EXIT_USAGE;
         }
-        if (strcmp(window_arg, "compile") == 0)
-            window = PLOT_WINDOW_COMPILE;
-        else if (strcmp(window_arg, "load") != 0) {
+        if (strcmp(window_arg, "load") == 0)
+            window = PLOT_WINDOW_LOAD;
+        else if (strcmp(window_arg, "compile") != 0) {
             warnf("plot: --window %s: must be load or compile", window_arg);
             return EXIT_USAGE;
         }
@@ -173,7 +173,7 @@ int cmd_plot(int argc, char **argv)
         scope.run_id = PLOT_ALL_RUNS;   /* the load decides */
         scope.module = NULL;
     } else if (kind->per_load) {
-        scope.load_id = plot_pick_load(db_sqlite(db), &scope);
+        scope.load_id = plot_pick_load(db, &scope);
         if (scope.load_id == 0) {
             warnf("plot: no ok load to draw in DB %s (give --load ID)", db_path);
             goto out;
@@ -204,7 +204,7 @@ int cmd_plot(int argc, char **argv)
     }
     struct plot_output po = { .format = format, .path = path, .width = (int)width,
                               .height = (int)height, .window = window };
-    int st = plot_draw(kind, db_sqlite(db), &scope, &po, gnuplot, err, sizeof err, note,
+    int st = plot_draw(kind, db, &scope, &po, gnuplot, err, sizeof err, note,
                        sizeof note);
     if (st != PLOT_OK) {
         warnf("plot %s: %s", kind->name, err);
