@@ -1,6 +1,7 @@
 #include "collector/report/report_alloc.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,37 +56,88 @@ double alloc_quantile_ns(const int64_t *bucket, int n_buckets, int64_t max_ns, d
     return max_ns > 0 ? (double)max_ns : NAN;
 }
 
-static void print_groups(const struct db_alloc_group *g, size_t n, enum table_format fmt)
+static void browser_name(const struct db_alloc_group *g, char *out, size_t len)
+{
+    snprintf(out, len, "%s (%s)", g->product, g->kind);
+}
+
+/* Adds group g's row; it leaves out the browser,
+ * sample_every and clock_res_ns columns unless full (the text form says
+ * them once, above its table). */
+static void add_row(struct table *t, const struct db_alloc_group *g, bool full)
+{
+    table_row(t);
+    table_cell_text(t, g->module);
+    table_cell_text(t, g->condition);
+    if (full) {
+        char browser[220];
+        browser_name(g, browser, sizeof browser);
+        table_cell_text(t, browser);
+    }
+    table_cell_text(t, g->op);
+    table_cell_int(t, g->loads);
+    table_cell_int(t, g->samples);
+    if (full)
+        table_cell_int(t, g->sample_every);
+    table_cell_real(t, g->samples > 0 ? (double)g->sum_ns / (double)g->samples : NAN, 1);
+    table_cell_real(t, alloc_quantile_ns(g->bucket, g->n_buckets, g->max_ns, 0.5), 0);
+    table_cell_real(t, alloc_quantile_ns(g->bucket, g->n_buckets, g->max_ns, 0.95), 0);
+    table_cell_int(t, g->max_ns);
+    if (full)
+        table_cell_int(t, g->clock_res_ns);
+}
+
+/* csv, json, markdown: every column, a row per group. */
+static void print_full(const struct db_alloc_group *g, size_t n, enum table_format fmt)
 {
     static const char *const cols[] = {
         "module", "condition", "browser", "op", "loads", "samples", "sample_every", "mean_ns",
         "p50_ns", "p95_ns", "max_ns", "clock_res_ns", NULL
     };
     struct table *t = table_new(cols);
-    for (size_t i = 0; i < n; i++) {
-        char browser[220];
-        const char *slash = strrchr(g[i].product, '/');
-        if (fmt == TABLE_TEXT)   /* short, so a row fits 100 columns */
-            snprintf(browser, sizeof browser, "%s %s", slash ? slash + 1 : g[i].product,
-                     g[i].kind);
-        else
-            snprintf(browser, sizeof browser, "%s (%s)", g[i].product, g[i].kind);
-        table_row(t);
-        table_cell_text(t, g[i].module);
-        table_cell_text(t, g[i].condition);
-        table_cell_text(t, browser);
-        table_cell_text(t, g[i].op);
-        table_cell_int(t, g[i].loads);
-        table_cell_int(t, g[i].samples);
-        table_cell_int(t, g[i].sample_every);
-        table_cell_real(t, g[i].samples > 0 ? (double)g[i].sum_ns / (double)g[i].samples : NAN, 1);
-        table_cell_real(t, alloc_quantile_ns(g[i].bucket, g[i].n_buckets, g[i].max_ns, 0.5), 0);
-        table_cell_real(t, alloc_quantile_ns(g[i].bucket, g[i].n_buckets, g[i].max_ns, 0.95), 0);
-        table_cell_int(t, g[i].max_ns);
-        table_cell_int(t, g[i].clock_res_ns);
-    }
+    for (size_t i = 0; i < n; i++)
+        add_row(t, &g[i], true);
     table_print(t, fmt, stdout);
     table_free(t);
+}
+
+/* text: a table per browser, its name and the sampling above it, so a
+ * line fits 100 columns. */
+static void print_text(const struct db_alloc_group *g, size_t n)
+{
+    static const char *const cols[] = {
+        "module", "condition", "op", "loads", "samples", "mean_ns", "p50_ns", "p95_ns",
+        "max_ns", NULL
+    };
+    bool *done = xcalloc(n + 1, sizeof *done);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i])
+            continue;
+        char browser[220], other[220];
+        browser_name(&g[i], browser, sizeof browser);
+        struct table *t = table_new(cols);
+        int64_t every = g[i].sample_every, res = g[i].clock_res_ns;
+        for (size_t k = i; k < n; k++) {
+            browser_name(&g[k], other, sizeof other);
+            if (done[k] || strcmp(other, browser) != 0)
+                continue;
+            done[k] = true;
+            add_row(t, &g[k], false);
+            if (g[k].sample_every != every)
+                every = -1;
+            if (g[k].clock_res_ns != res)
+                res = -1;
+        }
+        printf("%s%s\n", i ? "\n" : "", browser);
+        if (every > 0 && res >= 0)
+            printf("(every %lld%s call timed; the page's clock resolution %lld ns, so short "
+                   "calls read 0 ns)\n", (long long)every,
+                   every == 1 ? "" : every == 2 ? "nd" : every == 3 ? "rd" : "th",
+                   (long long)res);
+        table_print(t, TABLE_TEXT, stdout);
+        table_free(t);
+    }
+    free(done);
 }
 
 /* Reads and prints run_id's groups; an exit code. */
@@ -112,7 +164,10 @@ static int report(struct db *db, const char *db_path, int64_t run_id, enum table
     if (n == 0)
         notef("report alloc: run %lld has no allocator histograms (they come from "
               "c/gc-churn loads)", (long long)run_id);
-    print_groups(g, n, fmt);
+    if (fmt == TABLE_TEXT)
+        print_text(g, n);
+    else
+        print_full(g, n, fmt);
     free(g);
     return EXIT_OK;
 }

@@ -87,7 +87,7 @@ KEPT=$(sed -n 's/.*kept the script and data in //p' "$TMP/err")
 check "WASMLAB_PLOT_KEEP=1 keeps the data ($KEPT)" test -d "$KEPT" -a "$rc" -eq 0
 "$WASMLAB" report gc --db "$DB" --run "$RUN" --format json >"$TMP/report.json" || fail "report gc"
 check "the timeline's points are the load's pauses, each CDF curve is report gc's row" \
-  python3 - "$DB" "$GOL" "$RUN" "$KEPT" "$TMP/report.json" "$SRC/collector/report/report_gc.c" <<'PY'
+  python3 - "$DB" "$GOL" "$RUN" "$KEPT" "$TMP/report.json" "$SRC/db/read_pauses.c" <<'PY'
 import json, re, sqlite3, sys
 db, load, run, kept = sqlite3.connect(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 report = json.load(open(sys.argv[5]))
@@ -100,7 +100,7 @@ def expect(what, got, want):
     if got != want:
         print(f"{what}: drawn {got}, DB {want}", file=sys.stderr); ok = False
 # top: one point per pause of the load, x = ms since the window's t0
-win_sql = re.search(r'report_gc_window_sql\[\] =\n(.*?);\n', open(sys.argv[6]).read(), re.S).group(1)
+win_sql = re.search(r'#define WINDOW_SQL \\\n(.*?)\n\n', open(sys.argv[6]).read(), re.S).group(1)
 win_sql = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', win_sql))
 t0 = db.execute(f"SELECT t0 FROM ({win_sql}) WHERE load_id = ?", (load,)).fetchone()[0]
 want = sorted((round((s - t0) / 1000, 4), round(d / 1000, 4)) for s, d in db.execute(
