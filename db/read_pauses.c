@@ -189,9 +189,24 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Adds a JSON array of counts ("[3,0,12]") to bucket[]; -1 when it is not
- * one. */
+/* Adds a JSON array of counts ("[3,0,12]") to bucket[]; -1 (bucket[]
+ * unchanged) when it is not one. */
+static int parse_buckets(const char *json, int64_t *bucket, int *n_buckets);
+
 static int add_buckets(const char *json, int64_t *bucket, int *n_buckets)
+{
+    int64_t parsed[DB_ALLOC_BUCKETS] = { 0 };
+    int n = 0;
+    if (parse_buckets(json, parsed, &n) < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        bucket[i] += parsed[i];
+    if (n > *n_buckets)
+        *n_buckets = n;
+    return 0;
+}
+
+static int parse_buckets(const char *json, int64_t *bucket, int *n_buckets)
 {
     const char *p = json ? json : "";
     while (*p == ' ')
