@@ -14,6 +14,9 @@
 #include "collector/trace/stored_trace.h"
 #include "collector/trace/trace_slices.h"
 #include "base/util.h"
+#include "db/read_export.h"
+#include "db/read_loads.h"
+#include "db/read_rows.h"
 
 static const char usage_text[] =
 "usage: wasmlab export trace  --load ID [-o FILE.json] [--db FILE]\n"
@@ -84,7 +87,7 @@ static int export_trace(struct db *db, int64_t load_id, const struct export_opts
     if (!f)
         return EXIT_ERROR;
     char err[400];
-    int rc = stored_trace_read(db_sqlite(db), load_id, write_piece, f, NULL, err, sizeof err);
+    int rc = stored_trace_read(db, load_id, write_piece, f, NULL, err, sizeof err);
     int crc = close_out(f, o->out);
     if ((rc != STORED_TRACE_OK || crc < 0) && f != stdout)
         remove(o->out);   /* no half-written trace left behind */
@@ -102,19 +105,14 @@ static int export_trace(struct db *db, int64_t load_id, const struct export_opts
 static int export_folded(struct db *db, int64_t load_id, const struct export_opts *o)
 {
     int64_t pid = -1;
-    sqlite3_stmt *st;
-    if (!o->all_processes &&
-        sqlite3_prepare_v2(db_sqlite(db), "SELECT renderer_pid FROM loads WHERE id = ?", -1,
-                           &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, load_id);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-            pid = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
+    struct db_load_row row;
+    if (!o->all_processes && db_read_load_row(db, load_id, &row) == 1 &&
+        row.renderer_pid != DB_NULL)
+        pid = row.renderer_pid;
     bool with_process = pid < 0;
     struct slice_builder *sb = slices_new(pid, INT64_MIN, INT64_MAX);
     char err[400];
-    int rc = stored_trace_parse(db_sqlite(db), load_id, slices_event, sb, err, sizeof err);
+    int rc = stored_trace_parse(db, load_id, slices_event, sb, err, sizeof err);
     if (rc != STORED_TRACE_OK) {
         slices_builder_free(sb);
         warnf("export folded: %s", err);
@@ -140,60 +138,6 @@ static int export_folded(struct db *db, int64_t load_id, const struct export_opt
 }
 
 /* ---- csv / json ---- */
-
-/* The table's name exactly as the DB spells it, or NULL: user input is only
- * ever compared against sqlite_master, never put into SQL. */
-static char *known_table(struct db *db, const char *name, struct buf *list)
-{
-    sqlite3_stmt *st;
-    char *found = NULL;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-                           "SELECT name FROM sqlite_master WHERE type = 'table'"
-                           " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-                           " AND name <> 'load_traces' ORDER BY rowid", -1, &st,
-                           NULL) != SQLITE_OK)
-        return NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *t = (const char *)sqlite3_column_text(st, 0);
-        if (list->len)
-            buf_append(list, ", ", 2);
-        buf_append(list, t, strlen(t));
-        if (!found && strcmp(t, name) == 0)
-            found = xstrdup(t);
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
-static bool has_column(struct db *db, const char *table, const char *column, struct buf *pk)
-{
-    char *sql = xasprintf("PRAGMA table_info(\"%s\")", table);
-    sqlite3_stmt *st;
-    bool yes = false;
-    if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) == SQLITE_OK) {
-        /* pk columns in key order, for ORDER BY */
-        const char *pks[16] = { 0 };
-        char *owned[16] = { 0 };
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *name = (const char *)sqlite3_column_text(st, 1);
-            int k = sqlite3_column_int(st, 5);
-            if (column && strcmp(name, column) == 0)
-                yes = true;
-            if (pk && k > 0 && k <= 16)
-                pks[k - 1] = owned[k - 1] = xstrdup(name);
-        }
-        for (int i = 0; pk && i < 16 && pks[i]; i++) {
-            char *part = xasprintf("%s\"%s\"", i ? ", " : "", pks[i]);
-            buf_append(pk, part, strlen(part));
-            free(part);
-        }
-        for (int i = 0; i < 16; i++)
-            free(owned[i]);
-        sqlite3_finalize(st);
-    }
-    free(sql);
-    return yes;
-}
 
 /* The shortest decimal that reads back as the same double. */
 static void format_real(double v, char *out, size_t len)
@@ -229,143 +173,139 @@ static void json_text(FILE *f, const char *s, size_t len)
     json_decref(j);
 }
 
-static int export_table(struct db *db, const struct export_opts *o, bool json)
+/* One value of the current row as CSV or JSON. */
+static void write_value(FILE *f, struct db_rows *r, int c, bool json)
 {
-    struct buf list = { 0 };
-    char *table = known_table(db, o->table, &list);
-    if (!table && strcmp(o->table, "load_traces") == 0) {
-        warnf("export %s: --table load_traces: raw traces are exported one load at a time "
-              "with wasmlab export trace --load ID", json ? "json" : "csv");
-    } else if (!table) {
-        warnf("export %s: --table %s: no such table (tables: %s)", json ? "json" : "csv",
-              o->table, list.len ? list.data : "none");
+    char num[64];
+    switch (db_rows_type(r, c)) {
+    case DB_VALUE_NULL:
+        if (json)
+            fputs("null", f);
+        break;
+    case DB_VALUE_INTEGER:
+        fprintf(f, "%lld", (long long)db_rows_int(r, c));
+        break;
+    case DB_VALUE_FLOAT:
+        format_real(db_rows_real(r, c), num, sizeof num);
+        fputs(num, f);
+        break;
+    case DB_VALUE_BLOB: {
+        /* no documented table has blobs but load_traces; hex if so */
+        size_t n;
+        const unsigned char *b = db_rows_blob(r, c, &n);
+        if (json)
+            fputc('"', f);
+        for (size_t i = 0; i < n; i++)
+            fprintf(f, "%02x", b[i]);
+        if (json)
+            fputc('"', f);
+        break;
     }
-    if (!table) {
-        buf_free(&list);
-        return EXIT_USAGE;
+    case DB_VALUE_TEXT: {
+        size_t n;
+        const char *t = db_rows_text(r, c, &n);
+        if (json)
+            json_text(f, t, n);
+        else
+            csv_field(f, t);
     }
-    buf_free(&list);
-    int64_t run_id = PLOT_ALL_RUNS;
-    if (o->run && selection_run(json ? "export json" : "export csv", db, o->run, &run_id) < 0) {
-        free(table);
-        return EXIT_USAGE;
     }
-    struct buf pk = { 0 };
-    has_column(db, table, NULL, &pk);
-    const char *where = "";
-    if (run_id != PLOT_ALL_RUNS) {
-        if (strcmp(table, "runs") == 0)
-            where = " WHERE id = ?1";
-        else if (strcmp(table, "browsers") == 0)
-            where = " WHERE id IN (SELECT browser_id FROM loads WHERE run_id = ?1)";
-        else if (strcmp(table, "modules") == 0)
-            where = " WHERE id IN (SELECT module_id FROM loads WHERE run_id = ?1)";
-        else if (has_column(db, table, "run_id", NULL))
-            where = " WHERE run_id = ?1";
-        else if (has_column(db, table, "load_id", NULL))
-            where = " WHERE load_id IN (SELECT id FROM loads WHERE run_id = ?1)";
-        else if (has_column(db, table, "module_sha256", NULL))
-            where = " WHERE module_sha256 IN (SELECT m.sha256 FROM loads l JOIN modules m"
-                    " ON m.id = l.module_id WHERE l.run_id = ?1)";
-        else {
-            warnf("export: --run: table %s has no rows that belong to a run", table);
-            free(table);
-            buf_free(&pk);
-            return EXIT_USAGE;
-        }
-    }
-    char *sql = xasprintf("SELECT * FROM \"%s\"%s%s%s", table, where, pk.len ? " ORDER BY " : "",
-                          pk.len ? pk.data : "");
-    buf_free(&pk);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK) {
-        warnf("export: table %s: %s", table, sqlite3_errmsg(db_sqlite(db)));
-        free(sql);
-        free(table);
-        return EXIT_ERROR;
-    }
-    free(sql);
-    if (run_id != PLOT_ALL_RUNS)
-        sqlite3_bind_int64(st, 1, run_id);
-    FILE *f = open_out(o->out);
-    if (!f) {
-        sqlite3_finalize(st);
-        free(table);
-        return EXIT_ERROR;
-    }
-    int ncol = sqlite3_column_count(st);
+}
+
+/* Writes every row of r; 0, or -1 when a step failed. */
+static int write_rows(FILE *f, struct db_rows *r, bool json)
+{
+    int ncol = db_rows_columns(r);
     if (json) {
         fputs("[", f);
     } else {
         for (int c = 0; c < ncol; c++) {
             if (c)
                 fputc(',', f);
-            csv_field(f, sqlite3_column_name(st, c));
+            csv_field(f, db_rows_name(r, c));
         }
         fputs("\r\n", f);
     }
     long rows = 0;
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_rows_step(r)) == 1) {
         if (json)
             fputs(rows ? ",\n{" : "\n{", f);
         for (int c = 0; c < ncol; c++) {
             if (c)
                 fputc(',', f);
             if (json) {
-                const char *name = sqlite3_column_name(st, c);
+                const char *name = db_rows_name(r, c);
                 json_text(f, name, strlen(name));
                 fputc(':', f);
             }
-            char num[64];
-            switch (sqlite3_column_type(st, c)) {
-            case SQLITE_NULL:
-                if (json)
-                    fputs("null", f);
-                break;
-            case SQLITE_INTEGER:
-                fprintf(f, "%lld", (long long)sqlite3_column_int64(st, c));
-                break;
-            case SQLITE_FLOAT:
-                format_real(sqlite3_column_double(st, c), num, sizeof num);
-                fputs(num, f);
-                break;
-            case SQLITE_BLOB: {
-                /* no documented table has blobs but load_traces; hex if so */
-                const unsigned char *b = sqlite3_column_blob(st, c);
-                int n = sqlite3_column_bytes(st, c);
-                if (json)
-                    fputc('"', f);
-                for (int i = 0; i < n; i++)
-                    fprintf(f, "%02x", b[i]);
-                if (json)
-                    fputc('"', f);
-                break;
-            }
-            default: {
-                const char *t = (const char *)sqlite3_column_text(st, c);
-                size_t n = (size_t)sqlite3_column_bytes(st, c);
-                if (json)
-                    json_text(f, t, n);
-                else
-                    csv_field(f, t);
-            }
-            }
+            write_value(f, r, c, json);
         }
         fputs(json ? "}" : "\r\n", f);
         rows++;
     }
     if (json)
         fputs(rows ? "\n]\n" : "]\n", f);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The table's name checked against the DB's own list, with one line when
+ * it is not there. */
+static bool known_table(struct db *db, const char *table, bool json)
+{
+    char **names;
+    size_t n;
+    bool found = false;
+    struct buf list = { 0 };
+    if (db_export_tables(db, &names, &n) < 0)
+        n = 0, names = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (list.len)
+            buf_append(&list, ", ", 2);
+        buf_append(&list, names[i], strlen(names[i]));
+        found |= strcmp(names[i], table) == 0;
+    }
+    db_strings_free(names, n);
+    if (!found && strcmp(table, "load_traces") == 0)
+        warnf("export %s: --table load_traces: raw traces are exported one load at a time "
+              "with wasmlab export trace --load ID", json ? "json" : "csv");
+    else if (!found)
+        warnf("export %s: --table %s: no such table (tables: %s)", json ? "json" : "csv",
+              table, list.len ? list.data : "none");
+    buf_free(&list);
+    return found;
+}
+
+static int export_table(struct db *db, const struct export_opts *o, bool json)
+{
+    if (!known_table(db, o->table, json))
+        return EXIT_USAGE;
+    int64_t run_id = PLOT_ALL_RUNS;
+    if (o->run && selection_run(json ? "export json" : "export csv", db, o->run, &run_id) < 0)
+        return EXIT_USAGE;
+    struct db_rows *r;
+    int orc = db_export_open(db, o->table, run_id, &r);
+    if (orc == DB_EXPORT_NO_RUN) {
+        warnf("export: --run: table %s has no rows that belong to a run", o->table);
+        return EXIT_USAGE;
+    }
+    if (orc != DB_EXPORT_OK) {
+        warnf("export: table %s: %s", o->table, db_read_error(db));
+        return EXIT_ERROR;
+    }
+    FILE *f = open_out(o->out);
+    if (!f) {
+        db_rows_close(r);
+        return EXIT_ERROR;
+    }
     int result = EXIT_OK;
-    if (rc != SQLITE_DONE) {
-        warnf("export: table %s: %s", table, sqlite3_errmsg(db_sqlite(db)));
+    if (write_rows(f, r, json) < 0) {
+        warnf("export: table %s: %s", o->table, db_read_error(db));
         result = EXIT_ERROR;
     }
-    sqlite3_finalize(st);
+    db_rows_close(r);
     if (close_out(f, o->out) < 0)
         result = EXIT_ERROR;
-    free(table);
     return result;
 }
 

@@ -32,8 +32,8 @@ static void usage(FILE *out)
 "                     file is KIND-runID.png, KIND-all.png or timeline-loadID.png\n"
 "  -o, --output FILE  the image's path instead\n"
 "  --format png|svg   image format (default png, or -o's extension)\n"
-"  --window load|compile   timeline: the whole load (default) or from the\n"
-"                     request to compile finished\n"
+"  --window compile|load   timeline: from the request to compile finished\n"
+"                     (default) or the whole load\n"
 "  --width PX, --height PX   image size (each kind has its own default)\n"
 "  -h, --help         this help\n"
 "\n"
@@ -46,6 +46,82 @@ static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* The loads to draw: --run (default: the newest, or every run for kinds
+ * that default to all), --module, --load (per-load kinds without it: the
+ * median load). 0, or -1 after a one-line error. */
+static int choose_scope(struct db *db, const char *db_path, const struct plot_kind *kind,
+                        const char *run_arg, const char *load_arg, const char *module,
+                        struct plot_scope *scope)
+{
+    if (module && selection_module("plot", db, module) < 0)
+        return -1;
+    scope->module = module;
+    if (run_arg) {
+        if (selection_run("plot", db, run_arg, &scope->run_id) < 0)
+            return -1;
+    } else if (!kind->all_runs_default && !load_arg) {
+        scope->run_id = selection_latest_run(db, module);
+        if (scope->run_id == 0) {
+            warnf("plot: DB %s has no loads%s%s", db_path, module ? " of " : "",
+                  module ? module : "");
+            return -1;
+        }
+    }
+    if (load_arg) {
+        if (selection_load("plot", db, load_arg, &scope->load_id) < 0)
+            return -1;
+        scope->run_id = PLOT_ALL_RUNS;   /* the load decides */
+        scope->module = NULL;
+    } else if (kind->per_load) {
+        scope->load_id = plot_pick_load(db, scope);
+        if (scope->load_id == 0) {
+            warnf("plot: no ok load to draw in DB %s (give --load ID)", db_path);
+            return -1;
+        }
+        scope->run_id = PLOT_ALL_RUNS;
+        scope->module = NULL;
+    }
+    return 0;
+}
+
+/* -o as given, else KIND-loadID / KIND-all / KIND-runID in --out (made if
+ * missing). NULL after a one-line error. Caller frees. */
+static char *image_path(const struct plot_kind *kind, const struct plot_scope *scope,
+                        const char *output, const char *out_dir, enum plot_format format)
+{
+    if (output)
+        return xstrdup(output);
+    if (selection_out_dir("plot", out_dir) < 0)
+        return NULL;
+    const char *ext = format == PLOT_SVG ? "svg" : "png";
+    if (kind->per_load)
+        return xasprintf("%s/%s-load%lld.%s", out_dir, kind->name, (long long)scope->load_id,
+                         ext);
+    if (scope->run_id == PLOT_ALL_RUNS)
+        return xasprintf("%s/%s-all.%s", out_dir, kind->name, ext);
+    return xasprintf("%s/%s-run%lld.%s", out_dir, kind->name, (long long)scope->run_id, ext);
+}
+
+/* Finds gnuplot, draws, prints the image's path; an exit code. */
+static int draw(struct db *db, const struct plot_kind *kind, const struct plot_scope *scope,
+                const struct plot_output *po)
+{
+    char gnuplot[4096], err[512], note[256];
+    if (gnuplot_find(gnuplot, sizeof gnuplot, err, sizeof err) < 0) {
+        warnf("plot: %s", err);
+        return EXIT_USAGE;
+    }
+    int st = plot_draw(kind, db, scope, po, gnuplot, err, sizeof err, note, sizeof note);
+    if (st != PLOT_OK) {
+        warnf("plot %s: %s", kind->name, err);
+        return st == PLOT_FAILED ? EXIT_ERROR : EXIT_USAGE;
+    }
+    if (note[0])
+        notef("plot %s: %s", kind->name, note);
+    printf("%s\n", po->path);
+    return EXIT_OK;
 }
 
 int cmd_plot(int argc, char **argv)
@@ -129,15 +205,15 @@ int cmd_plot(int argc, char **argv)
     } else if (output && ends_with(output, ".svg")) {
         format = PLOT_SVG;
     }
-    enum plot_window window = PLOT_WINDOW_LOAD;
+    enum plot_window window = PLOT_WINDOW_COMPILE;
     if (window_arg) {
         if (!kind->per_load) {
             warnf("plot: --window is for per-load kinds (timeline), not %s", kind->name);
             return EXIT_USAGE;
         }
-        if (strcmp(window_arg, "compile") == 0)
-            window = PLOT_WINDOW_COMPILE;
-        else if (strcmp(window_arg, "load") != 0) {
+        if (strcmp(window_arg, "load") == 0)
+            window = PLOT_WINDOW_LOAD;
+        else if (strcmp(window_arg, "compile") != 0) {
             warnf("plot: --window %s: must be load or compile", window_arg);
             return EXIT_USAGE;
         }
@@ -153,68 +229,13 @@ int cmd_plot(int argc, char **argv)
     int exit_code = EXIT_USAGE;
     char *path = NULL;
     struct plot_scope scope = { .run_id = PLOT_ALL_RUNS };
-    if (module && selection_module("plot", db, module) < 0)
+    if (choose_scope(db, db_path, kind, run_arg, load_arg, module, &scope) < 0)
         goto out;
-    scope.module = module;
-    if (run_arg) {
-        if (selection_run("plot", db, run_arg, &scope.run_id) < 0)
-            goto out;
-    } else if (!kind->all_runs_default && !load_arg) {
-        scope.run_id = selection_latest_run(db, module);
-        if (scope.run_id == 0) {
-            warnf("plot: DB %s has no loads%s%s", db_path, module ? " of " : "",
-                  module ? module : "");
-            goto out;
-        }
-    }
-    if (load_arg) {
-        if (selection_load("plot", db, load_arg, &scope.load_id) < 0)
-            goto out;
-        scope.run_id = PLOT_ALL_RUNS;   /* the load decides */
-        scope.module = NULL;
-    } else if (kind->per_load) {
-        scope.load_id = plot_pick_load(db_sqlite(db), &scope);
-        if (scope.load_id == 0) {
-            warnf("plot: no ok load to draw in DB %s (give --load ID)", db_path);
-            goto out;
-        }
-        scope.run_id = PLOT_ALL_RUNS;
-        scope.module = NULL;
-    }
-
-    if (output) {
-        path = xstrdup(output);
-    } else {
-        if (selection_out_dir("plot", out_dir) < 0)
-            goto out;
-        const char *ext = format == PLOT_SVG ? "svg" : "png";
-        if (kind->per_load)
-            path = xasprintf("%s/%s-load%lld.%s", out_dir, kind->name,
-                             (long long)scope.load_id, ext);
-        else if (scope.run_id == PLOT_ALL_RUNS)
-            path = xasprintf("%s/%s-all.%s", out_dir, kind->name, ext);
-        else
-            path = xasprintf("%s/%s-run%lld.%s", out_dir, kind->name, (long long)scope.run_id,
-                             ext);
-    }
-    char gnuplot[4096], err[512], note[256];
-    if (gnuplot_find(gnuplot, sizeof gnuplot, err, sizeof err) < 0) {
-        warnf("plot: %s", err);
+    if (!(path = image_path(kind, &scope, output, out_dir, format)))
         goto out;
-    }
     struct plot_output po = { .format = format, .path = path, .width = (int)width,
                               .height = (int)height, .window = window };
-    int st = plot_draw(kind, db_sqlite(db), &scope, &po, gnuplot, err, sizeof err, note,
-                       sizeof note);
-    if (st != PLOT_OK) {
-        warnf("plot %s: %s", kind->name, err);
-        exit_code = st == PLOT_FAILED ? EXIT_ERROR : EXIT_USAGE;
-        goto out;
-    }
-    if (note[0])
-        notef("plot %s: %s", kind->name, note);
-    printf("%s\n", path);
-    exit_code = EXIT_OK;
+    exit_code = draw(db, kind, &scope, &po);
 out:
     free(path);
     db_close(db);

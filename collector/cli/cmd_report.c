@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/report/report_alloc.h"
 #include "collector/report/report_gc.h"
 #include "collector/report/report_html.h"
 #include "collector/report/report_sizes.h"
@@ -21,6 +22,7 @@ struct report_kind {
 static const struct report_kind kinds[] = {
     /* rows are added here by each report's own change */
     { "gc", report_gc, "GC pauses (V8 and Go) per module, browser and workload" },
+    { "alloc", report_alloc, "C allocator latency (malloc/free ns) per module, browser and op" },
     { "sizes", report_sizes, "module sizes: C vs Go, variants, where Go's bytes go; next to the seeds' claims" },
     { "html", report_html, "one self-contained HTML page: summary tables and every chart" },
     { NULL, NULL, NULL }

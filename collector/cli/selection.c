@@ -15,7 +15,7 @@ struct db *selection_open_db(const char *cmd, const char *path)
         return NULL;
     }
     char err[512];
-    struct db *db = db_open(path, err, sizeof err);
+    struct db *db = db_open_read(path, err, sizeof err);   /* its callers only read */
     if (!db)
         warnf("%s: %s", cmd, err);
     return db;

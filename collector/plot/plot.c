@@ -50,12 +50,12 @@ int plot_fail(struct plot_job *j, int status, const char *fmt, ...)
     return status;
 }
 
-int plot_draw(const struct plot_kind *kind, sqlite3 *sq, const struct plot_scope *scope,
+int plot_draw(const struct plot_kind *kind, struct db *db, const struct plot_scope *scope,
               const struct plot_output *out, const char *gnuplot, char *err, size_t errlen,
               char *note, size_t notelen)
 {
     struct plot_job *j = xcalloc(1, sizeof *j);
-    j->sq = sq;
+    j->db = db;
     j->scope = *scope;
     j->format = out->format;
     j->gnuplot = gnuplot;
@@ -166,100 +166,54 @@ int plot_render(struct plot_job *j, const char *tmpl, const char *title, const c
     return PLOT_OK;
 }
 
-#define SCOPE_COND "(?1 < 0 OR l.run_id = ?1) AND (?2 IS NULL OR m.name = ?2) AND (?3 = 0 OR l.id = ?3)"
-
-sqlite3_stmt *plot_prepare_scoped(struct plot_job *j, const char *sql)
+struct db_scope plot_db_scope(const struct plot_job *j)
 {
-    struct buf b = { 0 };
-    for (const char *p = sql; *p; p++) {
-        if (p[0] == '%' && p[1] == 'S') {
-            buf_append(&b, SCOPE_COND, strlen(SCOPE_COND));
-            p++;
-        } else {
-            buf_append(&b, p, 1);
-        }
-    }
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(j->sq, b.data, -1, &st, NULL) != SQLITE_OK) {
-        plot_fail(j, PLOT_FAILED, "query failed: %s", sqlite3_errmsg(j->sq));
-        st = NULL;
-    } else {
-        sqlite3_bind_int64(st, 1, j->scope.run_id);
-        if (j->scope.module)
-            sqlite3_bind_text(st, 2, j->scope.module, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_null(st, 2);
-        sqlite3_bind_int64(st, 3, j->scope.load_id);
-    }
-    buf_free(&b);
-    return st;
+    return (struct db_scope){ .run_id = j->scope.run_id, .load_id = j->scope.load_id,
+                              .module = j->scope.module };
 }
 
-bool plot_has_table(sqlite3 *sq, const char *name)
+int plot_query_failed(struct plot_job *j)
 {
-    sqlite3_stmt *st;
-    bool yes = false;
-    if (sqlite3_prepare_v2(sq, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        yes = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_finalize(st);
-    }
-    return yes;
+    return plot_fail(j, PLOT_FAILED, "query failed: %s", db_read_error(j->db));
 }
 
-int plot_count_distinct(struct plot_job *j, const char *expr)
+int plot_count_distinct(struct plot_job *j, enum db_scope_field field)
 {
-    char *sql = xasprintf("SELECT COUNT(DISTINCT %s)" PLOT_SCOPE_FROM
-                          " WHERE %%S AND l.status = 'ok'", expr);
-    sqlite3_stmt *st = plot_prepare_scoped(j, sql);
-    free(sql);
-    int n = -1;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return n;
+    struct db_scope scope = plot_db_scope(j);
+    return db_scope_count_distinct(j->db, &scope, field);
 }
 
-/* The distinct values of expr over the scope's loads, ", "-joined, at most
+/* The distinct values of field over the scope's loads, ", "-joined, at most
  * max of them ("... and N more"). */
-static void distinct_list(struct plot_job *j, const char *expr, const char *order, int max,
-                          char *out, size_t len, int *count)
+static void distinct_list(struct plot_job *j, enum db_scope_field field, int max, char *out,
+                          size_t len, int *count)
 {
-    char *sql = xasprintf("SELECT DISTINCT %s" PLOT_SCOPE_FROM " WHERE %%S ORDER BY %s", expr,
-                          order);
-    sqlite3_stmt *st = plot_prepare_scoped(j, sql);
-    free(sql);
+    struct db_scope scope = plot_db_scope(j);
+    char **v = NULL;
+    size_t n = 0, used = 0;
+    db_scope_distinct(j->db, &scope, field, false, &v, &n);
     out[0] = 0;
-    int n = 0;
-    size_t used = 0;
-    while (st && sqlite3_step(st) == SQLITE_ROW) {
-        const char *v = (const char *)sqlite3_column_text(st, 0);
-        if (!v)
-            continue;
-        if (n < max)
-            used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
-                                     n ? ", " : "", v);
-        n++;
+    for (size_t i = 0; i < n && i < (size_t)max; i++) {
+        used += (size_t)snprintf(out + used, used < len ? len - used : 0, "%s%s",
+                                 i ? ", " : "", v[i]);
         if (used >= len)
             used = len - 1;
     }
-    if (n > max)
-        snprintf(out + used, used < len ? len - used : 0, " and %d more", n - max);
-    sqlite3_finalize(st);
+    if (n > (size_t)max)
+        snprintf(out + used, used < len ? len - used : 0, " and %d more", (int)n - max);
+    db_strings_free(v, n);
     if (count)
-        *count = n;
+        *count = (int)n;
 }
 
 void plot_subtitle(struct plot_job *j, char *out, size_t len)
 {
     char browsers[300], modules[300], runs[200], apis[64];
     int nb, nm, nr, na;
-    distinct_list(j, "b.product || ' (' || b.kind || ')'", "1", 3, browsers, sizeof browsers,
-                  &nb);
-    distinct_list(j, "m.name", "1", 6, modules, sizeof modules, &nm);
-    distinct_list(j, "l.run_id", "l.run_id", 8, runs, sizeof runs, &nr);
-    distinct_list(j, "l.api", "1", 3, apis, sizeof apis, &na);
+    distinct_list(j, DB_FIELD_BROWSER_LABEL, 3, browsers, sizeof browsers, &nb);
+    distinct_list(j, DB_FIELD_MODULE, 6, modules, sizeof modules, &nm);
+    distinct_list(j, DB_FIELD_RUN_ID, 8, runs, sizeof runs, &nr);
+    distinct_list(j, DB_FIELD_API, 3, apis, sizeof apis, &na);
     char load[64] = "";
     if (j->scope.load_id)
         snprintf(load, sizeof load, "load %lld" SUBTITLE_SEP, (long long)j->scope.load_id);

@@ -6,7 +6,8 @@
  *   plot_draw(kind, request)
  *     -> a private temp folder (mkdtemp; removed afterwards unless
  *        WASMLAB_PLOT_KEEP=1, which keeps it and says where)
- *     -> kind->draw(job): queries the DB, writes data files there
+ *     -> kind->draw(job): reads the DB through db/read_*.h (no SQL here),
+ *        writes data files there
  *        (plot_data_open), sets variables (gnuplot_set_* on job->script),
  *        then plot_render(job, "kind.gp", width, height)
  *     -> gnuplot runs preamble + plots/common.gp + plots/kind.gp.
@@ -26,18 +27,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <sqlite3.h>
-
 #include "base/util.h"
+#include "db/db.h"
+#include "db/read_runs.h"
 
 enum plot_format { PLOT_PNG, PLOT_SVG };
 
-#define PLOT_ALL_RUNS (-1)
+#define PLOT_ALL_RUNS DB_ALL_RUNS
 
-/* The time window of per-load kinds (timeline). */
+/* The time window of per-load kinds (timeline). The compile is the default:
+ * a long load (go/gc-churn runs 2 s after a 30 ms compile) would otherwise
+ * squeeze it into a strip a few pixels wide. */
 enum plot_window {
-    PLOT_WINDOW_LOAD = 0,        /* the whole load: request to the harness's done */
-    PLOT_WINDOW_COMPILE,         /* request to compile finished */
+    PLOT_WINDOW_COMPILE = 0,     /* request (or compile start) to compile finished */
+    PLOT_WINDOW_LOAD,            /* the whole load: request to the harness's done */
 };
 
 /* Which loads a chart is drawn from. */
@@ -56,7 +59,7 @@ enum plot_status {
 };
 
 struct plot_job {
-    sqlite3 *sq;                 /* borrowed */
+    struct db *db;               /* borrowed */
     struct plot_scope scope;
     enum plot_format format;
     const char *gnuplot;         /* from gnuplot_find */
@@ -92,7 +95,7 @@ int plot_pauses(struct plot_job *j);
 /* For per-load kinds without --load: the scope's ok load whose
  * first-byte-to-compile is nearest the median of its module (the first
  * module of the scope, in load order). 0 when there is none. */
-int64_t plot_pick_load(sqlite3 *sq, const struct plot_scope *scope);
+int64_t plot_pick_load(struct db *db, const struct plot_scope *scope);
 
 /* Draws one chart into out_path. Returns an enum plot_status, with err
  * filled when not PLOT_OK. */
@@ -102,7 +105,7 @@ struct plot_output {
     int width, height;           /* 0 = the kind's default */
     enum plot_window window;
 };
-int plot_draw(const struct plot_kind *kind, sqlite3 *sq, const struct plot_scope *scope,
+int plot_draw(const struct plot_kind *kind, struct db *db, const struct plot_scope *scope,
               const struct plot_output *out, const char *gnuplot, char *err, size_t errlen,
               char *note, size_t notelen);
 
@@ -126,26 +129,18 @@ void plot_data_str(FILE *f, const char *s);
 int plot_render(struct plot_job *j, const char *tmpl, const char *title,
                 const char *subtitle, int default_width, int default_height);
 
-/* The joins every scoped query uses: loads l, modules m, browsers b, runs r. */
-#define PLOT_SCOPE_FROM \
-    " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id" \
-    " JOIN runs r ON r.id = l.run_id"
-/* Prepares sql in which "%S" stands for the scope's condition (parameters ?1
- * run, ?2 module, ?3 load, bound here; use ?4 on for your own). Returns NULL
- * with err set on failure. */
-sqlite3_stmt *plot_prepare_scoped(struct plot_job *j, const char *sql);
+/* The job's scope as db/read_runs.h takes it. */
+struct db_scope plot_db_scope(const struct plot_job *j);
+/* For `return plot_query_failed(j)` after a db_read_* call returned -1. */
+int plot_query_failed(struct plot_job *j);
 
 /* Sideways jitter in [-0.5, 0.5) for a point, fixed per load id (charts are
  * reproducible). */
 double plot_jitter(int64_t id);
 
-/* Whether the DB has a table of that name (tables added by later
- * migrations, e.g. gc_pauses, may be missing from older files). */
-bool plot_has_table(sqlite3 *sq, const char *name);
-
-/* How many distinct values expr takes over the scope's ok loads (-1 on a
+/* How many distinct values field takes over the scope's ok loads (-1 on a
  * query error). */
-int plot_count_distinct(struct plot_job *j, const char *expr);
+int plot_count_distinct(struct plot_job *j, enum db_scope_field field);
 
 /* A group's name from the parts that vary over the chart (module always;
  * the browser as "headless_shell 156.0.8078.79" and the API only when they
@@ -169,5 +164,24 @@ int plot_version_cmp(const char *a, const char *b);
  * normal approximation of Binomial(n, 1/2) (Conover). n <= 8 gives the whole
  * sample; n = 10 gives [x(2), x(9)], as the exact binomial interval does. */
 void plot_median_ci(const double *sorted, size_t n, double *lo, double *hi);
+
+/* ---- timeline layout (plot_timeline.c), pure functions for the tests ---- */
+
+/* A load's moments on the trace clock (µs); INT64_MIN = unknown. */
+struct plot_moments {
+    int64_t request_us, response_us, last_byte_us, stream_us, compile_start_us,
+            compiled_us, end_us;
+};
+/* The time window [*w0, *w1] a timeline draws: from the first to the last
+ * known moment (PLOT_WINDOW_COMPILE: without the load's end, when the
+ * compile finished), at least 1 ms, plus a margin of 1/40 on each side. */
+void plot_timeline_window(const struct plot_moments *m, enum plot_window window, int64_t *w0,
+                          int64_t *w1);
+/* Places n labels, sorted by x, into `rows` rows so that none overlaps
+ * another (gap_px apart): label i spans [left_px[i], right_px[i]]. row[i]
+ * gets its row, or -1 when no row has room (the mark is drawn without its
+ * label). Returns how many labels were left out. */
+size_t plot_place_labels(const double *left_px, const double *right_px, size_t n, int rows,
+                         double gap_px, int *row);
 
 #endif

@@ -25,20 +25,19 @@ double plot_jitter(int64_t id)
 
 int plot_latency(struct plot_job *j)
 {
-    int n_browsers = plot_count_distinct(j, "l.browser_id");
-    int n_apis = plot_count_distinct(j, "l.api");
-    sqlite3_stmt *st = plot_prepare_scoped(j,
-        "SELECT m.name, b.product, b.kind, l.api, l.browser_id, l.first_byte_to_compile_us, l.id"
-        PLOT_SCOPE_FROM " WHERE %S AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL"
-        " ORDER BY m.name, b.product, b.kind, l.browser_id, l.api, l.first_byte_to_compile_us");
-    if (!st)
-        return PLOT_FAILED;
+    int n_browsers = plot_count_distinct(j, DB_FIELD_BROWSER_ID);
+    int n_apis = plot_count_distinct(j, DB_FIELD_API);
+    struct db_scope scope = plot_db_scope(j);
+    struct db_timing *rows;
+    size_t n_rows, row = 0;
+    if (db_read_timings(j->db, &scope, DB_BY_GROUP, false, &rows, &n_rows) < 0)
+        return plot_query_failed(j);
     FILE *fd = plot_data_open(j, "data_file", "loads.dat");
     FILE *fg = fd ? plot_data_open(j, "groups_file", "groups.dat") : NULL;
     if (!fg) {
         if (fd)
             fclose(fd);
-        sqlite3_finalize(st);
+        free(rows);
         return PLOT_FAILED;
     }
     char key[600] = "", label[400] = "";
@@ -47,12 +46,11 @@ int plot_latency(struct plot_job *j)
     double *v = NULL, vmin = INFINITY, vmax = 0;
     bool more = true;
     while (more) {
-        more = sqlite3_step(st) == SQLITE_ROW;
+        more = row < n_rows;
+        const struct db_timing *r = more ? &rows[row++] : NULL;
         char k[600] = "";
         if (more)
-            snprintf(k, sizeof k, "%s|%lld|%s", (const char *)sqlite3_column_text(st, 0),
-                     (long long)sqlite3_column_int64(st, 4),
-                     (const char *)sqlite3_column_text(st, 3));
+            snprintf(k, sizeof k, "%s|%lld|%s", r->module, (long long)r->browser_id, r->api);
         if (groups > 0 && (!more || strcmp(k, key) != 0)) {
             /* close the group: its box (quartiles as stats.h defines them,
              * whiskers to the furthest load within 1.5 IQR of the box) and
@@ -82,15 +80,12 @@ int plot_latency(struct plot_job *j)
                 fprintf(fd, "\n\n");
             groups++;
             snprintf(key, sizeof key, "%s", k);
-            plot_group_label((const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 1),
-                             (const char *)sqlite3_column_text(st, 2),
-                             (const char *)sqlite3_column_text(st, 3), n_browsers > 1,
+            plot_group_label(r->module, r->product, r->kind, r->api, n_browsers > 1,
                              n_apis > 1, "\\n", label, sizeof label);
         }
-        double ms = (double)sqlite3_column_int64(st, 5) / 1000.0;
-        fprintf(fd, "%.4f %.4f %lld\n", groups + 0.28 * plot_jitter(sqlite3_column_int64(st, 6)),
-                ms, (long long)sqlite3_column_int64(st, 6));
+        double ms = (double)r->fb2c_us / 1000.0;
+        fprintf(fd, "%.4f %.4f %lld\n", groups + 0.28 * plot_jitter(r->load_id), ms,
+                (long long)r->load_id);
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             v = xrealloc(v, cap * sizeof *v);
@@ -102,7 +97,7 @@ int plot_latency(struct plot_job *j)
         if (ms > vmax)
             vmax = ms;
     }
-    sqlite3_finalize(st);
+    free(rows);
     free(v);
     int rc1 = plot_data_close(j, fd), rc2 = plot_data_close(j, fg);
     if (rc1 < 0 || rc2 < 0)

@@ -2,8 +2,8 @@
  *
  * Top: one load's pauses over time, a spike per pause as tall as it lasted,
  * V8's (minor, major, incremental marking) and Go's runtime pauses on one
- * axis: ms since the load's workload start (t0 of report_gc_window_sql, the
- * one definition of the window), else since its request was sent. Every
+ * axis: ms since the load's workload start (t0 of the workload window,
+ * whose one definition is in db/read_pauses.h), else since its request was sent. Every
  * gc_pauses row of the load with is_pause = 1 is drawn, inside the window or
  * not; the window is shaded.
  *
@@ -21,8 +21,10 @@
 
 #include "collector/plot/gnuplot.h"
 #include "collector/plot/plot.h"
-#include "collector/report/report_gc.h"
 #include "base/stats.h"
+#include "db/read_loads.h"
+#include "db/read_pauses.h"
+#include "db/read_rows.h"
 
 #define MAX_CURVES 16
 
@@ -38,9 +40,20 @@ static const struct {
     [S_V8_OTHER] = { "V8, other pause", "#999999", 7 },
     [S_GO] = { "Go runtime, stop-the-world", "#d55e00", 9 },
 };
-#define SERIES_SQL \
-    "CASE WHEN g.source = 'go' THEN 5 WHEN g.kind = 'minor' THEN 1" \
-    " WHEN g.kind = 'major' THEN 2 WHEN g.kind LIKE 'incremental%' THEN 3 ELSE 4 END"
+
+/* A pause's series by its source and kind. */
+static int series_of(const struct db_pause *p)
+{
+    if (strcmp(p->source, "go") == 0)
+        return S_GO;
+    if (strcmp(p->kind, "minor") == 0)
+        return S_V8_MINOR;
+    if (strcmp(p->kind, "major") == 0)
+        return S_V8_MAJOR;
+    if (strncasecmp(p->kind, "incremental", 11) == 0)   /* SQL's LIKE ignored case too */
+        return S_V8_INCREMENTAL;
+    return S_V8_OTHER;
+}
 
 struct pause_load {
     int64_t id, run_id;
@@ -48,6 +61,7 @@ struct pause_load {
     bool has_window;
     int64_t origin_us, t1_us;       /* x = 0, and the window's end */
     const char *origin_what;        /* for the axis label */
+    bool origin_first_pause;        /* no window, no request: x = 0 at the first pause */
 };
 
 static void set_int_array(struct buf *s, const char *name, const int *v, size_t n)
@@ -64,84 +78,83 @@ static void set_int_array(struct buf *s, const char *name, const int *v, size_t 
 
 static int load_info(struct plot_job *j, struct pause_load *ld)
 {
-    char *sql = xasprintf(
-        "WITH win AS (%s)"
-        " SELECT l.run_id, m.name, l.condition, l.status, l.request_sent_us, win.t0, win.t1,"
-        "  (SELECT MIN(start_us) FROM gc_pauses WHERE load_id = l.id AND is_pause = 1)"
-        " FROM loads l JOIN modules m ON m.id = l.module_id"
-        " LEFT JOIN win ON win.load_id = l.id WHERE l.id = ?", report_gc_window_sql);
-    sqlite3_stmt *st = NULL;
-    int rc = PLOT_OK;
-    if (sqlite3_prepare_v2(j->sq, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = plot_fail(j, PLOT_FAILED, "query failed: %s", sqlite3_errmsg(j->sq));
+    struct db_load_row row;
+    int found = db_read_load_row(j->db, j->scope.load_id, &row);
+    if (found < 0)
+        return plot_query_failed(j);
+    if (found == 0)
+        return plot_fail(j, PLOT_BAD_INPUT, "no load %lld in the DB", (long long)j->scope.load_id);
+    int64_t t0, t1;
+    if (db_read_workload_window(j->db, row.id, &t0, &t1) < 0)
+        return plot_query_failed(j);
+    ld->id = row.id;
+    ld->run_id = row.run_id;
+    snprintf(ld->module, sizeof ld->module, "%s", row.module);
+    snprintf(ld->condition, sizeof ld->condition, "%s", row.condition);
+    snprintf(ld->status, sizeof ld->status, "%s", row.status);
+    ld->has_window = t0 != DB_NULL && t1 != DB_NULL;
+    if (ld->has_window) {
+        ld->origin_us = t0;
+        ld->t1_us = t1;
+        ld->origin_what = "workload start, wasmlab:run-start";
+    } else if (row.request_us != DB_NULL) {
+        ld->origin_us = row.request_us;
+        ld->origin_what = "the module's request was sent";
     } else {
-        sqlite3_bind_int64(st, 1, j->scope.load_id);
-        if (sqlite3_step(st) != SQLITE_ROW) {
-            rc = plot_fail(j, PLOT_BAD_INPUT, "no load %lld in the DB",
-                           (long long)j->scope.load_id);
-        } else {
-            ld->id = j->scope.load_id;
-            ld->run_id = sqlite3_column_int64(st, 0);
-            snprintf(ld->module, sizeof ld->module, "%s", sqlite3_column_text(st, 1));
-            snprintf(ld->condition, sizeof ld->condition, "%s", sqlite3_column_text(st, 2));
-            snprintf(ld->status, sizeof ld->status, "%s", sqlite3_column_text(st, 3));
-            ld->has_window = sqlite3_column_type(st, 5) != SQLITE_NULL &&
-                             sqlite3_column_type(st, 6) != SQLITE_NULL;
-            if (ld->has_window) {
-                ld->origin_us = sqlite3_column_int64(st, 5);
-                ld->t1_us = sqlite3_column_int64(st, 6);
-                ld->origin_what = "workload start, wasmlab:run-start";
-            } else if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
-                ld->origin_us = sqlite3_column_int64(st, 4);
-                ld->origin_what = "the module's request was sent";
-            } else {
-                ld->origin_us = sqlite3_column_int64(st, 7);
-                ld->origin_what = "the load's first pause";
-            }
-        }
+        ld->origin_first_pause = true;   /* origin_us: set by write_timeline */
+        ld->origin_what = "the load's first pause";
     }
-    sqlite3_finalize(st);
-    free(sql);
-    return rc;
+    return PLOT_OK;
 }
 
-/* The run's load with the most pauses, for the hint when the asked-for load
- * has none. 0 when the run has no pauses. */
-static int64_t busiest_load(struct plot_job *j, int64_t run_id, char *module, size_t len)
+struct series_pause {
+    int series;
+    size_t order;                /* by start time, for a stable sort */
+    int64_t start_us, dur_us;
+};
+
+static int by_series(const void *a, const void *b)
 {
-    sqlite3_stmt *st;
-    int64_t id = 0;
-    module[0] = 0;
-    if (sqlite3_prepare_v2(j->sq,
-                           "SELECT l.id, m.name FROM gc_pauses g JOIN loads l ON l.id = g.load_id"
-                           " JOIN modules m ON m.id = l.module_id"
-                           " WHERE l.run_id = ? AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
-                           " GROUP BY l.id ORDER BY l.status <> 'ok', COUNT(*) DESC, l.id"
-                           " LIMIT 1", -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    sqlite3_bind_int64(st, 1, run_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        id = sqlite3_column_int64(st, 0);
-        snprintf(module, len, "%s", sqlite3_column_text(st, 1));
+    const struct series_pause *x = a, *y = b;
+    if (x->series != y->series)
+        return x->series < y->series ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* The load's pauses with a start, by series, then start time. */
+static size_t series_pauses(struct plot_job *j, int64_t load_id, struct series_pause **out)
+{
+    struct db_pause *p = NULL;
+    size_t n_p = 0, n = 0;
+    if (db_read_load_pauses(j->db, load_id, &p, &n_p) < 0) {
+        *out = NULL;
+        return (size_t)-1;
     }
-    sqlite3_finalize(st);
-    return id;
+    *out = xcalloc(n_p + 1, sizeof **out);
+    for (size_t i = 0; i < n_p; i++) {
+        if (p[i].start_us == DB_NULL)
+            continue;
+        (*out)[n++] = (struct series_pause){ series_of(&p[i]), i, p[i].start_us, p[i].dur_us };
+    }
+    free(p);
+    qsort(*out, n, sizeof **out, by_series);
+    return n;
 }
 
 /* The top panel's data: a block per series that has pauses. */
-static int write_timeline(struct plot_job *j, const struct pause_load *ld, size_t *n_points)
+static int write_timeline(struct plot_job *j, struct pause_load *ld, size_t *n_points)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(j->sq,
-                           "SELECT " SERIES_SQL ", g.start_us, g.dur_us FROM gc_pauses g"
-                           " WHERE g.load_id = ? AND g.is_pause = 1 AND g.start_us IS NOT NULL"
-                           " AND g.dur_us IS NOT NULL ORDER BY 1, g.start_us", -1, &st,
-                           NULL) != SQLITE_OK)
-        return plot_fail(j, PLOT_FAILED, "query failed: %s", sqlite3_errmsg(j->sq));
-    sqlite3_bind_int64(st, 1, ld->id);
+    struct series_pause *sp;
+    size_t n_sp = series_pauses(j, ld->id, &sp);
+    if (n_sp == (size_t)-1)
+        return plot_query_failed(j);
+    if (ld->origin_first_pause)
+        for (size_t i = 0; i < n_sp; i++)
+            if (i == 0 || sp[i].start_us < ld->origin_us)
+                ld->origin_us = sp[i].start_us;
     FILE *f = plot_data_open(j, "tl_file", "timeline.dat");
     if (!f) {
-        sqlite3_finalize(st);
+        free(sp);
         return PLOT_FAILED;
     }
     size_t count[N_SERIES + 1] = { 0 };
@@ -150,15 +163,13 @@ static int write_timeline(struct plot_job *j, const struct pause_load *ld, size_
     double x_hi = ld->has_window ? (double)(ld->t1_us - ld->origin_us) / 1000 : -INFINITY;
     double y_hi = 0;
     int last = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int s = sqlite3_column_int(st, 0);
-        if (s < 1 || s > N_SERIES)
-            s = S_V8_OTHER;
+    for (size_t i = 0; i < n_sp; i++) {
+        int s = sp[i].series;
         if (last && s != last)
             fprintf(f, "\n\n");
         last = s;
-        double x = (double)(sqlite3_column_int64(st, 1) - ld->origin_us) / 1000;
-        double ms = (double)sqlite3_column_int64(st, 2) / 1000;
+        double x = (double)(sp[i].start_us - ld->origin_us) / 1000;
+        double ms = (double)sp[i].dur_us / 1000;
         fprintf(f, "%.4f %.4f\n", x, ms);
         count[s]++;
         total_ms[s] += ms;
@@ -171,7 +182,7 @@ static int write_timeline(struct plot_job *j, const struct pause_load *ld, size_
         if (x + ms > x_hi)
             x_hi = x + ms;
     }
-    sqlite3_finalize(st);
+    free(sp);
     if (plot_data_close(j, f) < 0)
         return PLOT_FAILED;
     const char *titles[N_SERIES], *colors[N_SERIES];
@@ -213,24 +224,16 @@ static int write_timeline(struct plot_job *j, const struct pause_load *ld, size_
  * leading 0% point so `steps` draws the empirical CDF. j->scope is the run. */
 static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int *n_left_out)
 {
-    int n_browsers = plot_count_distinct(j, "l.browser_id");
-    int n_apis = plot_count_distinct(j, "l.api");
-    char *sql = xasprintf(
-        "WITH win AS (%s)"
-        " SELECT m.name, l.condition, b.product, b.kind, l.api, g.source, g.dur_us,"
-        "  MIN(l.id) OVER (PARTITION BY l.module_id, l.condition, l.browser_id, l.api) AS first,"
-        "  l.id"
-        PLOT_SCOPE_FROM " JOIN gc_pauses g ON g.load_id = l.id JOIN win ON win.load_id = l.id"
-        " WHERE %%S AND l.status = 'ok' AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
-        "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
-        " ORDER BY first, g.source, g.dur_us", report_gc_window_sql);
-    sqlite3_stmt *st = plot_prepare_scoped(j, sql);
-    free(sql);
-    if (!st)
-        return PLOT_FAILED;
+    int n_browsers = plot_count_distinct(j, DB_FIELD_BROWSER_ID);
+    int n_apis = plot_count_distinct(j, DB_FIELD_API);
+    struct db_scope scope = plot_db_scope(j);
+    struct db_window_pause *rows;
+    size_t n_rows, row = 0;
+    if (db_read_window_pauses(j->db, &scope, &rows, &n_rows) < 0)
+        return plot_query_failed(j);
     FILE *f = plot_data_open(j, "cdf_file", "cdf.dat");
     if (!f) {
-        sqlite3_finalize(st);
+        free(rows);
         return PLOT_FAILED;
     }
     char *titles[MAX_CURVES];
@@ -244,11 +247,11 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
     bool more = true, is_go = false;
     *n_pauses = 0;
     while (more) {
-        more = sqlite3_step(st) == SQLITE_ROW;
+        more = row < n_rows;
+        const struct db_window_pause *r = more ? &rows[row++] : NULL;
         char k[700] = "";
         if (more)
-            snprintf(k, sizeof k, "%lld|%s", (long long)sqlite3_column_int64(st, 7),
-                     (const char *)sqlite3_column_text(st, 5));
+            snprintf(k, sizeof k, "%lld|%s", (long long)r->group_first_load, r->source);
         if (n > 0 && (!more || strcmp(k, key) != 0)) {
             /* close the curve: a leading 0 %, then i/n at each value */
             if (curves == MAX_CURVES) {
@@ -279,20 +282,16 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
             break;
         if (strcmp(k, key) != 0) {
             snprintf(key, sizeof key, "%s", k);
-            is_go = strcmp((const char *)sqlite3_column_text(st, 5), "go") == 0;
-            if (sqlite3_column_int64(st, 7) != first) {
+            is_go = strcmp(r->source, "go") == 0;
+            if (r->group_first_load != first) {
                 /* a new module x condition (x browser x API): a new colour */
-                first = sqlite3_column_int64(st, 7);
+                first = r->group_first_load;
                 color++;
                 char group[300];
-                plot_group_label((const char *)sqlite3_column_text(st, 0),
-                                 (const char *)sqlite3_column_text(st, 2),
-                                 (const char *)sqlite3_column_text(st, 3),
-                                 (const char *)sqlite3_column_text(st, 4), n_browsers > 1,
+                plot_group_label(r->module, r->product, r->kind, r->api, n_browsers > 1,
                                  n_apis > 1, " · ", group, sizeof group);
-                const char *cond = (const char *)sqlite3_column_text(st, 1);
-                if (cond && strcmp(cond, "default") != 0)
-                    snprintf(label, sizeof label, "%s · %s", group, cond);
+                if (r->condition[0] && strcmp(r->condition, "default") != 0)
+                    snprintf(label, sizeof label, "%s · %s", group, r->condition);
                 else
                     snprintf(label, sizeof label, "%s", group);
             }
@@ -301,20 +300,19 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
             cap = cap ? cap * 2 : 256;
             v = xrealloc(v, cap * sizeof *v);
         }
-        v[n++] = (double)sqlite3_column_int64(st, 6) / 1000;   /* sorted by the query */
-        int64_t load = sqlite3_column_int64(st, 8);
+        v[n++] = (double)r->dur_us / 1000;   /* sorted by the query */
         size_t i = 0;
-        while (i < n_loads && loads[i] != load)
+        while (i < n_loads && loads[i] != r->load_id)
             i++;
         if (i == n_loads) {
             if (n_loads == loads_cap) {
                 loads_cap = loads_cap ? loads_cap * 2 : 16;
                 loads = xrealloc(loads, loads_cap * sizeof *loads);
             }
-            loads[n_loads++] = load;
+            loads[n_loads++] = r->load_id;
         }
     }
-    sqlite3_finalize(st);
+    free(rows);
     free(v);
     free(loads);
     int rc = plot_data_close(j, f) < 0 ? PLOT_FAILED : PLOT_OK;
@@ -335,7 +333,7 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
 
 int plot_pauses(struct plot_job *j)
 {
-    if (!plot_has_table(j->sq, "gc_pauses"))
+    if (!db_has_table(j->db, "gc_pauses"))
         return plot_fail(j, PLOT_NO_DATA,
                          "the DB has no gc_pauses table (written before GC pauses were recorded)");
     if (j->scope.load_id == 0)
@@ -345,7 +343,8 @@ int plot_pauses(struct plot_job *j)
     if (rc != PLOT_OK)
         return rc;
     char busiest_module[200];
-    int64_t busiest = busiest_load(j, ld.run_id, busiest_module, sizeof busiest_module);
+    int64_t busiest = db_read_busiest_pause_load(j->db, ld.run_id, busiest_module,
+                                                 sizeof busiest_module);
     if (busiest == 0)
         return plot_fail(j, PLOT_NO_DATA,
                          "run %lld has no GC pauses (no gc_pauses rows with is_pause = 1; "

@@ -10,6 +10,8 @@
 
 #include "collector/plot/gnuplot.h"
 #include "collector/plot/plot.h"
+#include "db/read_rows.h"
+#include "db/read_sizes.h"
 
 #define MAX_VARIANTS 60
 
@@ -61,58 +63,51 @@ struct variant {
 
 int plot_sizes(struct plot_job *j)
 {
-    if (!plot_has_table(j->sq, "module_sections"))
+    if (!db_has_table(j->db, "module_sections"))
         return plot_fail(j, PLOT_NO_DATA, "the DB has no module_sections table");
     bool scoped = j->scope.run_id != PLOT_ALL_RUNS || j->scope.module;
-    sqlite3_stmt *st = plot_prepare_scoped(j,
-        "SELECT z.module_sha256, z.bytes, z.file,"
-        " (SELECT group_concat(name, ', ') FROM (SELECT DISTINCT name FROM modules"
-        "   WHERE sha256 = z.module_sha256 ORDER BY name))"
-        " FROM module_sizes z"
-        " WHERE ?4 = 0 OR z.module_sha256 IN (SELECT m.sha256" PLOT_SCOPE_FROM " WHERE %S)"
-        " ORDER BY 4 IS NULL, 4, z.file");
-    if (!st)
-        return PLOT_FAILED;
-    sqlite3_bind_int(st, 4, scoped);
+    struct db_scope scope = plot_db_scope(j);
+    struct db_size_variant *rows;
+    size_t n_rows;
+    if (db_read_size_variants(j->db, &scope, scoped, &rows, &n_rows) < 0)
+        return plot_query_failed(j);
     struct variant *v = xcalloc(MAX_VARIANTS, sizeof *v);
     size_t n = 0, skipped = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    for (size_t r = 0; r < n_rows; r++) {
         if (n == MAX_VARIANTS) {
             skipped++;
             continue;
         }
-        snprintf(v[n].sha, sizeof v[n].sha, "%s", (const char *)sqlite3_column_text(st, 0));
-        v[n].bytes = sqlite3_column_int64(st, 1);
-        const char *names = (const char *)sqlite3_column_text(st, 3);
-        const char *file = (const char *)sqlite3_column_text(st, 2);
-        const char *base = file ? strrchr(file, '/') : NULL;
-        snprintf(v[n].label, sizeof v[n].label, "%s", names ? names : base ? base + 1 : file);
+        snprintf(v[n].sha, sizeof v[n].sha, "%s", rows[r].sha256);
+        v[n].bytes = rows[r].bytes;
+        const char *base = strrchr(rows[r].file, '/');
+        snprintf(v[n].label, sizeof v[n].label, "%s",
+                 rows[r].names[0] ? rows[r].names : base ? base + 1 : rows[r].file);
         n++;
     }
-    sqlite3_finalize(st);
+    free(rows);
     if (n == 0) {
         free(v);
         return plot_fail(j, PLOT_NO_DATA,
                          "no inspected modules in this selection (store them with "
                          "wasmlab inspect FILE.wasm --db DB)");
     }
-    if (sqlite3_prepare_v2(j->sq, "SELECT id, name, size FROM module_sections"
-                           " WHERE module_sha256 = ?", -1, &st, NULL) != SQLITE_OK) {
-        free(v);
-        return plot_fail(j, PLOT_FAILED, "query failed: %s", sqlite3_errmsg(j->sq));
-    }
     bool used[N_COLS] = { false };
     for (size_t i = 0; i < n; i++) {
-        sqlite3_reset(st);
-        sqlite3_bind_text(st, 1, v[i].sha, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int c = column_of(sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1));
-            v[i].col[c] += sqlite3_column_int64(st, 2);
+        struct db_section *sec;
+        size_t n_sec;
+        if (db_read_sections(j->db, v[i].sha, &sec, &n_sec) < 0) {
+            free(v);
+            return plot_query_failed(j);
+        }
+        for (size_t k = 0; k < n_sec; k++) {
+            int c = column_of(sec[k].id, sec[k].name);
+            v[i].col[c] += sec[k].size;
             if (v[i].col[c] > 0)
                 used[c] = true;
         }
+        free(sec);
     }
-    sqlite3_finalize(st);
 
     /* only the sections some variant has, as columns 2.. of the data */
     const char *titles[N_COLS], *colors[N_COLS];

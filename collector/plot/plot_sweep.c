@@ -21,31 +21,32 @@ static int cmp_version(const void *a, const void *b)
 
 int plot_sweep(struct plot_job *j)
 {
-    int n_apis = plot_count_distinct(j, "l.api");
-    int n_kinds = plot_count_distinct(j, "b.kind");
+    int n_apis = plot_count_distinct(j, DB_FIELD_API);
+    int n_kinds = plot_count_distinct(j, DB_FIELD_BROWSER_KIND);
     /* the versions, in numeric order */
     char *versions[MAX_VERSIONS];
     size_t n_versions = 0;
-    sqlite3_stmt *st = plot_prepare_scoped(j, "SELECT DISTINCT b.product" PLOT_SCOPE_FROM
-                                           " WHERE %S AND l.status = 'ok'");
-    if (!st)
-        return PLOT_FAILED;
-    while (sqlite3_step(st) == SQLITE_ROW && n_versions < MAX_VERSIONS) {
-        const char *v = plot_product_version((const char *)sqlite3_column_text(st, 0));
+    struct db_scope scope = plot_db_scope(j);
+    char **products;
+    size_t n_products;
+    if (db_scope_distinct(j->db, &scope, DB_FIELD_BROWSER_PRODUCT, true, &products,
+                          &n_products) < 0)
+        return plot_query_failed(j);
+    for (size_t p = 0; p < n_products && n_versions < MAX_VERSIONS; p++) {
+        const char *v = plot_product_version(products[p]);
         bool seen = false;
         for (size_t i = 0; i < n_versions; i++)
             seen |= strcmp(versions[i], v) == 0;
         if (!seen)
             versions[n_versions++] = xstrdup(v);
     }
-    sqlite3_finalize(st);
+    db_strings_free(products, n_products);
     qsort(versions, n_versions, sizeof *versions, cmp_version);
 
-    st = plot_prepare_scoped(j,
-        "SELECT m.name, l.api, b.kind, b.product, l.first_byte_to_compile_us" PLOT_SCOPE_FROM
-        " WHERE %S AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL"
-        " ORDER BY m.name, l.api, b.kind");
-    FILE *fd = st ? plot_data_open(j, "data_file", "medians.dat") : NULL;
+    struct db_timing *rows = NULL;
+    size_t n_rows = 0, row = 0;
+    int qrc = db_read_timings(j->db, &scope, DB_BY_SERIES, false, &rows, &n_rows);
+    FILE *fd = qrc == 0 ? plot_data_open(j, "data_file", "medians.dat") : NULL;
     FILE *fv = fd ? plot_data_open(j, "versions_file", "versions.dat") : NULL;
     char *titles[MAX_SERIES];
     int series = 0, rc = PLOT_OK;
@@ -53,10 +54,10 @@ int plot_sweep(struct plot_job *j)
     if (!fv) {
         if (fd)
             fclose(fd);
-        sqlite3_finalize(st);
+        free(rows);
         for (size_t i = 0; i < n_versions; i++)
             free(versions[i]);
-        return PLOT_FAILED;
+        return qrc < 0 ? plot_query_failed(j) : PLOT_FAILED;
     }
     /* per series: values per version, sorted at the end */
     double *vals[MAX_VERSIONS] = { 0 };
@@ -64,12 +65,11 @@ int plot_sweep(struct plot_job *j)
     char key[600] = "";
     bool more = true;
     while (more) {
-        more = sqlite3_step(st) == SQLITE_ROW;
+        more = row < n_rows;
+        const struct db_timing *r = more ? &rows[row++] : NULL;
         char k[600] = "";
         if (more)
-            snprintf(k, sizeof k, "%s|%s|%s", (const char *)sqlite3_column_text(st, 0),
-                     (const char *)sqlite3_column_text(st, 1),
-                     (const char *)sqlite3_column_text(st, 2));
+            snprintf(k, sizeof k, "%s|%s|%s", r->module, r->api, r->kind);
         if (series > 0 && (!more || strcmp(k, key) != 0)) {
             if (series > 1)
                 fprintf(fd, "\n\n");
@@ -91,13 +91,12 @@ int plot_sweep(struct plot_job *j)
                 break;
             snprintf(key, sizeof key, "%s", k);
             char label[400];
-            const char *kind = (const char *)sqlite3_column_text(st, 2);
-            snprintf(label, sizeof label, "%s%s%s%s%s", (const char *)sqlite3_column_text(st, 0),
-                     n_apis > 1 ? ", " : "", n_apis > 1 ? (const char *)sqlite3_column_text(st, 1) : "",
-                     n_kinds > 1 ? ", " : "", n_kinds > 1 ? kind : "");
+            snprintf(label, sizeof label, "%s%s%s%s%s", r->module, n_apis > 1 ? ", " : "",
+                     n_apis > 1 ? r->api : "", n_kinds > 1 ? ", " : "",
+                     n_kinds > 1 ? r->kind : "");
             titles[series++] = xstrdup(label);
         }
-        const char *v = plot_product_version((const char *)sqlite3_column_text(st, 3));
+        const char *v = plot_product_version(r->product);
         size_t x = 0;
         while (x < n_versions && strcmp(versions[x], v) != 0)
             x++;
@@ -107,9 +106,9 @@ int plot_sweep(struct plot_job *j)
             capv[x] = capv[x] ? capv[x] * 2 : 32;
             vals[x] = xrealloc(vals[x], capv[x] * sizeof *vals[x]);
         }
-        vals[x][nv[x]++] = (double)sqlite3_column_int64(st, 4) / 1000.0;
+        vals[x][nv[x]++] = (double)r->fb2c_us / 1000.0;
     }
-    sqlite3_finalize(st);
+    free(rows);
     for (size_t x = 0; x < n_versions; x++) {
         fprintf(fv, "%zu ", x + 1);
         plot_data_str(fv, versions[x]);

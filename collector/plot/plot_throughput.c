@@ -15,21 +15,19 @@
 
 int plot_throughput(struct plot_job *j)
 {
-    int n_browsers = plot_count_distinct(j, "l.browser_id");
-    int n_apis = plot_count_distinct(j, "l.api");
-    sqlite3_stmt *st = plot_prepare_scoped(j,
-        "SELECT m.name, b.product, b.kind, l.api, l.browser_id, m.bytes,"
-        " l.first_byte_to_compile_us, l.id" PLOT_SCOPE_FROM
-        " WHERE %S AND l.status = 'ok' AND l.first_byte_to_compile_us > 0"
-        " ORDER BY m.bytes, m.name, b.product, b.kind, l.browser_id, l.api");
-    if (!st)
-        return PLOT_FAILED;
+    int n_browsers = plot_count_distinct(j, DB_FIELD_BROWSER_ID);
+    int n_apis = plot_count_distinct(j, DB_FIELD_API);
+    struct db_scope scope = plot_db_scope(j);
+    struct db_timing *rows;
+    size_t n_rows, row = 0;
+    if (db_read_timings(j->db, &scope, DB_BY_SIZE, true, &rows, &n_rows) < 0)
+        return plot_query_failed(j);
     FILE *fd = plot_data_open(j, "data_file", "loads.dat");
     FILE *fm = fd ? plot_data_open(j, "medians_file", "medians.dat") : NULL;
     if (!fm) {
         if (fd)
             fclose(fd);
-        sqlite3_finalize(st);
+        free(rows);
         return PLOT_FAILED;
     }
     char key[600] = "";
@@ -39,12 +37,11 @@ int plot_throughput(struct plot_job *j)
     double *v = NULL, kib = 0, kmin = INFINITY, kmax = 0, smin = INFINITY, smax = 0;
     bool more = true;
     while (more) {
-        more = sqlite3_step(st) == SQLITE_ROW;
+        more = row < n_rows;
+        const struct db_timing *r = more ? &rows[row++] : NULL;
         char k[600] = "";
         if (more)
-            snprintf(k, sizeof k, "%s|%lld|%s", (const char *)sqlite3_column_text(st, 0),
-                     (long long)sqlite3_column_int64(st, 4),
-                     (const char *)sqlite3_column_text(st, 3));
+            snprintf(k, sizeof k, "%s|%lld|%s", r->module, (long long)r->browser_id, r->api);
         if (groups > 0 && (!more || strcmp(k, key) != 0)) {
             stats_sort(v, n);
             fprintf(fm, "%.4f %.4f\n", kib, stats_quantile_sorted(v, n, 0.5));
@@ -59,21 +56,18 @@ int plot_throughput(struct plot_job *j)
                 fprintf(fd, "\n\n");
             snprintf(key, sizeof key, "%s", k);
             char label[400];
-            plot_group_label((const char *)sqlite3_column_text(st, 0),
-                             (const char *)sqlite3_column_text(st, 1),
-                             (const char *)sqlite3_column_text(st, 2),
-                             (const char *)sqlite3_column_text(st, 3), n_browsers > 1,
+            plot_group_label(r->module, r->product, r->kind, r->api, n_browsers > 1,
                              n_apis > 1, ", ", label, sizeof label);
             titles[groups++] = xstrdup(label);
         }
-        int64_t bytes = sqlite3_column_int64(st, 5);
-        double us = (double)sqlite3_column_int64(st, 6);
+        int64_t bytes = r->module_bytes;
+        double us = (double)r->fb2c_us;
         double mbps = (double)bytes / us;
         kib = (double)bytes / 1024.0;
         /* spread a group's points a little sideways (2%) so they do not hide
          * one another on the log axis */
-        fprintf(fd, "%.4f %.4f %lld\n", kib * (1 + 0.04 * plot_jitter(sqlite3_column_int64(st, 7))),
-                mbps, (long long)sqlite3_column_int64(st, 7));
+        fprintf(fd, "%.4f %.4f %lld\n", kib * (1 + 0.04 * plot_jitter(r->load_id)), mbps,
+                (long long)r->load_id);
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             v = xrealloc(v, cap * sizeof *v);
@@ -89,7 +83,7 @@ int plot_throughput(struct plot_job *j)
         if (kib > kmax)
             kmax = kib;
     }
-    sqlite3_finalize(st);
+    free(rows);
     free(v);
     int rc1 = plot_data_close(j, fd), rc2 = plot_data_close(j, fm);
     int rc = PLOT_OK;

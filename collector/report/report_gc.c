@@ -13,14 +13,9 @@
 #include "collector/report/table_out.h"
 #include "base/util.h"
 #include "db/db.h"
-
-const char report_gc_window_sql[] =
-    "SELECT load_id,"
-    " COALESCE(MAX(CASE WHEN name = 'wasmlab:run-start' THEN ts_us END),"
-    "          MAX(CASE WHEN name = 'wasmlab:jschurn-start' THEN ts_us END),"
-    "          MAX(CASE WHEN name = 'wasmlab:compiled' THEN ts_us END)) AS t0,"
-    " MAX(CASE WHEN name IN ('wasmlab:run-end', 'wasmlab:jschurn-end') THEN ts_us END) AS t1"
-    " FROM page_marks GROUP BY load_id";
+#include "db/read_pauses.h"
+#include "db/read_rows.h"
+#include "db/read_runs.h"
 
 static const char usage_text[] =
 "usage: wasmlab report gc [--db FILE] [--run ID] [--format text|csv|json|markdown]\n"
@@ -33,11 +28,147 @@ static const char usage_text[] =
 "to the end of the run and of any --js-churn); only ok loads.\n"
 "Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
 "interpolation), pauses_per_s and paused_fraction of the workload time.\n"
+"The text format prints two tables that fit 100 columns (the groups, then\n"
+"their pauses) with shorter names; csv, json and markdown keep one row each.\n"
 "--run defaults to the newest run in the DB.\n";
 
-static double q(const double *v, size_t n, double p)
+/* One row of the report: a group's pauses of one source. */
+struct gc_row {
+    const struct db_gc_group *g;
+    size_t group;                /* its group's number, from 1 */
+    const char *source;
+    size_t n;                    /* pauses inside the windows */
+    double total_ms, p50, p95, p99, max_ms, per_s, paused_fraction, workload_ms;
+};
+
+/* The report's rows: per group, "v8" and, for Go modules, "go". Returns
+ * the number of rows, or -1 on a failed query. */
+static long compute_rows(struct db *db, int64_t run_id, struct db_gc_group *groups,
+                         size_t n_groups, struct gc_row **out)
 {
-    return stats_quantile_sorted(v, n, p);
+    *out = xcalloc(2 * n_groups + 1, sizeof **out);
+    size_t n_rows = 0;
+    for (size_t i = 0; i < n_groups; i++) {
+        const struct db_gc_group *g = &groups[i];
+        const char *sources[2] = { "v8", strcmp(g->language, "go") == 0 ? "go" : NULL };
+        for (int s = 0; s < 2 && sources[s]; s++) {
+            double *v;
+            size_t n;
+            if (db_read_gc_group_pauses(db, run_id, g, sources[s], &v, &n) < 0)
+                return -1;
+            double total = 0;
+            for (size_t k = 0; k < n; k++)
+                total += v[k];
+            double w = g->workload_us;
+            (*out)[n_rows++] = (struct gc_row){
+                .g = g, .group = i + 1, .source = sources[s], .n = n, .total_ms = total,
+                .p50 = n ? stats_quantile_sorted(v, n, 0.5) : NAN,
+                .p95 = n ? stats_quantile_sorted(v, n, 0.95) : NAN,
+                .p99 = n ? stats_quantile_sorted(v, n, 0.99) : NAN,
+                .max_ms = n ? v[n - 1] : NAN,
+                .per_s = w > 0 ? (double)n / (w / 1e6) : NAN,
+                .paused_fraction = w > 0 ? total * 1000.0 / w : NAN,
+                .workload_ms = w / 1000.0,
+            };
+            free(v);
+        }
+    }
+    return (long)n_rows;
+}
+
+static void browser_label(const struct db_gc_group *g, bool short_form, char *out, size_t len)
+{
+    const char *slash = strrchr(g->product, '/');
+    if (short_form)   /* "126.0.6478.126 headless_shell" */
+        snprintf(out, len, "%s %s", slash ? slash + 1 : g->product, g->kind);
+    else
+        snprintf(out, len, "%s (%s)", g->product, g->kind);
+}
+
+/* csv, json, markdown: one row per group and source, every column. */
+static void print_full(const struct gc_row *rows, size_t n, enum table_format fmt)
+{
+    static const char *const cols[] = {
+        "module", "condition", "browser", "args", "js_churn_mb", "source", "loads", "gc_count",
+        "total_pause_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms", "pauses_per_s",
+        "paused_fraction", "workload_ms", NULL
+    };
+    struct table *t = table_new(cols);
+    for (size_t i = 0; i < n; i++) {
+        const struct gc_row *r = &rows[i];
+        char browser[200];
+        browser_label(r->g, false, browser, sizeof browser);
+        table_row(t);
+        table_cell_text(t, r->g->module);
+        table_cell_text(t, r->g->condition);
+        table_cell_text(t, browser);
+        table_cell_text(t, r->g->args);
+        table_cell_int(t, r->g->js_churn_mb);
+        table_cell_text(t, r->source);
+        table_cell_int(t, r->g->loads);
+        table_cell_int(t, (long long)r->n);
+        table_cell_real(t, r->total_ms, 3);
+        table_cell_real(t, r->p50, 3);
+        table_cell_real(t, r->p95, 3);
+        table_cell_real(t, r->p99, 3);
+        table_cell_real(t, r->max_ms, 3);
+        table_cell_real(t, r->per_s, 2);
+        table_cell_real(t, r->paused_fraction, 4);
+        table_cell_real(t, r->workload_ms, 1);
+    }
+    table_print(t, fmt, stdout);
+    table_free(t);
+}
+
+/* text: 16 columns made 235-character lines; two tables of the same
+ * numbers fit 100 columns: the groups, then their pauses by group number. */
+static void print_text(const struct db_gc_group *groups, size_t n_groups,
+                       const struct gc_row *rows, size_t n)
+{
+    static const char *const gcols[] = {
+        "#", "module", "condition", "browser", "args", "js_mb", NULL
+    };
+    static const char *const pcols[] = {
+        "#", "source", "loads", "pauses", "total", "p50", "p95", "p99", "max", "per_s",
+        "paused", "workload", NULL
+    };
+    struct table *t = table_new(gcols);
+    for (size_t i = 0; i < n_groups; i++) {
+        char browser[200];
+        browser_label(&groups[i], true, browser, sizeof browser);
+        table_row(t);
+        table_cell_int(t, (long long)i + 1);
+        table_cell_text(t, groups[i].module);
+        table_cell_text(t, groups[i].condition);
+        table_cell_text(t, browser);
+        table_cell_text(t, groups[i].args);
+        table_cell_int(t, groups[i].js_churn_mb);
+    }
+    printf("Groups (module x condition x browser x workload arguments):\n");
+    table_print(t, TABLE_TEXT, stdout);
+    table_free(t);
+    t = table_new(pcols);
+    for (size_t i = 0; i < n; i++) {
+        const struct gc_row *r = &rows[i];
+        table_row(t);
+        table_cell_int(t, (long long)r->group);
+        table_cell_text(t, r->source);
+        table_cell_int(t, r->g->loads);
+        table_cell_int(t, (long long)r->n);
+        table_cell_real(t, r->total_ms, 3);
+        table_cell_real(t, r->p50, 3);
+        table_cell_real(t, r->p95, 3);
+        table_cell_real(t, r->p99, 3);
+        table_cell_real(t, r->max_ms, 3);
+        table_cell_real(t, r->per_s, 2);
+        table_cell_real(t, r->paused_fraction, 4);
+        table_cell_real(t, r->workload_ms, 1);
+    }
+    printf("\nGC pauses inside the workload windows of ok loads, per group and source\n"
+           "(total, p50..max and workload in ms; per_s: pauses per second of workload;\n"
+           "paused: the fraction of the workload time spent in pauses):\n");
+    table_print(t, TABLE_TEXT, stdout);
+    table_free(t);
 }
 
 int report_gc(int argc, char **argv)
@@ -84,110 +215,33 @@ int report_gc(int argc, char **argv)
         return EXIT_USAGE;
     }
     char err[512];
-    struct db *db = db_open(db_path, err, sizeof err);
+    struct db *db = db_open_read(db_path, err, sizeof err);
     if (!db) {
         warnf("report gc: %s", err);
         return EXIT_USAGE;
     }
-    sqlite3 *sq = db_sqlite(db);
+    if (run_id == 0 && (run_id = db_latest_run_id(db)) == 0) {
+        warnf("report gc: DB %s has no runs", db_path);
+        db_close(db);
+        return EXIT_USAGE;
+    }
+    struct db_gc_group *groups = NULL;
+    struct gc_row *rows = NULL;
+    size_t n_groups = 0;
+    long n_rows = -1;
+    if (db_read_gc_groups(db, run_id, &groups, &n_groups) == 0)
+        n_rows = compute_rows(db, run_id, groups, n_groups, &rows);
     int rc = EXIT_OK;
-    sqlite3_stmt *groups = NULL, *pauses = NULL, *last = NULL;
-    if (run_id == 0) {
-        if (sqlite3_prepare_v2(sq, "SELECT MAX(id) FROM runs", -1, &last, NULL) == SQLITE_OK &&
-            sqlite3_step(last) == SQLITE_ROW)
-            run_id = sqlite3_column_int64(last, 0);
-        sqlite3_finalize(last);
-        if (run_id == 0) {
-            warnf("report gc: DB %s has no runs", db_path);
-            db_close(db);
-            return EXIT_USAGE;
-        }
-    }
-
-    char *q_groups = xasprintf(
-        "WITH win AS (%s)"
-        " SELECT l.module_id, l.browser_id, IFNULL(l.args, ''), IFNULL(l.js_churn_mb, 0),"
-        "  m.name, IFNULL(m.language, ''), b.product, b.kind, COUNT(*),"
-        "  SUM(win.t1 - win.t0), l.condition"
-        " FROM loads l JOIN modules m ON m.id = l.module_id"
-        " JOIN browsers b ON b.id = l.browser_id JOIN win ON win.load_id = l.id"
-        " WHERE l.run_id = ? AND l.status = 'ok' AND win.t0 IS NOT NULL AND win.t1 IS NOT NULL"
-        " GROUP BY 1, 2, 3, 4, l.condition ORDER BY MIN(l.id)", report_gc_window_sql);
-    char *q_pauses = xasprintf(
-        "WITH win AS (%s)"
-        " SELECT g.dur_us FROM gc_pauses g JOIN loads l ON l.id = g.load_id"
-        " JOIN win ON win.load_id = l.id"
-        " WHERE l.run_id = ? AND l.status = 'ok' AND l.module_id = ? AND l.browser_id = ?"
-        "  AND IFNULL(l.args, '') = ? AND IFNULL(l.js_churn_mb, 0) = ? AND l.condition = ?"
-        "  AND g.source = ?7 AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
-        "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
-        " ORDER BY g.dur_us", report_gc_window_sql);
-    if (sqlite3_prepare_v2(sq, q_groups, -1, &groups, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(sq, q_pauses, -1, &pauses, NULL) != SQLITE_OK) {
-        warnf("report gc: DB %s: %s (is it a wasmlab results DB?)", db_path, sqlite3_errmsg(sq));
+    if (n_rows < 0) {
+        warnf("report gc: DB %s: %s (is it a wasmlab results DB?)", db_path, db_read_error(db));
         rc = EXIT_USAGE;
-        goto out;
+    } else if (fmt == TABLE_TEXT) {
+        print_text(groups, n_groups, rows, (size_t)n_rows);
+    } else {
+        print_full(rows, (size_t)n_rows, fmt);
     }
-    static const char *const cols[] = {
-        "module", "condition", "browser", "args", "js_churn_mb", "source", "loads", "gc_count",
-        "total_pause_ms", "p50_ms", "p95_ms", "p99_ms", "max_ms", "pauses_per_s",
-        "paused_fraction", "workload_ms", NULL
-    };
-    struct table *t = table_new(cols);
-    sqlite3_bind_int64(groups, 1, run_id);
-    while (sqlite3_step(groups) == SQLITE_ROW) {
-        const char *lang = (const char *)sqlite3_column_text(groups, 5);
-        const char *sources[2] = { "v8", strcmp(lang, "go") == 0 ? "go" : NULL };
-        double workload_us = sqlite3_column_double(groups, 9);
-        for (int s = 0; s < 2 && sources[s]; s++) {
-            sqlite3_reset(pauses);
-            sqlite3_bind_int64(pauses, 1, run_id);
-            sqlite3_bind_int64(pauses, 2, sqlite3_column_int64(groups, 0));
-            sqlite3_bind_int64(pauses, 3, sqlite3_column_int64(groups, 1));
-            sqlite3_bind_text(pauses, 4, (const char *)sqlite3_column_text(groups, 2), -1,
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_int64(pauses, 5, sqlite3_column_int64(groups, 3));
-            sqlite3_bind_text(pauses, 6, (const char *)sqlite3_column_text(groups, 10), -1,
-                              SQLITE_TRANSIENT);
-            sqlite3_bind_text(pauses, 7, sources[s], -1, SQLITE_STATIC);
-            size_t n = 0, cap = 64;
-            double *v = xmalloc(cap * sizeof *v), total = 0;
-            while (sqlite3_step(pauses) == SQLITE_ROW) {
-                if (n == cap)
-                    v = xrealloc(v, (cap *= 2) * sizeof *v);
-                v[n] = sqlite3_column_double(pauses, 0) / 1000.0;
-                total += v[n++];
-            }
-            table_row(t);
-            table_cell_text(t, (const char *)sqlite3_column_text(groups, 4));
-            table_cell_text(t, (const char *)sqlite3_column_text(groups, 10));
-            char browser[160];
-            snprintf(browser, sizeof browser, "%s (%s)", sqlite3_column_text(groups, 6),
-                     sqlite3_column_text(groups, 7));
-            table_cell_text(t, browser);
-            table_cell_text(t, (const char *)sqlite3_column_text(groups, 2));
-            table_cell_int(t, sqlite3_column_int64(groups, 3));
-            table_cell_text(t, sources[s]);
-            table_cell_int(t, sqlite3_column_int64(groups, 8));
-            table_cell_int(t, (long long)n);
-            table_cell_real(t, total, 3);
-            table_cell_real(t, n ? q(v, n, 0.5) : NAN, 3);
-            table_cell_real(t, n ? q(v, n, 0.95) : NAN, 3);
-            table_cell_real(t, n ? q(v, n, 0.99) : NAN, 3);
-            table_cell_real(t, n ? v[n - 1] : NAN, 3);
-            table_cell_real(t, workload_us > 0 ? (double)n / (workload_us / 1e6) : NAN, 2);
-            table_cell_real(t, workload_us > 0 ? total * 1000.0 / workload_us : NAN, 4);
-            table_cell_real(t, workload_us / 1000.0, 1);
-            free(v);
-        }
-    }
-    table_print(t, fmt, stdout);
-    table_free(t);
-out:
-    free(q_groups);
-    free(q_pauses);
-    sqlite3_finalize(groups);
-    sqlite3_finalize(pauses);
+    free(rows);
+    free(groups);
     db_close(db);
     return rc;
 }

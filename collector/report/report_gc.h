@@ -5,10 +5,7 @@
 
 int report_gc(int argc, char **argv);
 
-/* The SQL that defines each ok load's workload window on the trace clock:
- * from wasmlab:run-start (or, with no run, jschurn-start / compiled) to the
- * last of wasmlab:run-end and wasmlab:jschurn-end. Columns: load_id, t0, t1.
- * Shared with tests and plots so the window has one definition. */
-extern const char report_gc_window_sql[];
+/* The workload window GC pauses are counted in is defined once, in
+ * db/read_pauses.h (db_read_workload_window and the queries beside it). */
 
 #endif

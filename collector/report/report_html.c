@@ -16,6 +16,8 @@
 #include "collector/cli/selection.h"
 #include "base/stats.h"
 #include "base/util.h"
+#include "db/read_rows.h"
+#include "db/read_runs.h"
 #include "wasmlab_config.h"
 
 static const char usage_text[] =
@@ -79,42 +81,41 @@ static void base64(FILE *f, const unsigned char *d, size_t n)
     }
 }
 
-/* A whole query as a table: column names as the header. Values are shown as
- * SQLite's text; columns named in num_cols are right-aligned. */
-static int query_table(FILE *f, sqlite3 *sq, const char *sql, int64_t run_id, const char *empty)
+/* A listing of the DB as a table: its column names as the header, values
+ * as SQLite's text, numbers right-aligned. */
+static int listing_table(FILE *f, struct db *db, enum db_listing what, int64_t run_id,
+                         const char *empty)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sq, sql, -1, &st, NULL) != SQLITE_OK) {
-        warnf("report html: query failed: %s", sqlite3_errmsg(sq));
+    struct db_rows *r = db_read_listing(db, what, run_id);
+    if (!r) {
+        warnf("report html: query failed: %s", db_read_error(db));
         return -1;
     }
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, run_id);
-    int ncol = sqlite3_column_count(st), rows = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int ncol = db_rows_columns(r), rows = 0;
+    while (db_rows_step(r) == 1) {
         if (rows++ == 0) {
             fputs("<table><tr>", f);
             for (int c = 0; c < ncol; c++) {
                 fputs("<th>", f);
-                esc(f, sqlite3_column_name(st, c));
+                esc(f, db_rows_name(r, c));
                 fputs("</th>", f);
             }
             fputs("</tr>\n", f);
         }
         fputs("<tr>", f);
         for (int c = 0; c < ncol; c++) {
-            int type = sqlite3_column_type(st, c);
-            if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+            enum db_value_type type = db_rows_type(r, c);
+            if (type == DB_VALUE_INTEGER || type == DB_VALUE_FLOAT) {
                 fputs("<td class=n>", f);
-                esc(f, (const char *)sqlite3_column_text(st, c));
+                esc(f, db_rows_text(r, c, NULL));
                 fputs("</td>", f);
             } else {
-                cell_text(f, (const char *)sqlite3_column_text(st, c));
+                cell_text(f, db_rows_text(r, c, NULL));
             }
         }
         fputs("</tr>\n", f);
     }
-    sqlite3_finalize(st);
+    db_rows_close(r);
     if (rows)
         fputs("</table>\n", f);
     else
@@ -124,74 +125,66 @@ static int query_table(FILE *f, sqlite3 *sq, const char *sql, int64_t run_id, co
 
 /* ---- the summary: per module, browser and API ---- */
 
-static int summary_table(FILE *f, sqlite3 *sq, int64_t run_id)
+/* One row of the summary. The median, p95, min, max and median MB/s here
+ * are computed again in measure/plan.c's run summary (h-dbwrite joins them
+ * in run_summary); keep the two definitions the same: quantiles by
+ * base/stats.h, MB/s = module bytes / median first-byte-to-compile. */
+static void summary_row(FILE *f, const struct db_summary_group *g, double *a, size_t n,
+                        double *b, size_t nb)
 {
-    const char *groups_sql =
-        "SELECT m.name, b.product, b.kind, l.api, m.bytes, m.id, b.id,"
-        " SUM(l.status = 'ok'), SUM(l.status <> 'ok')"
-        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
-        " WHERE ?1 < 0 OR l.run_id = ?1 GROUP BY m.id, b.id, l.api ORDER BY m.name, b.product, l.api";
-    const char *vals_sql =
-        "SELECT first_byte_to_compile_us, last_byte_to_compile_us FROM loads"
-        " WHERE (?1 < 0 OR run_id = ?1) AND module_id = ?2 AND browser_id = ?3 AND api = ?4"
-        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
-    sqlite3_stmt *g, *v;
-    if (sqlite3_prepare_v2(sq, groups_sql, -1, &g, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(sq, vals_sql, -1, &v, NULL) != SQLITE_OK) {
-        warnf("report html: query failed: %s", sqlite3_errmsg(sq));
+    stats_sort(a, n);
+    stats_sort(b, nb);
+    double med = stats_quantile_sorted(a, n, 0.5);
+    char browser[300];
+    snprintf(browser, sizeof browser, "%s (%s)", g->product, g->kind);
+    fputs("<tr>", f);
+    cell_text(f, g->module);
+    cell_text(f, browser);
+    cell_text(f, g->api);
+    fprintf(f, "<td class=n>%lld</td><td class=n>%lld</td>", (long long)g->n_ok,
+            (long long)g->n_failed);
+    cell_num(f, med, 3);
+    cell_num(f, stats_quantile_sorted(a, n, 0.95), 3);
+    cell_num(f, n ? a[0] : NAN, 3);
+    cell_num(f, n ? a[n - 1] : NAN, 3);
+    cell_num(f, stats_quantile_sorted(b, nb, 0.5), 3);
+    cell_num(f, n ? (double)g->module_bytes / (med * 1000) : NAN, 1);
+    fprintf(f, "<td class=n>%lld</td></tr>\n", (long long)g->module_bytes);
+}
+
+static int summary_table(FILE *f, struct db *db, int64_t run_id)
+{
+    struct db_summary_group *groups;
+    size_t n_groups;
+    if (db_read_summary_groups(db, run_id, &groups, &n_groups) < 0) {
+        warnf("report html: query failed: %s", db_read_error(db));
         return -1;
     }
-    sqlite3_bind_int64(g, 1, run_id);
     fputs("<table><tr><th>module</th><th>browser</th><th>API</th><th>loads ok</th>"
           "<th>failed</th><th>median ms</th><th>p95 ms</th><th>min ms</th><th>max ms</th>"
           "<th>median last byte → compile ms</th><th>median MB/s</th><th>bytes</th></tr>\n", f);
-    while (sqlite3_step(g) == SQLITE_ROW) {
-        int64_t n_ok = sqlite3_column_int64(g, 7);
-        double *a = xcalloc((size_t)n_ok + 1, sizeof *a), *b = xcalloc((size_t)n_ok + 1, sizeof *b);
-        size_t n = 0, nb = 0;
-        sqlite3_reset(v);
-        sqlite3_bind_int64(v, 1, run_id);
-        sqlite3_bind_int64(v, 2, sqlite3_column_int64(g, 5));
-        sqlite3_bind_int64(v, 3, sqlite3_column_int64(g, 6));
-        sqlite3_bind_text(v, 4, (const char *)sqlite3_column_text(g, 3), -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(v) == SQLITE_ROW && n < (size_t)n_ok + 1) {
-            a[n++] = (double)sqlite3_column_int64(v, 0) / 1000;
-            if (sqlite3_column_type(v, 1) != SQLITE_NULL)
-                b[nb++] = (double)sqlite3_column_int64(v, 1) / 1000;
+    int rc = 0;
+    for (size_t i = 0; i < n_groups && rc == 0; i++) {
+        size_t cap = (size_t)groups[i].n_ok + 1, n = 0, nb = 0;
+        double *a = xcalloc(cap, sizeof *a), *b = xcalloc(cap, sizeof *b);
+        if (db_read_summary_values(db, run_id, &groups[i], a, &n, b, &nb, cap) < 0) {
+            warnf("report html: query failed: %s", db_read_error(db));
+            rc = -1;
+        } else {
+            summary_row(f, &groups[i], a, n, b, nb);
         }
-        stats_sort(a, n);
-        stats_sort(b, nb);
-        double med = stats_quantile_sorted(a, n, 0.5);
-        int64_t bytes = sqlite3_column_int64(g, 4);
-        char browser[300];
-        snprintf(browser, sizeof browser, "%s (%s)", (const char *)sqlite3_column_text(g, 1),
-                 (const char *)sqlite3_column_text(g, 2));
-        fputs("<tr>", f);
-        cell_text(f, (const char *)sqlite3_column_text(g, 0));
-        cell_text(f, browser);
-        cell_text(f, (const char *)sqlite3_column_text(g, 3));
-        fprintf(f, "<td class=n>%lld</td><td class=n>%lld</td>", (long long)n_ok,
-                (long long)sqlite3_column_int64(g, 8));
-        cell_num(f, med, 3);
-        cell_num(f, stats_quantile_sorted(a, n, 0.95), 3);
-        cell_num(f, n ? a[0] : NAN, 3);
-        cell_num(f, n ? a[n - 1] : NAN, 3);
-        cell_num(f, stats_quantile_sorted(b, nb, 0.5), 3);
-        cell_num(f, n ? (double)bytes / (med * 1000) : NAN, 1);
-        fprintf(f, "<td class=n>%lld</td></tr>\n", (long long)bytes);
         free(a);
         free(b);
     }
     fputs("</table>\n", f);
-    sqlite3_finalize(g);
-    sqlite3_finalize(v);
-    return 0;
+    free(groups);
+    return rc;
 }
 
 /* ---- charts ---- */
 
 struct charts {
-    sqlite3 *sq;
+    struct db *db;
     const char *gnuplot;
     const char *db_arg;          /* for the "made with" captions */
     char dir[4096];              /* temp folder for the PNGs */
@@ -216,7 +209,7 @@ static int chart(FILE *f, struct charts *c, const struct plot_kind *kind,
     char *png = xasprintf("%s/chart-%d.png", c->dir, c->drawn + c->skipped);
     struct plot_output out = { .format = PLOT_PNG, .path = png };
     char err[512], note[256];
-    int st = plot_draw(kind, c->sq, scope, &out, c->gnuplot, err, sizeof err, note, sizeof note);
+    int st = plot_draw(kind, c->db, scope, &out, c->gnuplot, err, sizeof err, note, sizeof note);
     int rc = 0;
     if (st == PLOT_NO_DATA || st == PLOT_BAD_INPUT) {
         fprintf(f, "<p class=note>%s: nothing to draw here (", kind->name);
@@ -281,18 +274,15 @@ static int all_charts(FILE *f, struct charts *c)
             continue;
         }
         /* per-load kinds: each module's median load */
-        sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(c->sq,
-                               "SELECT DISTINCT m.name FROM loads l JOIN modules m"
-                               " ON m.id = l.module_id WHERE ?1 < 0 OR l.run_id = ?1"
-                               " ORDER BY m.name", -1, &st, NULL) != SQLITE_OK)
+        char **modules;
+        size_t n_modules;
+        if (db_read_run_modules(c->db, c->run_id, &modules, &n_modules) < 0)
             return -1;
-        sqlite3_bind_int64(st, 1, c->run_id);
         int rc = 0;
-        while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-            const char *module = (const char *)sqlite3_column_text(st, 0);
+        for (size_t m = 0; rc == 0 && m < n_modules; m++) {
+            const char *module = modules[m];
             struct plot_scope pick = { .run_id = c->run_id, .module = module };
-            int64_t load = plot_pick_load(c->sq, &pick);
+            int64_t load = plot_pick_load(c->db, &pick);
             if (load == 0) {
                 fprintf(f, "<p class=note>%s of ", kind->name);
                 esc(f, module);
@@ -305,7 +295,7 @@ static int all_charts(FILE *f, struct charts *c)
             rc = chart(f, c, kind, &scope, cmd);
             free(cmd);
         }
-        sqlite3_finalize(st);
+        db_strings_free(modules, n_modules);
         if (rc < 0)
             return -1;
     }
@@ -322,6 +312,72 @@ static const char style[] =
     "figure{margin:1em 0}img{max-width:100%;height:auto;border:1px solid #eee}\n"
     "figcaption{color:#555;font-size:12px}.note{color:#666;font-style:italic}\n"
     "code{background:#f5f5f5;padding:0 3px}\n";
+
+/* The page's head and the header paragraph. */
+static void page_head(FILE *f, const char *db_path, int64_t run_id)
+{
+    char now[40], title[128];
+    utc_iso8601(now, sizeof now);
+    if (run_id == PLOT_ALL_RUNS)
+        snprintf(title, sizeof title, "wasmlab report: all runs");
+    else
+        snprintf(title, sizeof title, "wasmlab report: run %lld", (long long)run_id);
+    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
+          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+          "img-src data:; style-src 'unsafe-inline'\">\n"
+          "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>", f);
+    esc(f, title);
+    fprintf(f, "</title>\n<style>\n%s</style></head><body>\n<h1>", style);
+    esc(f, title);
+    fputs("</h1>\n<p>Generated ", f);
+    esc(f, now);
+    fputs(" by wasmlab " WASMLAB_VERSION " from <code>", f);
+    esc(f, db_path);
+    fputs("</code>. Times are first byte (the module's response headers in the renderer) "
+          "to compile finished (<code>wasm.OnCompilationSucceeded</code>), in ms; "
+          "see the README and db/README.md for every definition.</p>\n", f);
+}
+
+/* Everything between <body> and </body>: the tables, then the charts. */
+static int write_page(FILE *f, struct db *db, const char *db_path, int64_t run_id,
+                      bool no_charts, struct charts *ch)
+{
+    static const struct {
+        const char *heading;
+        enum db_listing what;
+        const char *empty;
+    } listings[] = {
+        { "Runs", DB_LIST_RUNS, "No runs." },
+        { "Browsers", DB_LIST_BROWSERS, "No browsers." },
+        { "Modules", DB_LIST_MODULES, "No modules." },
+        { "Failed loads", DB_LIST_FAILED_LOADS, "None: every load was measured." },
+        { "GC pauses", DB_LIST_GC_PAUSES, "No GC pauses recorded in these loads." },
+    };
+    page_head(f, db_path, run_id);
+    fputs("<h2>Summary: first byte to compile finished</h2>\n", f);
+    if (summary_table(f, db, run_id) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++) {
+        if (listings[i].what == DB_LIST_GC_PAUSES && !db_has_table(db, "gc_pauses"))
+            continue;   /* a DB from before GC pauses were recorded */
+        fprintf(f, "<h2>%s</h2>\n", listings[i].heading);
+        if (listing_table(f, db, listings[i].what, run_id, listings[i].empty) < 0)
+            return -1;
+    }
+    fputs("<h2>Charts</h2>\n", f);
+    if (no_charts) {
+        fputs("<p class=note>Charts were left out (--no-charts).</p>\n", f);
+        return 0;
+    }
+    const char *tmp = getenv("TMPDIR");
+    snprintf(ch->dir, sizeof ch->dir, "%s/wasmlab-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ch->dir)) {
+        warnf("report html: cannot make a temp folder: %s", strerror(errno));
+        ch->dir[0] = 0;
+        return -1;
+    }
+    return all_charts(f, ch);
+}
 
 int report_html(int argc, char **argv)
 {
@@ -377,7 +433,7 @@ int report_html(int argc, char **argv)
     int exit_code = EXIT_USAGE;
     FILE *f = NULL;
     char *path = NULL, *tmp_path = NULL;
-    struct charts ch = { .sq = db_sqlite(db), .gnuplot = gnuplot, .db_arg = db_path };
+    struct charts ch = { .db = db, .gnuplot = gnuplot, .db_arg = db_path };
     int64_t run_id;
     if (run_arg) {
         if (selection_run("report html", db, run_arg, &run_id) < 0)
@@ -403,88 +459,8 @@ int report_html(int argc, char **argv)
         tmp_path = NULL;
         goto out;
     }
-    char now[40], title[128];
-    utc_iso8601(now, sizeof now);
-    if (run_id == PLOT_ALL_RUNS)
-        snprintf(title, sizeof title, "wasmlab report: all runs");
-    else
-        snprintf(title, sizeof title, "wasmlab report: run %lld", (long long)run_id);
-    fputs("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
-          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-          "img-src data:; style-src 'unsafe-inline'\">\n"
-          "<meta name=viewport content=\"width=device-width, initial-scale=1\">\n<title>", f);
-    esc(f, title);
-    fprintf(f, "</title>\n<style>\n%s</style></head><body>\n<h1>", style);
-    esc(f, title);
-    fputs("</h1>\n<p>Generated ", f);
-    esc(f, now);
-    fputs(" by wasmlab " WASMLAB_VERSION " from <code>", f);
-    esc(f, db_path);
-    fputs("</code>. Times are first byte (the module's response headers in the renderer) "
-          "to compile finished (<code>wasm.OnCompilationSucceeded</code>), in ms; "
-          "see the README and db/README.md for every definition.</p>\n", f);
-
-    sqlite3 *sq = db_sqlite(db);
-    fputs("<h2>Summary: first byte to compile finished</h2>\n", f);
-    if (summary_table(f, sq, run_id) < 0)
+    if (write_page(f, db, db_path, run_id, no_charts, &ch) < 0)
         goto out;
-    fputs("<h2>Runs</h2>\n", f);
-    if (query_table(f, sq,
-                    "SELECT id, started_at, finished_at, status, host, wasmlab_version,"
-                    " command_line FROM runs WHERE ?1 < 0 OR id = ?1 ORDER BY id", run_id,
-                    "No runs.") < 0)
-        goto out;
-    fputs("<h2>Browsers</h2>\n", f);
-    if (query_table(f, sq,
-                    "SELECT id, kind, product, revision, v8_version, path FROM browsers"
-                    " WHERE id IN (SELECT browser_id FROM loads WHERE ?1 < 0 OR run_id = ?1)"
-                    " ORDER BY id", run_id, "No browsers.") < 0)
-        goto out;
-    fputs("<h2>Modules</h2>\n", f);
-    if (query_table(f, sq,
-                    "SELECT id, name, bytes, language, target, toolchain, toolchain_version,"
-                    " build_flags, sha256 FROM modules WHERE id IN"
-                    " (SELECT module_id FROM loads WHERE ?1 < 0 OR run_id = ?1) ORDER BY name",
-                    run_id, "No modules.") < 0)
-        goto out;
-    fputs("<h2>Failed loads</h2>\n", f);
-    if (query_table(f, sq,
-                    "SELECT l.id AS load, m.name AS module, l.api, l.status, l.error FROM loads l"
-                    " JOIN modules m ON m.id = l.module_id WHERE (?1 < 0 OR l.run_id = ?1)"
-                    " AND l.status <> 'ok' ORDER BY l.id LIMIT 200", run_id,
-                    "None: every load was measured.") < 0)
-        goto out;
-    sqlite3_stmt *has_gc;
-    bool gc_table = sqlite3_prepare_v2(sq, "SELECT 1 FROM gc_pauses LIMIT 1", -1, &has_gc,
-                                       NULL) == SQLITE_OK;
-    sqlite3_finalize(has_gc);
-    if (gc_table) {
-        fputs("<h2>GC pauses</h2>\n", f);
-        if (query_table(f, sq,
-                        "SELECT m.name AS module, g.source, g.kind, COUNT(*) AS pauses,"
-                        " ROUND(SUM(g.dur_us) / 1000.0, 3) AS total_ms,"
-                        " ROUND(MAX(g.dur_us) / 1000.0, 3) AS max_ms FROM gc_pauses g"
-                        " JOIN loads l ON l.id = g.load_id JOIN modules m ON m.id = l.module_id"
-                        " WHERE (?1 < 0 OR l.run_id = ?1) AND g.is_pause = 1"
-                        " GROUP BY m.name, g.source, g.kind ORDER BY m.name, g.source, g.kind",
-                        run_id, "No GC pauses recorded in these loads.") < 0)
-            goto out;
-    }
-
-    fputs("<h2>Charts</h2>\n", f);
-    if (no_charts) {
-        fputs("<p class=note>Charts were left out (--no-charts).</p>\n", f);
-    } else {
-        const char *tmp = getenv("TMPDIR");
-        snprintf(ch.dir, sizeof ch.dir, "%s/wasmlab-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        if (!mkdtemp(ch.dir)) {
-            warnf("report html: cannot make a temp folder: %s", strerror(errno));
-            ch.dir[0] = 0;
-            goto out;
-        }
-        if (all_charts(f, &ch) < 0)
-            goto out;
-    }
     fputs("</body></html>\n", f);
     bool bad = ferror(f) != 0;
     int cr = fclose(f);

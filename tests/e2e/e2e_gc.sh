@@ -81,6 +81,85 @@ for r in rows:
 sys.exit(0 if ok else 1)
 PY
 
+# report gc as text fits 100 columns (it printed 235-character lines) and
+# shows the JSON's counts; csv and markdown keep every column.
+"$WASMLAB" report gc --db "$DB" --run 1 >"$TMP/report.txt" || fail "report gc text"
+width=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$TMP/report.txt")
+check "report gc text: no line over 100 columns (widest $width)" test "$width" -le 100
+check "report gc text: the JSON's pauses per group and source" \
+  python3 - "$TMP/report.txt" "$TMP/report.json" <<'PY'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+rows = json.load(open(sys.argv[2]))
+groups, pauses, table = {}, [], None
+for l in lines:
+    f = l.split()
+    if not f:
+        continue
+    if f[0] == '#':
+        table = 'g' if f[1] == 'module' else 'p'
+        continue
+    if table == 'g' and f[0].isdigit():
+        groups[f[0]] = f[1]
+    elif table == 'p' and f[0].isdigit():
+        pauses.append((groups[f[0]], f[1], int(f[3])))
+want = sorted((r["module"], r["source"], r["gc_count"]) for r in rows)
+sys.exit(0 if sorted(pauses) == want and len(want) > 0 else 1)
+PY
+"$WASMLAB" report gc --db "$DB" --run 1 --format csv >"$TMP/report.csv" || fail "report gc csv"
+check "report gc csv keeps all 16 columns" \
+  test "$(head -1 "$TMP/report.csv")" = "module,condition,browser,args,js_churn_mb,source,loads,gc_count,total_pause_ms,p50_ms,p95_ms,p99_ms,max_ms,pauses_per_s,paused_fraction,workload_ms"
+check "report gc markdown keeps all 16 columns" \
+  bash -c "'$WASMLAB' report gc --db '$DB' --run 1 --format markdown | head -1 | grep -o '|' | wc -l | grep -qx 17"
+
+# report alloc: the C allocator histograms of the c/gc-churn loads, summed
+# per op, recomputed here from the rows (quantiles from the log2 buckets).
+"$WASMLAB" report alloc --db "$DB" --run 1 --format json >"$TMP/alloc.json" || fail "report alloc"
+check "report alloc matches the alloc_histograms rows" python3 - "$DB" "$TMP/alloc.json" <<'PY'
+import json, math, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = {(r["module"], r["op"]): r for r in json.load(open(sys.argv[2]))}
+ok = set(rows) == {("c/gc-churn", "malloc"), ("c/gc-churn", "free")}
+def quantile(b, mx, p):
+    total = sum(b); rank = max(1, math.ceil(p * total)); below = 0
+    for i, c in enumerate(b):
+        if c == 0 or below + c < rank:
+            below += c; continue
+        if i == 0:
+            return 0
+        v = 2 ** (i - 1) + 2 ** (i - 1) * (rank - below) / c
+        return min(v, mx) if mx > 0 else v
+for op in ("malloc", "free"):
+    hs = db.execute("""SELECT samples, sum_ns, max_ns, log2_buckets FROM alloc_histograms a
+        JOIN loads l ON l.id = a.load_id JOIN modules m ON m.id = l.module_id
+        WHERE l.run_id = 1 AND l.status = 'ok' AND m.name = 'c/gc-churn' AND a.op = ?""", (op,)).fetchall()
+    r = rows.get(("c/gc-churn", op))
+    if not r or not hs:
+        ok = False; continue
+    samples = sum(h[0] for h in hs); mx = max(h[2] for h in hs)
+    b = [0] * 65
+    for h in hs:
+        for i, c in enumerate(json.loads(h[3])):
+            b[i] += c
+    want = {"loads": len(hs), "samples": samples, "max_ns": mx,
+            "mean_ns": round(sum(h[1] for h in hs) / samples, 1),
+            "p50_ns": round(quantile(b, mx, .5)), "p95_ns": round(quantile(b, mx, .95))}
+    for k, w in want.items():
+        if r[k] is None or abs(r[k] - w) > 0.051:
+            print(op, k, "report", r[k], "rows", w, file=sys.stderr); ok = False
+    if not (r["p50_ns"] <= r["p95_ns"] <= r["max_ns"]):
+        ok = False
+sys.exit(0 if ok else 1)
+PY
+"$WASMLAB" report alloc --db "$DB" --run 1 >"$TMP/alloc.txt" || fail "report alloc text"
+check "report alloc text: both ops of c/gc-churn" \
+  test "$(grep -cE '^c/gc-churn +[a-z]+ +(malloc|free) ' "$TMP/alloc.txt")" -eq 2
+width=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$TMP/alloc.txt")
+check "report alloc text: no line over 100 columns (widest $width)" test "$width" -le 100
+check "report lists alloc" bash -c "'$WASMLAB' report --help | grep -q '^  alloc '"
+expect_fail 2 "report alloc: --run 999: no such run" "$WASMLAB" report alloc --db "$DB" --run 999
+expect_fail 2 "report alloc: --format x" "$WASMLAB" report alloc --db "$DB" --format x
+
 # A trace that overflows its buffer is flagged, not silently accepted.
 rc=0
 "$WASMLAB" run --module go/gc-churn --loads 1 --trace-buffer-kb 64 --db "$DB" -q >/dev/null 2>&1 || rc=$?

@@ -79,6 +79,31 @@ PICK=$(q "$DB" "WITH ok AS (SELECT l.id, l.first_byte_to_compile_us v FROM loads
   || fail "plot pauses --module"
 check "--module draws its median load, pauses-load$PICK.png" png_ok "$TMP/charts/pauses-load$PICK.png"
 
+# ---- plot timeline of a long load (go/gc-churn runs ~2 s after a short
+# compile): by default the window shows the compile, not a thin strip ----
+timeline_window() {   # LOAD [OPTIONS...]: prints "x_min x_max cf_ms" of the kept script
+  local load=$1; shift
+  WASMLAB_PLOT_KEEP=1 "$WASMLAB" plot timeline --db "$DB" --load "$load" "$@" \
+    -o "$TMP/charts/t.png" >/dev/null 2>"$TMP/terr" || return 1
+  local kept; kept=$(sed -n 's/.*kept the script and data in //p' "$TMP/terr")
+  python3 - "$kept/script.gp" <<'PY'
+import re, sys
+s = open(sys.argv[1], encoding='utf-8').read()
+print(*(re.search(rf'^{v} = (\S+)$', s, re.M).group(1) for v in ("x_min", "x_max", "cf_ms")))
+PY
+  rm -rf "$kept"
+}
+read -r x0 x1 cf <<<"$(timeline_window "$GOL")" || true
+load_ms=$(q "$DB" "SELECT (load_end_us - request_sent_us) / 1000.0 FROM loads WHERE id = $GOL")
+check "timeline window ($x0..$x1 ms) holds the request (0) and compile finished ($cf ms)" \
+  python3 -c "import sys; a, b, c = map(float, sys.argv[1:]); sys.exit(not (a <= 0 and b >= c))" "$x0" "$x1" "$cf"
+check "the default window is narrower than the ${load_ms} ms load" \
+  python3 -c "import sys; a, b, l = map(float, sys.argv[1:]); sys.exit(not (b - a < l / 4))" "$x0" "$x1" "$load_ms"
+check "the note says how to see the whole load" grep -qF -- "--window load for the whole load" "$TMP/terr"
+read -r y0 y1 cf <<<"$(timeline_window "$GOL" --window load)" || true
+check "--window load shows the whole load ($y0..$y1 ms, load $load_ms ms)" \
+  python3 -c "import sys; a, b, l = map(float, sys.argv[1:]); sys.exit(not (a <= 0 and b >= l))" "$y0" "$y1" "$load_ms"
+
 # ---- what is drawn is what the DB holds ----
 rc=0
 WASMLAB_PLOT_KEEP=1 "$WASMLAB" plot pauses --db "$DB" --load "$GOL" -o "$TMP/charts/k.png" \
@@ -87,7 +112,7 @@ KEPT=$(sed -n 's/.*kept the script and data in //p' "$TMP/err")
 check "WASMLAB_PLOT_KEEP=1 keeps the data ($KEPT)" test -d "$KEPT" -a "$rc" -eq 0
 "$WASMLAB" report gc --db "$DB" --run "$RUN" --format json >"$TMP/report.json" || fail "report gc"
 check "the timeline's points are the load's pauses, each CDF curve is report gc's row" \
-  python3 - "$DB" "$GOL" "$RUN" "$KEPT" "$TMP/report.json" "$SRC/collector/report/report_gc.c" <<'PY'
+  python3 - "$DB" "$GOL" "$RUN" "$KEPT" "$TMP/report.json" "$SRC/db/read_pauses.c" <<'PY'
 import json, re, sqlite3, sys
 db, load, run, kept = sqlite3.connect(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 report = json.load(open(sys.argv[5]))
@@ -100,7 +125,7 @@ def expect(what, got, want):
     if got != want:
         print(f"{what}: drawn {got}, DB {want}", file=sys.stderr); ok = False
 # top: one point per pause of the load, x = ms since the window's t0
-win_sql = re.search(r'report_gc_window_sql\[\] =\n(.*?);\n', open(sys.argv[6]).read(), re.S).group(1)
+win_sql = re.search(r'#define WINDOW_SQL \\\n(.*?)\n\n', open(sys.argv[6]).read(), re.S).group(1)
 win_sql = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', win_sql))
 t0 = db.execute(f"SELECT t0 FROM ({win_sql}) WHERE load_id = ?", (load,)).fetchone()[0]
 want = sorted((round((s - t0) / 1000, 4), round(d / 1000, 4)) for s, d in db.execute(

@@ -1,6 +1,7 @@
 /* The plot helpers: the median's confidence interval, version order,
  * gnuplot quoting, finding gnuplot, running it (the real program) on a good
- * and a bad script, and the embedded templates. */
+ * and a bad script, the embedded templates, and the timeline's layout (its
+ * default window and the placement of mark labels). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,8 +130,77 @@ static void test_templates(void)
     CHECK(plot_kind_find("nosuch") == NULL);
 }
 
+/* A go/gc-churn load as recorded: compile finished 36 ms after the request,
+ * the page done 2.2 s after it. */
+static void test_timeline_window(void)
+{
+    const int64_t base = 5000000000LL;
+    struct plot_moments m = {
+        .request_us = base, .response_us = base + 2900, .last_byte_us = base + 6100,
+        .stream_us = base + 3000, .compile_start_us = INT64_MIN, .compiled_us = base + 36200,
+        .end_us = base + 2214000,
+    };
+    int64_t w0, w1, l0, l1;
+    plot_timeline_window(&m, PLOT_WINDOW_COMPILE, &w0, &w1);
+    plot_timeline_window(&m, PLOT_WINDOW_LOAD, &l0, &l1);
+    /* the default window holds the whole compile interval, request to compile finished */
+    CHECK(w0 <= m.request_us && w1 >= m.compiled_us);
+    CHECK(w0 <= m.response_us && w1 >= m.last_byte_us);
+    /* and is far narrower than the load: the compile fills most of it */
+    CHECK(w1 - w0 < (l1 - l0) / 20);
+    CHECK((double)(m.compiled_us - m.response_us) / (double)(w1 - w0) > 0.8);
+    /* --window load still shows the whole load */
+    CHECK(l0 <= m.request_us && l1 >= m.end_us);
+    /* the page's compile-start mark before the request widens it to the left */
+    m.compile_start_us = base - 1000;
+    plot_timeline_window(&m, PLOT_WINDOW_COMPILE, &w0, &w1);
+    CHECK(w0 <= base - 1000 && w1 >= m.compiled_us);
+    /* no compile finished (a failed load): the whole load */
+    m.compile_start_us = INT64_MIN;
+    m.compiled_us = INT64_MIN;
+    plot_timeline_window(&m, PLOT_WINDOW_COMPILE, &w0, &w1);
+    CHECK(w0 <= m.request_us && w1 >= m.end_us);
+    /* at least 1 ms wide */
+    struct plot_moments tiny = { .request_us = base, .response_us = INT64_MIN,
+                                 .last_byte_us = INT64_MIN, .stream_us = INT64_MIN,
+                                 .compile_start_us = INT64_MIN, .compiled_us = base + 10,
+                                 .end_us = INT64_MIN };
+    plot_timeline_window(&tiny, PLOT_WINDOW_COMPILE, &w0, &w1);
+    CHECK(w1 - w0 >= 1000);
+}
+
+static void test_place_labels(void)
+{
+    /* five marks 10 px apart with 60 px labels: two rows hold three of them */
+    double lo[5], hi[5];
+    int row[5];
+    for (int i = 0; i < 5; i++) {
+        lo[i] = 100 + 10 * i;
+        hi[i] = lo[i] + 60;
+    }
+    size_t left_out = plot_place_labels(lo, hi, 5, 2, 6, row);
+    CHECK_INT(left_out, 3);
+    CHECK_INT(row[0], 0);
+    CHECK_INT(row[1], 1);
+    /* no two placed labels in one row overlap */
+    for (int i = 0; i < 5; i++)
+        for (int k = i + 1; k < 5; k++)
+            if (row[i] >= 0 && row[i] == row[k])
+                CHECK(lo[k] >= hi[i] + 6 || lo[i] >= hi[k] + 6);
+    /* far apart: every label placed, alternating rows as before */
+    for (int i = 0; i < 5; i++) {
+        lo[i] = 100 + 200 * i;
+        hi[i] = lo[i] + 60;
+    }
+    CHECK_INT(plot_place_labels(lo, hi, 5, 2, 6, row), 0);
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(row[i], i % 2);
+}
+
 int main(void)
 {
+    test_timeline_window();
+    test_place_labels();
     test_median_ci();
     test_versions();
     test_quote();

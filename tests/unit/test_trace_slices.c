@@ -1,6 +1,7 @@
 /* trace_slices (nesting, self time, folded stacks) on hand-written traces
  * with known answers and on a real Chromium 156 trace; stored_trace on a
- * real SQLite file (gzip members, corrupt and missing blobs). */
+ * real results DB (gzip members, corrupt and missing blobs), read through
+ * db/read_traces.h. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "collector/trace/stored_trace.h"
 #include "collector/trace/trace_parser.h"
 #include "collector/trace/trace_slices.h"
+#include "db/db.h"
 #include "tests/fixture_io.h"
 
 static void build(const char *text, size_t len, size_t chunk, int64_t pid, int64_t from,
@@ -192,11 +194,20 @@ static void test_stored_trace(void)
     int fd = mkstemp(path);
     CHECK(fd >= 0);
     close(fd);
-    sqlite3 *sq;
-    CHECK(sqlite3_open(path, &sq) == SQLITE_OK);
+    unlink(path);   /* db_open makes it, with the whole schema */
     char err[400];
+    struct db *db = db_open(path, err, sizeof err);
+    CHECK(db != NULL);
+    if (!db) {
+        free(text);
+        return;
+    }
+    /* the raw handle, to shape the table as the test needs (tests only) */
+    sqlite3 *sq = db_sqlite(db);
+    CHECK(sqlite3_exec(sq, "PRAGMA foreign_keys=OFF; DROP TABLE load_traces", NULL, NULL,
+                       NULL) == SQLITE_OK);
     struct collect c = { 0 };
-    CHECK_INT(stored_trace_read(sq, 1, collect, &c, NULL, err, sizeof err), STORED_TRACE_MISSING);
+    CHECK_INT(stored_trace_read(db, 1, collect, &c, NULL, err, sizeof err), STORED_TRACE_MISSING);
     CHECK(strstr(err, "no load_traces table") != NULL);
     CHECK(sqlite3_exec(sq, "CREATE TABLE load_traces (load_id INTEGER PRIMARY KEY, format TEXT,"
                            " encoding TEXT, raw_bytes INTEGER, data BLOB)", NULL, NULL,
@@ -224,20 +235,20 @@ static void test_stored_trace(void)
 
     for (int id = 1; id <= 2; id++) {
         buf_reset(&c.out);
-        CHECK_INT(stored_trace_read(sq, id, collect, &c, NULL, err, sizeof err), STORED_TRACE_OK);
+        CHECK_INT(stored_trace_read(db, id, collect, &c, NULL, err, sizeof err), STORED_TRACE_OK);
         CHECK_INT(c.out.len, len);
         CHECK(c.out.len == len && memcmp(c.out.data, text, len) == 0);
     }
-    CHECK_INT(stored_trace_read(sq, 3, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
+    CHECK_INT(stored_trace_read(db, 3, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
     CHECK(strstr(err, "truncated") != NULL);
-    CHECK_INT(stored_trace_read(sq, 4, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
-    CHECK_INT(stored_trace_read(sq, 5, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
-    CHECK_INT(stored_trace_read(sq, 99, collect, &c, NULL, err, sizeof err), STORED_TRACE_MISSING);
+    CHECK_INT(stored_trace_read(db, 4, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
+    CHECK_INT(stored_trace_read(db, 5, collect, &c, NULL, err, sizeof err), STORED_TRACE_CORRUPT);
+    CHECK_INT(stored_trace_read(db, 99, collect, &c, NULL, err, sizeof err), STORED_TRACE_MISSING);
     CHECK(strstr(err, "load 99 has no stored trace") != NULL);
 
     /* parsed straight into the slices, the same as from the text */
     struct slice_builder *b = slices_new(-1, INT64_MIN, INT64_MAX);
-    CHECK_INT(stored_trace_parse(sq, 2, slices_event, b, err, sizeof err), STORED_TRACE_OK);
+    CHECK_INT(stored_trace_parse(db, 2, slices_event, b, err, sizeof err), STORED_TRACE_OK);
     struct slices s1, s2;
     slices_finish(b, &s1);
     slices_builder_free(b);
@@ -246,7 +257,7 @@ static void test_stored_trace(void)
     slices_free(&s1);
     slices_free(&s2);
 
-    sqlite3_close(sq);
+    db_close(db);
     unlink(path);
     gzip_writer_free(&w);
     gzip_writer_free(&w1);
