@@ -160,6 +160,12 @@ static bool is_referenced(sqlite3 *sq, char **tables, size_t n, const char *tabl
     return false;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
 /* "col, col, ..." for the target and the matching select expressions (from
  * source alias s), with ids remapped. skip_id drops an INTEGER PRIMARY KEY id
  * (assigned anew); else id_expr, when given, replaces s.id. */
@@ -179,10 +185,10 @@ static void column_lists(const struct table_info *t, bool skip_id, const char *i
             expr = xstrdup(load_id_expr);
         else if (strcmp(c, "run_id") == 0)
             expr = xstrdup("(SELECT new FROM temp.merge_runs WHERE old = s.run_id)");
-        else if (strcmp(c, "browser_id") == 0)
-            expr = xstrdup("(SELECT new FROM temp.merge_browsers WHERE old = s.browser_id)");
-        else if (strcmp(c, "module_id") == 0)
-            expr = xstrdup("(SELECT new FROM temp.merge_modules WHERE old = s.module_id)");
+        else if (ends_with(c, "browser_id"))   /* also auto_sampling's baseline_browser_id */
+            expr = xasprintf("(SELECT new FROM temp.merge_browsers WHERE old = s.%s)", q);
+        else if (ends_with(c, "module_id"))
+            expr = xasprintf("(SELECT new FROM temp.merge_modules WHERE old = s.%s)", q);
         else
             expr = xasprintf("s.%s", q);
         if (a.len) {
