@@ -386,6 +386,10 @@ int compare_run(struct db *db, const struct compare_options *o, struct compare_r
 {
     memset(out, 0, sizeof *out);
     out->options = *o;
+    if (!o->baseline || !o->candidate) {
+        snprintf(err, errlen, "give both a baseline and a candidate selector");
+        return COMPARE_BAD_INPUT;
+    }
     if (!db_compare_metric_known(o->metric)) {
         snprintf(err, errlen, "unknown metric %s", o->metric);
         return COMPARE_BAD_INPUT;
