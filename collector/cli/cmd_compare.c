@@ -100,7 +100,8 @@ int cmd_compare(int argc, char **argv)
         case 't':
             errno = 0;
             o.threshold_pct = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(o.threshold_pct >= 0 && o.threshold_pct < 1e6)) {
+            if (errno || end == optarg || *end ||
+                !(o.threshold_pct >= 0 && o.threshold_pct < 1e6)) {
                 warnf("compare: --threshold %s: a percentage, 0 or more", optarg);
                 return EXIT_USAGE;
             }
