@@ -229,3 +229,32 @@ int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
     out->p = fmin(1, erfc(fabs(z) / sqrt(2.0)));
     return 0;
 }
+
+double stats_mann_whitney_min_p(size_t na, size_t nb)
+{
+    if (na == 0 || nb == 0)
+        return 1;
+    size_t k = na < nb ? na : nb, n = na + nb;
+    double p;
+    if (n <= 1000) {
+        /* C(n, k) by the product formula: exact while it fits 2^53, so
+         * small samples give exactly the p the test computes (2/20 = 0.1). */
+        double c = 1;
+        for (size_t i = 1; i <= k; i++)
+            c = c * (double)(n - k + i) / (double)i;
+        p = 2 / c;
+    } else {
+        /* log C(n, k) through lgamma: C overflows a double beyond this. */
+        p = 2 * exp(-(lgamma((double)n + 1) - lgamma((double)k + 1) -
+                      lgamma((double)(n - k) + 1)));
+    }
+    return p < 1 ? p : 1;
+}
+
+size_t stats_mann_whitney_min_n(double alpha)
+{
+    size_t n = 1;
+    while (n < 1000 && !(stats_mann_whitney_min_p(n, n) < alpha))
+        n++;
+    return n;
+}

@@ -60,4 +60,13 @@ struct stats_mwu {
 int stats_mann_whitney(const double *a, size_t na, const double *b, size_t nb,
                        struct stats_mwu *out);
 
+/* The smallest two-sided p-value the test above can give samples of na and
+ * nb values: two fully separated samples, 2 / C(na+nb, na) (exact, no ties),
+ * capped at 1. Below it no difference, however large, is significant.
+ * 1 when na or nb is 0. */
+double stats_mann_whitney_min_p(size_t na, size_t nb);
+/* The fewest loads n a side (n = na = nb) whose smallest reachable p is below
+ * alpha (0 < alpha < 1); at most 1000. */
+size_t stats_mann_whitney_min_n(double alpha);
+
 #endif

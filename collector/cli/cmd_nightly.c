@@ -1,45 +1,134 @@
+/* wasmlab nightly: a sweep (sweep_execute), then the comparison engine
+ * (collector/report/compare.h) per browser against the previous completed
+ * run of the same experiment, written as Markdown from the engine's result. */
 #define _GNU_SOURCE
 #include "collector/cli/cmd_nightly.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "collector/cli/cmd_compare.h"
 #include "collector/cli/cmd_sweep.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/report/compare.h"
 #include "base/util.h"
 #include "db/db.h"
+#include "db/read_compare.h"
 
 static const char usage_text[] =
 "usage: wasmlab nightly EXPERIMENT.json [--db FILE] [--report FILE.md]\n"
-"                       [--threshold PCT] [--no-fetch] [-q]\n"
+"                       [--threshold PCT] [--shard K/N] [--resume] [--no-fetch] [-q]\n"
 "\n"
-"Runs `wasmlab sweep EXPERIMENT.json`, then compares each browser's loads\n"
-"with the previous completed run of the same experiment in the same DB\n"
-"(`wasmlab compare`, per browser), and writes a Markdown summary to --report\n"
-"(default nightly-report.md).\n"
+"Runs the experiment as `wasmlab sweep EXPERIMENT.json` does, then compares\n"
+"each browser's loads with the previous completed run of the same experiment\n"
+"in the same DB (as `wasmlab compare` does, per browser), and writes a\n"
+"Markdown summary to --report (default nightly-report.md).\n"
+"\n"
+"  --shard K/N      run only configurations i with i mod N == K-1, as sweep;\n"
+"                   the baseline is then the previous run of the same shard\n"
+"  --resume         finish an interrupted nightly: continue the newest\n"
+"                   unfinished run in --db, then compare as usual\n"
 "\n"
 "Exit codes: 0 nothing regressed (or the first nightly: nothing to compare);\n"
 "4 something is slower beyond --threshold (default 5%) with significance;\n"
 "3 the sweep completed but some loads failed; 1, 2 or 130 as for wasmlab\n"
-"sweep (error, bad usage, interrupted).\n";
+"sweep (error, bad usage, interrupted: finish it with --resume).\n";
 
-/* Runs `wasmlab compare ARGS` with its stdout going to out. */
-static int compare_into(FILE *out, char **args, int n)
+/* One browser's section of the report. Returns EXIT_REGRESSION, EXIT_OK, or
+ * EXIT_ERROR when the DB could not be read. */
+static int report_browser(FILE *out, struct db *db, const char *product,
+                          const struct db_nightly_run *prev, const struct db_nightly_run *cur,
+                          double threshold)
 {
-    fflush(stdout);
-    fflush(out);
-    int saved = dup(1);
-    dup2(fileno(out), 1);
-    int rc = cmd_compare(n, args);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
+    char *base = xasprintf("run:%s,browser:%s", prev->uuid, product);
+    char *cand = xasprintf("run:%s,browser:%s", cur->uuid, product);
+    struct compare_options o;
+    compare_options_init(&o);
+    o.baseline = base;
+    o.candidate = cand;
+    o.threshold_pct = threshold;
+    struct compare_result r;
+    char err[1024];
+    int crc = compare_run(db, &o, &r, err, sizeof err);
+    int rc = EXIT_OK;
+    fprintf(out, "## %s\n\n", product);
+    if (crc == COMPARE_DB_ERROR) {
+        warnf("nightly: %s", err);
+        fprintf(out, "Reading the DB failed: %s\n\n", err);
+        rc = EXIT_ERROR;
+    } else if (crc == COMPARE_BAD_INPUT) {
+        /* A browser new to the experiment, or configurations the previous
+         * run did not have: nothing to compare, which is not a failure. */
+        fprintf(out, "Nothing to compare: %s.\n\n", err);
+    } else {
+        compare_print(&r, TABLE_MARKDOWN, out);
+        if (r.kind_mismatch_example)
+            fprintf(out, "\n**Browser kinds differ** (%s): the kind confounds a version "
+                    "difference.\n", r.kind_mismatch_example);
+        fputc('\n', out);
+        compare_warn(&r, "nightly");
+        rc = r.n_slower ? EXIT_REGRESSION : EXIT_OK;
+        compare_result_free(&r);
+    }
+    free(base);
+    free(cand);
+    return rc;
+}
+
+/* The report after a sweep that completed: the runs, failed loads, and a
+ * comparison per browser. Returns the nightly's exit code. */
+static int write_report(FILE *out, const char *db_path, const struct sweep_options *so,
+                        double threshold)
+{
+    char err[1024];
+    struct db *db = db_open_read(db_path, err, sizeof err);
+    if (!db) {
+        warnf("nightly: %s", err);
+        fprintf(out, "# wasmlab nightly: %s\n\nCould not read the DB: %s\n", so->experiment, err);
+        return EXIT_ERROR;
+    }
+    struct db_nightly_run cur = { 0 }, prev = { 0 };
+    char **products = NULL;
+    size_t n_products = 0;
+    int rc = EXIT_ERROR;
+    if (db_read_experiment_last_run(db, so->experiment, &cur, err, sizeof err) < 0 ||
+        (cur.id && db_read_nightly_baseline(db, so->experiment, cur.id, &prev, err,
+                                            sizeof err) < 0) ||
+        (cur.id && db_read_run_products(db, cur.id, &products, &n_products, err,
+                                        sizeof err) < 0)) {
+        warnf("nightly: %s", err);
+        fprintf(out, "# wasmlab nightly: %s\n\nCould not read the DB: %s\n", so->experiment, err);
+        goto out;
+    }
+    if (!cur.id) {
+        warnf("nightly: %s holds no run of experiment %s after the sweep", db_path,
+              so->experiment);
+        goto out;
+    }
+    fprintf(out, "# wasmlab nightly: %s\n\nRun `%s`", so->experiment, cur.uuid);
+    if (so->shard_n > 1)
+        fprintf(out, " (shard %d/%d)", so->shard_k, so->shard_n);
+    if (prev.id)
+        fprintf(out, " compared with the previous nightly `%s`", prev.uuid);
+    fputs(".\n\n", out);
+    if (cur.failed_loads > 0)
+        fprintf(out, "**%lld loads failed** (see `loads.status` and `loads.error`).\n\n",
+                (long long)cur.failed_loads);
+    rc = cur.failed_loads > 0 ? EXIT_LOADS_FAILED : EXIT_OK;
+    if (!prev.id)
+        fputs("First nightly of this experiment in this DB: nothing to compare yet.\n", out);
+    for (size_t i = 0; prev.id && i < n_products; i++) {
+        int brc = report_browser(out, db, products[i], &prev, &cur, threshold);
+        if (brc == EXIT_REGRESSION || (brc == EXIT_ERROR && rc != EXIT_REGRESSION))
+            rc = brc;
+    }
+out:
+    for (size_t i = 0; i < n_products; i++)
+        free(products[i]);
+    free(products);
+    db_close(db);
     return rc;
 }
 
@@ -49,22 +138,42 @@ int cmd_nightly(int argc, char **argv)
         { "db", required_argument, NULL, 'd' },
         { "report", required_argument, NULL, 'r' },
         { "threshold", required_argument, NULL, 't' },
+        { "shard", required_argument, NULL, 's' },
+        { "resume", no_argument, NULL, 'R' },
         { "no-fetch", no_argument, NULL, 'n' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    const char *db_path = "results.db", *report = "nightly-report.md", *threshold = "5";
-    bool fetch = true;
+    const char *report = "nightly-report.md";
+    double threshold = 5;
+    struct sweep_options so;
+    sweep_options_init(&so);
+    so.command = "nightly";
     opterr = 0;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+        char *end = NULL;
         switch (c) {
-        case 'd': db_path = optarg; break;
+        case 'd': so.db_path = optarg; break;
         case 'r': report = optarg; break;
-        case 't': threshold = optarg; break;
-        case 'n': fetch = false; break;
+        case 't':
+            errno = 0;
+            threshold = strtod(optarg, &end);
+            if (errno || end == optarg || *end || !(threshold >= 0 && threshold < 1e6)) {
+                warnf("nightly: --threshold %s: a percentage, 0 or more", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 's':
+            if (sweep_parse_shard(optarg, &so.shard_k, &so.shard_n) < 0) {
+                warnf("nightly: --shard %s: must be K/N with 1 <= K <= N", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'R': so.resume = true; break;
+        case 'n': so.fetch = false; break;
         case 'q': util_quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case ':': warnf("nightly: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
@@ -75,98 +184,23 @@ int cmd_nightly(int argc, char **argv)
         warnf("nightly: give exactly one EXPERIMENT.json (see wasmlab nightly --help)");
         return EXIT_USAGE;
     }
-    const char *experiment_file = argv[optind];
+    so.experiment_file = argv[optind];
+    so.argc = argc;
+    so.argv = argv;
     FILE *out = fopen(report, "we");
     if (!out) {
         warnf("nightly: --report %s: %s", report, strerror(errno));
         return EXIT_USAGE;
     }
-
-    char *sweep_argv[8];
-    int sn = 0;
-    sweep_argv[sn++] = "sweep";
-    sweep_argv[sn++] = (char *)experiment_file;
-    sweep_argv[sn++] = "--db";
-    sweep_argv[sn++] = (char *)db_path;
-    if (!fetch)
-        sweep_argv[sn++] = "--no-fetch";
-    if (util_quiet)
-        sweep_argv[sn++] = "-q";
-    sweep_argv[sn] = NULL;
-    int sweep_rc = cmd_sweep(sn, sweep_argv);
-    if (sweep_rc != EXIT_OK && sweep_rc != EXIT_LOADS_FAILED) {
+    int rc = sweep_execute(&so);
+    if (rc == EXIT_INTERRUPTED)
+        fprintf(out, "# wasmlab nightly: %s\n\nThe sweep was interrupted; finish it with "
+                "`wasmlab nightly %s --resume`.\n", so.experiment, so.experiment_file);
+    else if (rc != EXIT_OK && rc != EXIT_LOADS_FAILED)
         fprintf(out, "# wasmlab nightly: %s\n\nThe sweep failed (exit %d); see the log.\n",
-                experiment_file, sweep_rc);
-        fclose(out);
-        return sweep_rc;
-    }
-
-    char err[512];
-    struct db *db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        warnf("nightly: %s", err);
-        fclose(out);
-        return EXIT_ERROR;
-    }
-    sqlite3 *sq = db_sqlite(db);
-    sqlite3_stmt *st;
-    char cur_uuid[64] = "", prev_uuid[64] = "", experiment[128] = "";
-    long long failed = 0;
-    /* the run just made: the newest run of this DB; the baseline: the
-     * newest earlier completed run of the same experiment */
-    if (sqlite3_prepare_v2(sq, "SELECT r.uuid, r.experiment, (SELECT COUNT(*) FROM loads"
-                               " WHERE run_id = r.id AND status <> 'ok') FROM runs r"
-                               " ORDER BY r.id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        snprintf(cur_uuid, sizeof cur_uuid, "%s", sqlite3_column_text(st, 0));
-        snprintf(experiment, sizeof experiment, "%s",
-                 sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
-        failed = sqlite3_column_int64(st, 2);
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(sq, "SELECT uuid FROM runs WHERE experiment = ? AND status = 'completed'"
-                               " AND uuid <> ? ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, experiment, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, cur_uuid, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(prev_uuid, sizeof prev_uuid, "%s", sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-
-    fprintf(out, "# wasmlab nightly: %s\n\nRun `%s`", experiment, cur_uuid);
-    if (prev_uuid[0])
-        fprintf(out, " compared with the previous nightly `%s`", prev_uuid);
-    fputs(".\n\n", out);
-    if (failed > 0)
-        fprintf(out, "**%lld loads failed** (see `loads.status` and `loads.error`).\n\n", failed);
-    int rc = failed > 0 ? EXIT_LOADS_FAILED : EXIT_OK;
-    if (!prev_uuid[0]) {
-        fputs("First nightly of this experiment in this DB: nothing to compare yet.\n", out);
-    } else if (sqlite3_prepare_v2(sq, "SELECT DISTINCT b.product FROM loads l JOIN browsers b"
-                                      " ON b.id = l.browser_id JOIN runs r ON r.id = l.run_id"
-                                      " WHERE r.uuid = ? ORDER BY 1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, cur_uuid, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *product = (const char *)sqlite3_column_text(st, 0);
-            char *base = xasprintf("run:%s,browser:%s", prev_uuid, product);
-            char *cand = xasprintf("run:%s,browser:%s", cur_uuid, product);
-            char *args[] = { "compare", "--db", (char *)db_path, "--baseline", base,
-                             "--candidate", cand, "--threshold", (char *)threshold,
-                             "--format", "markdown", NULL };
-            fprintf(out, "## %s\n\n", product);
-            fflush(out);
-            int crc = compare_into(out, args, 11);
-            fputc('\n', out);
-            if (crc == EXIT_REGRESSION)
-                rc = EXIT_REGRESSION;
-            else if (crc != EXIT_OK && rc == EXIT_OK)
-                rc = EXIT_ERROR;
-            free(base);
-            free(cand);
-        }
-        sqlite3_finalize(st);
-    }
-    db_close(db);
+                so.experiment[0] ? so.experiment : so.experiment_file, rc);
+    else
+        rc = write_report(out, so.db_path, &so, threshold);
     if (fclose(out) != 0) {
         warnf("nightly: --report %s: write failed", report);
         return EXIT_ERROR;

@@ -72,7 +72,7 @@ static char *resolve_browser(const char *spec, bool fetch)
     return NULL;
 }
 
-static int parse_shard(const char *s, int *k, int *n)
+int sweep_parse_shard(const char *s, int *k, int *n)
 {
     long kk, nn;
     const char *slash = strchr(s, '/');
@@ -92,6 +92,58 @@ static int parse_shard(const char *s, int *k, int *n)
     return 0;
 }
 
+void sweep_options_init(struct sweep_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->command = "sweep";
+    o->db_path = "results.db";
+    o->manifest_path = WASMLAB_MANIFEST;
+    o->pages_dir = WASMLAB_PAGES_DIR;
+    o->shard_k = o->shard_n = 1;
+    o->fetch = true;
+}
+
+int sweep_execute(struct sweep_options *o)
+{
+    struct plan p;
+    memset(&p, 0, sizeof p);
+    p.command = o->command;
+    p.db_path = o->db_path;
+    p.manifest_path = o->manifest_path;
+    p.pages_dir = o->pages_dir;
+    p.save_traces = o->save_traces;
+    p.shard_k = o->shard_k;
+    p.shard_n = o->shard_n;
+    p.resume = o->resume;
+    p.json = o->json;
+    struct experiment e;
+    char err[1024];
+    if (experiment_load(o->experiment_file, &e, &p, err, sizeof err) < 0) {
+        warnf("%s: %s", o->command, err);
+        experiment_free(&e);
+        return EXIT_USAGE;
+    }
+    snprintf(o->experiment, sizeof o->experiment, "%s", p.experiment ? p.experiment : "");
+    int rc = EXIT_OK;
+    char *paths[PLAN_MAX] = { 0 };
+    for (int b = 0; b < p.n_browsers; b++) {
+        paths[b] = resolve_browser(p.browsers[b].spec, o->fetch);
+        if (!paths[b]) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        p.browsers[b].path = paths[b];
+    }
+    p.argc = o->argc;
+    p.argv = o->argv;
+    rc = plan_execute(&p);
+out:
+    for (int b = 0; b < PLAN_MAX; b++)
+        free(paths[b]);
+    experiment_free(&e);
+    return rc;
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -107,32 +159,26 @@ int cmd_sweep(int argc, char **argv)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
-    struct plan p;
-    memset(&p, 0, sizeof p);
-    p.command = "sweep";
-    p.db_path = "results.db";
-    p.manifest_path = WASMLAB_MANIFEST;
-    p.pages_dir = WASMLAB_PAGES_DIR;
-    p.shard_k = p.shard_n = 1;
-    bool fetch = true;
+    struct sweep_options o;
+    sweep_options_init(&o);
     opterr = 0;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': p.db_path = optarg; break;
+        case 'd': o.db_path = optarg; break;
         case 's':
-            if (parse_shard(optarg, &p.shard_k, &p.shard_n) < 0) {
+            if (sweep_parse_shard(optarg, &o.shard_k, &o.shard_n) < 0) {
                 warnf("sweep: --shard %s: must be K/N with 1 <= K <= N", optarg);
                 return EXIT_USAGE;
             }
             break;
-        case 'r': p.resume = true; break;
-        case 'n': fetch = false; break;
-        case 'M': p.manifest_path = optarg; break;
-        case 'P': p.pages_dir = optarg; break;
-        case 'S': p.save_traces = optarg; break;
-        case 'j': p.json = true; break;
+        case 'r': o.resume = true; break;
+        case 'n': o.fetch = false; break;
+        case 'M': o.manifest_path = optarg; break;
+        case 'P': o.pages_dir = optarg; break;
+        case 'S': o.save_traces = optarg; break;
+        case 'j': o.json = true; break;
         case 'q': util_quiet = true; break;
         case 'h': fputs(usage_text, stdout); return EXIT_OK;
         case ':': warnf("sweep: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
@@ -144,29 +190,8 @@ int cmd_sweep(int argc, char **argv)
         warnf("sweep: give exactly one EXPERIMENT.json (see wasmlab sweep --help)");
         return EXIT_USAGE;
     }
-    struct experiment e;
-    char err[1024];
-    if (experiment_load(argv[optind], &e, &p, err, sizeof err) < 0) {
-        warnf("sweep: %s", err);
-        experiment_free(&e);
-        return EXIT_USAGE;
-    }
-    int rc = EXIT_OK;
-    char *paths[PLAN_MAX] = { 0 };
-    for (int b = 0; b < p.n_browsers; b++) {
-        paths[b] = resolve_browser(p.browsers[b].spec, fetch);
-        if (!paths[b]) {
-            rc = EXIT_USAGE;
-            goto out;
-        }
-        p.browsers[b].path = paths[b];
-    }
-    p.argc = argc;
-    p.argv = argv;
-    rc = plan_execute(&p);
-out:
-    for (int b = 0; b < PLAN_MAX; b++)
-        free(paths[b]);
-    experiment_free(&e);
-    return rc;
+    o.experiment_file = argv[optind];
+    o.argc = argc;
+    o.argv = argv;
+    return sweep_execute(&o);
 }

@@ -1,7 +1,36 @@
 /* cmd_sweep: `wasmlab sweep EXPERIMENT.json`: runs an experiment's whole
- * matrix (collector/measure/experiment.h, collector/measure/plan.h), or one shard of it. */
+ * matrix (collector/measure/experiment.h, collector/measure/plan.h), or one shard of it.
+ * sweep_execute is the same as a library call, for `wasmlab nightly`. */
 #ifndef WASMLAB_CMD_SWEEP_H
 #define WASMLAB_CMD_SWEEP_H
+
+#include <stdbool.h>
+
+struct sweep_options {
+    const char *command;           /* prefixes messages: "sweep", "nightly" */
+    const char *experiment_file;
+    const char *db_path;
+    const char *manifest_path;     /* module manifest */
+    const char *pages_dir;         /* harness pages */
+    const char *save_traces;       /* NULL or a folder for raw traces */
+    int shard_k, shard_n;          /* 1 <= k <= n; 1/1 = the whole matrix */
+    bool resume;                   /* continue the newest unfinished run */
+    bool fetch;                    /* may download missing store browsers */
+    bool json;                     /* summary as JSON */
+    int argc;                      /* the command line stored with the run */
+    char **argv;
+    char experiment[64];           /* out: the experiment's name, once loaded */
+};
+
+/* Defaults of `wasmlab sweep`: results.db, the build's manifest and pages,
+ * shard 1/1, fetch on; no experiment file. */
+void sweep_options_init(struct sweep_options *o);
+/* Loads the experiment file, resolves its browsers and runs the plan (its
+ * summary and progress as `wasmlab sweep` prints them). Returns an exit code
+ * (collector/cli/exit_codes.h); problems are one line on stderr. */
+int sweep_execute(struct sweep_options *o);
+/* "K/N" with 1 <= K <= N <= 100000 -> 0, else -1. */
+int sweep_parse_shard(const char *s, int *k, int *n);
 
 int cmd_sweep(int argc, char **argv);
 

@@ -105,7 +105,58 @@ rc=0; "$WASMLAB" nightly "$TMP/nightly.json" --db "$DB" --report "$TMP/n2.md" -q
 check "second nightly: exit 0 or 4, never an error (got $rc)" bash -c "[ $rc -eq 0 ] || [ $rc -eq 4 ]"
 check "second nightly compares each browser" \
   test "$(grep -c '^## HeadlessChrome/1[25]6' "$TMP/n2.md")" -eq 2
-check "its verdicts are in the report" grep -Eq 'faster|slower|no significant change' "$TMP/n2.md"
+# 3 loads a side: Mann-Whitney's smallest p is 2/C(6,3) = 0.1, so no verdict
+# but "too few loads", with the 4 a side that could reach 0.05.
+check "its verdicts are in the report: too few loads at 3/3" \
+  grep -q 'too few loads: smallest reachable p at n=3/3 is 0.1 > 0.05; need at least 4 loads a side' "$TMP/n2.md"
+check "the table's verdict column says too few loads" grep -Eq '\| too few loads +\|' "$TMP/n2.md"
+expect_fail 2 "--threshold -1" "$WASMLAB" nightly "$TMP/nightly.json" --db "$DB" --threshold -1
+expect_fail 2 "--shard 3/2" "$WASMLAB" nightly "$TMP/nightly.json" --db "$DB" --shard 3/2
+
+# Nightly interrupted by SIGINT, then finished with --resume: one run, all
+# its loads, compared with the previous nightly.
+cat >"$TMP/nr.json" <<'JSON'
+{ "name": "nightly-resume", "browsers": ["headless-shell"], "modules": ["c/hello", "go/hello"], "loads": 4 }
+JSON
+DB=$TMP/nightly-resume.db
+"$WASMLAB" nightly "$TMP/nr.json" --db "$DB" --report "$TMP/nr1.md" -q >/dev/null 2>&1 ||
+  fail "nightly-resume: the first nightly"
+"$WASMLAB" nightly "$TMP/nr.json" --db "$DB" --report "$TMP/nr2.md" -q >/dev/null 2>&1 & W=$!
+for _ in $(seq 1 600); do
+  [ "$(q "$DB" "SELECT COUNT(*) FROM loads WHERE run_id = 2" 2>/dev/null || echo 0)" -ge 3 ] && break
+  sleep 0.1
+done
+kill -INT $W
+rc=0; wait $W || rc=$?
+check "nightly SIGINT: exit 130 (got $rc)" test "$rc" -eq 130
+check "nightly SIGINT: the report says how to finish" grep -q -- "--resume" "$TMP/nr2.md"
+check "nightly SIGINT: run 2 is not completed" test "$(q "$DB" "SELECT status FROM runs WHERE id = 2")" != completed
+loads2() { q "$DB" "SELECT group_concat(v) FROM (SELECT id || ':' || first_byte_to_compile_us AS v FROM loads WHERE run_id = 2 AND id <= $1 ORDER BY id)"; }
+last2=$(q "$DB" "SELECT MAX(id) FROM loads WHERE run_id = 2")
+before=$(loads2 "$last2")
+rc=0; "$WASMLAB" nightly "$TMP/nr.json" --db "$DB" --report "$TMP/nr2.md" --resume -q >/dev/null 2>"$TMP/err" || rc=$?
+check "nightly --resume: exit 0 or 4 (got $rc: $(tail -c 300 "$TMP/err"))" bash -c "[ $rc -eq 0 ] || [ $rc -eq 4 ]"
+check "nightly --resume: two runs, both completed, 4 loads per module each" \
+  test "$(q "$DB" "SELECT group_concat(v) FROM (SELECT run_id || ':' || module_id || ':' || COUNT(*) AS v FROM loads GROUP BY run_id, module_id ORDER BY 1)"):$(q "$DB" "SELECT group_concat(status) FROM runs")" = "1:1:4,1:2:4,2:1:4,2:2:4:completed,completed"
+check "nightly --resume: stored loads untouched" test "$(loads2 "$last2")" = "$before"
+uuid1=$(q "$DB" "SELECT uuid FROM runs WHERE id = 1"); uuid2=$(q "$DB" "SELECT uuid FROM runs WHERE id = 2")
+check "nightly --resume: the report compares run 2 with run 1" \
+  grep -q "Run \`$uuid2\` compared with the previous nightly \`$uuid1\`" "$TMP/nr2.md"
+check "nightly --resume: both modules compared" \
+  test "$(grep -Ec '^\| (c|go)/hello +\| streaming' "$TMP/nr2.md")" -eq 2
+
+# A sharded nightly runs only its share (one of the two configurations) and
+# compares it with the previous run that has it.
+for k in 1 2; do
+  rc=0; "$WASMLAB" nightly "$TMP/nr.json" --db "$DB" --report "$TMP/ns$k.md" --shard "$k/2" -q >/dev/null 2>"$TMP/err" || rc=$?
+  check "nightly --shard $k/2: exit 0 or 4 (got $rc: $(tail -c 300 "$TMP/err"))" bash -c "[ $rc -eq 0 ] || [ $rc -eq 4 ]"
+  check "nightly --shard $k/2: one module, 4 loads" \
+    test "$(q "$DB" "SELECT COUNT(DISTINCT module_id) || ':' || COUNT(*) FROM loads WHERE run_id = $((k + 2))")" = "1:4"
+  check "nightly --shard $k/2: the report names the shard and compares one module" \
+    bash -c "grep -q '(shard $k/2) compared with the previous nightly' '$TMP/ns$k.md' && [ \$(grep -Ec '^\| (c|go)/hello +\| streaming' '$TMP/ns$k.md') -eq 1 ]"
+done
+check "nightly shards 1/2 and 2/2: disjoint, together both modules" \
+  test "$(q "$DB" "SELECT COUNT(DISTINCT module_id) || ':' || COUNT(*) FROM loads WHERE run_id IN (3, 4)")" = "2:8"
 
 check "no browser processes left" test -z "$(pgrep -f -- "--user-data-dir=$TMPDIR/" || true)"
 finish

@@ -169,6 +169,32 @@ check "one configuration on one side only is noted" grep -q "1 configuration wit
 "$WASMLAB" compare --db "$C" --baseline run:1 --candidate run:2 --format json --seed 7 >"$TMP/c2" 2>/dev/null || true
 check "same seed, same output" cmp -s "$TMP/c1" "$TMP/c2"
 
+# Three loads a side (the others marked failed): Mann-Whitney cannot go below
+# p = 2 / C(6, 3) = 0.1, so no verdict is possible at alpha 0.05; compare says
+# so, with the loads a side that could reach it (2 / C(8, 4) = 0.029 < 0.05).
+cp "$C" "$TMP/few.db"
+q "$TMP/few.db" "UPDATE loads SET status = 'failed' WHERE seq >= 3"
+few_line='too few loads: smallest reachable p at n=3/3 is 0.1 > 0.05; need at least 4 loads a side (1 configuration)'
+rc=0
+"$WASMLAB" compare --db "$TMP/few.db" --baseline run:1 --candidate run:2 >"$TMP/out" 2>"$TMP/err" || rc=$?
+check "too few loads: exit 0 (got $rc)" [ "$rc" -eq 0 ]
+check "too few loads: the verdict says so" grep -q "^c/hello .* too few loads" "$TMP/out"
+check "too few loads: the text explains it" grep -qF "$few_line" "$TMP/out"
+check "too few loads: never 'no significant change'" bash -c "! grep -q 'no significant change' '$TMP/out'"
+"$WASMLAB" compare --db "$TMP/few.db" --baseline run:1 --candidate run:2 --format markdown >"$TMP/out" 2>/dev/null || true
+check "too few loads: markdown explains it" grep -qF "$few_line" "$TMP/out"
+"$WASMLAB" compare --db "$TMP/few.db" --baseline run:1 --candidate run:2 --format json >"$TMP/out" 2>"$TMP/err" || true
+python3 - "$TMP/out" >"$TMP/py" 2>&1 <<'EOF2' || fail "too few loads, json: $(cat "$TMP/py")"
+import json, sys
+r = json.load(open(sys.argv[1]))[0]
+assert r["n_baseline"] == 3 and r["n_candidate"] == 3, r
+assert r["verdict"] == "too few loads", r
+assert abs(r["p"] - 0.1) < 1e-9 and abs(r["min_p"] - 0.1) < 1e-9, r
+assert r["loads_needed"] == 4, r
+EOF2
+pass
+check "too few loads: json explains it on stderr" grep -qF "wasmlab: compare: $few_line" "$TMP/err"
+
 rc=0
 "$WASMLAB" compare --db "$C" --baseline run:2 --candidate run:1 >"$TMP/out" 2>"$TMP/err" || rc=$?
 check "the other way round is faster, exit 0 (got $rc)" [ "$rc" -eq 0 ]

@@ -168,11 +168,45 @@ static void test_mann_whitney(void)
     CHECK(stats_mann_whitney(x, 0, y, N(y), &m) < 0);
 }
 
+/* The smallest reachable p: two fully separated, untied samples give exactly
+ * it (the test's own exact p), and it is 2 / C(na+nb, na). */
+static void test_min_p(void)
+{
+    double a[40], b[40];
+    for (size_t na = 1; na <= 12; na++)
+        for (size_t nb = 1; nb <= 12; nb++) {
+            for (size_t i = 0; i < na; i++)
+                a[i] = (double)i;
+            for (size_t i = 0; i < nb; i++)
+                b[i] = 100.0 + (double)i;
+            struct stats_mwu u;
+            CHECK(stats_mann_whitney(a, na, b, nb, &u) == 0);
+            CHECK(u.exact);
+            CHECK(near(stats_mann_whitney_min_p(na, nb), u.p, 1e-12));
+        }
+    CHECK(stats_mann_whitney_min_p(3, 3) == 0.1);          /* 2 / 20 */
+    CHECK(near(stats_mann_whitney_min_p(4, 4), 2.0 / 70, 1e-15));
+    CHECK(near(stats_mann_whitney_min_p(6, 6), 2.0 / 924, 1e-15));
+    CHECK(stats_mann_whitney_min_p(1, 1) == 1);            /* 2 / 2 */
+    CHECK(stats_mann_whitney_min_p(0, 5) == 1);
+    /* Past the product formula's range (lgamma): tiny, positive, and
+     * continuous with the exact branch. */
+    double big = stats_mann_whitney_min_p(600, 600);
+    CHECK(big >= 0 && big < 1e-300);
+    CHECK(near(log(stats_mann_whitney_min_p(500, 500)), log(stats_mann_whitney_min_p(500, 501)),
+               1.0));
+    CHECK_INT(stats_mann_whitney_min_n(0.05), 4);          /* 2/20 = 0.1, 2/70 = 0.029 */
+    CHECK_INT(stats_mann_whitney_min_n(0.1), 4);           /* 0.1 is not below 0.1 */
+    CHECK_INT(stats_mann_whitney_min_n(0.01), 5);          /* 2/252 = 0.0079 */
+    CHECK_INT(stats_mann_whitney_min_n(0.5), 2);           /* 2/6 = 0.33 */
+}
+
 int main(void)
 {
     test_rng();
     test_median();
     test_bootstrap();
     test_mann_whitney();
+    test_min_p();
     return check_result();
 }
