@@ -3,6 +3,8 @@
 #include "db/db_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
@@ -10,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "db/db_migrations.h"
@@ -46,6 +49,8 @@ struct db {
     char *path;
     char errmsg[512];
     sqlite3_stmt *stmts[S_COUNT];
+    char *temp_copy;           /* db_open_read of an older schema: the migrated
+                                  copy, deleted by db_close */
 };
 
 void db_set_error(struct db *db, const char *fmt, ...)
@@ -84,6 +89,11 @@ int db_schema_version(struct db *db)
     return v;
 }
 
+static int newest_version(void)
+{
+    return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
 static int migrate(struct db *db)
 {
     int have = db_schema_version(db);
@@ -91,7 +101,7 @@ static int migrate(struct db *db)
         db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         return -1;
     }
-    int newest = db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+    int newest = newest_version();
     if (have > newest) {
         db_set_error(db, "schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
                 have, newest);
@@ -119,33 +129,39 @@ static int migrate(struct db *db)
     return 0;
 }
 
-struct db *db_open_read(const char *path, char *err, size_t errlen)
+/* The checks both opens make first, with clearer messages than SQLite's
+ * "unable to open database file". must_exist: a missing file is an error. */
+static int check_path(const char *path, bool must_exist, char *err, size_t errlen)
 {
-    /* TODO(h-dbwrite): read-only, no migration (db.h). */
-    return db_open(path, err, errlen);
-}
-
-struct db *db_open(const char *path, char *err, size_t errlen)
-{
-    /* A clearer message than SQLite's "unable to open database file". */
     char *copy = xstrdup(path);
     const char *dir = dirname(copy);
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "DB %s: folder %s does not exist", path, dir);
         free(copy);
-        return NULL;
+        return -1;
     }
     free(copy);
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "DB %s: not a regular file", path);
-        return NULL;
+    if (stat(path, &st) < 0) {
+        if (!must_exist)
+            return 0;   /* db_open creates it; SQLite says what else is wrong */
+        snprintf(err, errlen, "DB %s: %s", path, strerror(errno));
+        return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "DB %s: not a regular file", path);
+        return -1;
+    }
+    return 0;
+}
 
+/* A handle on file (named `path` in messages), or NULL with err set. */
+static struct db *open_handle(const char *path, const char *file, int flags, char *err,
+                              size_t errlen)
+{
     struct db *db = xcalloc(1, sizeof *db);
     db->path = xstrdup(path);
-    int rc = sqlite3_open_v2(path, &db->sq,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+    int rc = sqlite3_open_v2(file, &db->sq, flags | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "DB %s: cannot open: %s", path,
                  db->sq ? sqlite3_errmsg(db->sq) : sqlite3_errstr(rc));
@@ -156,6 +172,91 @@ struct db *db_open(const char *path, char *err, size_t errlen)
     /* Another process may hold the write lock briefly (a report reading, a
      * second sweep): wait instead of failing at once. */
     sqlite3_busy_timeout(db->sq, 10000);
+    return db;
+}
+
+/* An older schema is read through a copy: the file is copied with SQLite's
+ * backup API (consistent even while a run writes it) into a temporary file,
+ * the copy is migrated, and db_close deletes it. The original is untouched. */
+static struct db *open_migrated_copy(struct db *orig, char *err, size_t errlen)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-read-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "DB %s: no temporary file for a migrated copy (%s): %s",
+                 orig->path, tmp, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    struct db *copy = open_handle(orig->path, tmp, SQLITE_OPEN_READWRITE, err, errlen);
+    if (!copy) {
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    copy->temp_copy = tmp;
+    sqlite3_backup *b = sqlite3_backup_init(copy->sq, "main", orig->sq, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(copy->sq);
+    if (b)
+        sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "DB %s: copying it to read an older schema: %s", orig->path,
+                 b ? sqlite3_errstr(rc) : sqlite3_errmsg(copy->sq));
+        db_close(copy);
+        return NULL;
+    }
+    /* The copy is private and short-lived: no WAL or journal files beside it. */
+    if (db_exec(copy, "PRAGMA journal_mode=MEMORY") < 0 ||
+        db_exec(copy, "PRAGMA foreign_keys=ON") < 0 || migrate(copy) < 0) {
+        snprintf(err, errlen, "%s", copy->errmsg);
+        db_close(copy);
+        return NULL;
+    }
+    return copy;
+}
+
+struct db *db_open_read(const char *path, char *err, size_t errlen)
+{
+    if (check_path(path, true, err, errlen) < 0)
+        return NULL;
+    struct db *db = open_handle(path, path, SQLITE_OPEN_READONLY, err, errlen);
+    if (!db)
+        return NULL;
+    int have = db_schema_version(db), newest = newest_version();
+    if (have < 0) {
+        snprintf(err, errlen, "DB %s: %s", path, sqlite3_errmsg(db->sq));
+    } else if (have > newest) {
+        snprintf(err, errlen,
+                 "DB %s: schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
+                 path, have, newest);
+    } else if (have < newest) {
+        struct db *copy = open_migrated_copy(db, err, errlen);
+        db_close(db);
+        db = copy;
+    }
+    if (have < 0 || have > newest || !db) {
+        db_close(db);
+        return NULL;
+    }
+    /* Belt and braces: nothing of ours can write through this handle. */
+    if (db_exec(db, "PRAGMA query_only=ON") < 0) {
+        snprintf(err, errlen, "%s", db->errmsg);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+    if (check_path(path, false, err, errlen) < 0)
+        return NULL;
+    struct db *db = open_handle(path, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err,
+                                errlen);
+    if (!db)
+        return NULL;
     /* WAL: readers never block the writer; with synchronous=NORMAL a crash of
      * wasmlab loses no committed transaction. */
     if (db_exec(db, "PRAGMA journal_mode=WAL") < 0 ||
@@ -176,6 +277,16 @@ void db_close(struct db *db)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(db->stmts[i]);
     sqlite3_close(db->sq);
+    if (db->temp_copy) {
+        unlink(db->temp_copy);
+        static const char *const sides[] = { "-journal", "-wal", "-shm" };
+        for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+            char *side = xasprintf("%s%s", db->temp_copy, sides[i]);
+            unlink(side);
+            free(side);
+        }
+        free(db->temp_copy);
+    }
     free(db->path);
     free(db);
 }

@@ -625,8 +625,6 @@ static int open_run(struct plan *p, struct resources *rs, int64_t *run_id, char 
         char *cmdline = join_command_line(p->argc, p->argv);
         rc = store_run(db, started, cmdline, p->experiment, run_id, uuid);
         free(cmdline);
-        if (rc == 0)
-            notef("%s: run %lld (%s) in %s", p->command, (long long)*run_id, uuid, p->db_path);
     }
     for (int i = 0; rc == 0 && i < rs->n_mods; i++)
         rc = db_upsert_module(db, &rs->mods[i].row, &rs->mods[i].id);
@@ -646,6 +644,10 @@ static int run_rounds(struct exec *x, struct config *configs, int n_configs)
     for (int ci = 0; ci < n_configs; ci++)
         if (count_stored(x, &configs[ci]) < 0)
             return EXIT_ERROR;
+    /* said once the browsers are up: a run that cannot start has one line */
+    if (!p->resume)
+        notef("%s: run %lld (%s) in %s", p->command, (long long)x->run_id, x->run_uuid,
+              p->db_path);
     int exit_code = EXIT_OK;
     long rounds = p->warmup + p->loads;
     for (long r = 0; r < rounds && !stop_signal && exit_code == EXIT_OK; r++) {
