@@ -1,7 +1,10 @@
 #define _GNU_SOURCE
 #include "db/db.h"
+#include "db/db_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/util.h"
 #include "db/db_migrations.h"
@@ -45,10 +49,11 @@ struct db {
     char *path;
     char errmsg[512];
     sqlite3_stmt *stmts[S_COUNT];
+    char *temp_copy;           /* db_open_read of an older schema: the migrated
+                                  copy, deleted by db_close */
 };
 
-static void set_err(struct db *db, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_err(struct db *db, const char *fmt, ...)
+void db_set_error(struct db *db, const char *fmt, ...)
 {
     char what[400];
     va_list ap;
@@ -65,7 +70,7 @@ int db_exec(struct db *db, const char *sql)
 {
     char *msg = NULL;
     if (sqlite3_exec(db->sq, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        set_err(db, "%s", msg ? msg : sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", msg ? msg : sqlite3_errmsg(db->sq));
         sqlite3_free(msg);
         return -1;
     }
@@ -84,16 +89,21 @@ int db_schema_version(struct db *db)
     return v;
 }
 
+static int newest_version(void)
+{
+    return db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+}
+
 static int migrate(struct db *db)
 {
     int have = db_schema_version(db);
     if (have < 0) {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         return -1;
     }
-    int newest = db_migrations_count ? db_migrations[db_migrations_count - 1].version : 0;
+    int newest = newest_version();
     if (have > newest) {
-        set_err(db, "schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
+        db_set_error(db, "schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
                 have, newest);
         return -1;
     }
@@ -119,33 +129,39 @@ static int migrate(struct db *db)
     return 0;
 }
 
-struct db *db_open_read(const char *path, char *err, size_t errlen)
+/* The checks both opens make first, with clearer messages than SQLite's
+ * "unable to open database file". must_exist: a missing file is an error. */
+static int check_path(const char *path, bool must_exist, char *err, size_t errlen)
 {
-    /* TODO(h-dbwrite): read-only, no migration (db.h). */
-    return db_open(path, err, errlen);
-}
-
-struct db *db_open(const char *path, char *err, size_t errlen)
-{
-    /* A clearer message than SQLite's "unable to open database file". */
     char *copy = xstrdup(path);
     const char *dir = dirname(copy);
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, errlen, "DB %s: folder %s does not exist", path, dir);
         free(copy);
-        return NULL;
+        return -1;
     }
     free(copy);
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "DB %s: not a regular file", path);
-        return NULL;
+    if (stat(path, &st) < 0) {
+        if (!must_exist)
+            return 0;   /* db_open creates it; SQLite says what else is wrong */
+        snprintf(err, errlen, "DB %s: %s", path, strerror(errno));
+        return -1;
     }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "DB %s: not a regular file", path);
+        return -1;
+    }
+    return 0;
+}
 
+/* A handle on file (named `path` in messages), or NULL with err set. */
+static struct db *open_handle(const char *path, const char *file, int flags, char *err,
+                              size_t errlen)
+{
     struct db *db = xcalloc(1, sizeof *db);
     db->path = xstrdup(path);
-    int rc = sqlite3_open_v2(path, &db->sq,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW, NULL);
+    int rc = sqlite3_open_v2(file, &db->sq, flags | SQLITE_OPEN_NOFOLLOW, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "DB %s: cannot open: %s", path,
                  db->sq ? sqlite3_errmsg(db->sq) : sqlite3_errstr(rc));
@@ -156,6 +172,91 @@ struct db *db_open(const char *path, char *err, size_t errlen)
     /* Another process may hold the write lock briefly (a report reading, a
      * second sweep): wait instead of failing at once. */
     sqlite3_busy_timeout(db->sq, 10000);
+    return db;
+}
+
+/* An older schema is read through a copy: the file is copied with SQLite's
+ * backup API (consistent even while a run writes it) into a temporary file,
+ * the copy is migrated, and db_close deletes it. The original is untouched. */
+static struct db *open_migrated_copy(struct db *orig, char *err, size_t errlen)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-read-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "DB %s: no temporary file for a migrated copy (%s): %s",
+                 orig->path, tmp, strerror(errno));
+        free(tmp);
+        return NULL;
+    }
+    close(fd);
+    struct db *copy = open_handle(orig->path, tmp, SQLITE_OPEN_READWRITE, err, errlen);
+    if (!copy) {
+        unlink(tmp);
+        free(tmp);
+        return NULL;
+    }
+    copy->temp_copy = tmp;
+    sqlite3_backup *b = sqlite3_backup_init(copy->sq, "main", orig->sq, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(copy->sq);
+    if (b)
+        sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "DB %s: copying it to read an older schema: %s", orig->path,
+                 b ? sqlite3_errstr(rc) : sqlite3_errmsg(copy->sq));
+        db_close(copy);
+        return NULL;
+    }
+    /* The copy is private and short-lived: no WAL or journal files beside it. */
+    if (db_exec(copy, "PRAGMA journal_mode=MEMORY") < 0 ||
+        db_exec(copy, "PRAGMA foreign_keys=ON") < 0 || migrate(copy) < 0) {
+        snprintf(err, errlen, "%s", copy->errmsg);
+        db_close(copy);
+        return NULL;
+    }
+    return copy;
+}
+
+struct db *db_open_read(const char *path, char *err, size_t errlen)
+{
+    if (check_path(path, true, err, errlen) < 0)
+        return NULL;
+    struct db *db = open_handle(path, path, SQLITE_OPEN_READONLY, err, errlen);
+    if (!db)
+        return NULL;
+    int have = db_schema_version(db), newest = newest_version();
+    if (have < 0) {
+        snprintf(err, errlen, "DB %s: %s", path, sqlite3_errmsg(db->sq));
+    } else if (have > newest) {
+        snprintf(err, errlen,
+                 "DB %s: schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
+                 path, have, newest);
+    } else if (have < newest) {
+        struct db *copy = open_migrated_copy(db, err, errlen);
+        db_close(db);
+        db = copy;
+    }
+    if (have < 0 || have > newest || !db) {
+        db_close(db);
+        return NULL;
+    }
+    /* Belt and braces: nothing of ours can write through this handle. */
+    if (db_exec(db, "PRAGMA query_only=ON") < 0) {
+        snprintf(err, errlen, "%s", db->errmsg);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+    if (check_path(path, false, err, errlen) < 0)
+        return NULL;
+    struct db *db = open_handle(path, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, err,
+                                errlen);
+    if (!db)
+        return NULL;
     /* WAL: readers never block the writer; with synchronous=NORMAL a crash of
      * wasmlab loses no committed transaction. */
     if (db_exec(db, "PRAGMA journal_mode=WAL") < 0 ||
@@ -176,6 +277,16 @@ void db_close(struct db *db)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(db->stmts[i]);
     sqlite3_close(db->sq);
+    if (db->temp_copy) {
+        unlink(db->temp_copy);
+        static const char *const sides[] = { "-journal", "-wal", "-shm" };
+        for (size_t i = 0; i < sizeof sides / sizeof *sides; i++) {
+            char *side = xasprintf("%s%s", db->temp_copy, sides[i]);
+            unlink(side);
+            free(side);
+        }
+        free(db->temp_copy);
+    }
     free(db->path);
     free(db);
 }
@@ -193,7 +304,7 @@ void db_rollback(struct db *db)
 
 /* ---- binding helpers ---- */
 
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
+void db_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -201,7 +312,7 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
         sqlite3_bind_null(st, i);
 }
 
-static void bind_int(sqlite3_stmt *st, int i, int64_t v)
+void db_bind_int(sqlite3_stmt *st, int i, int64_t v)
 {
     if (v == DB_NULL)
         sqlite3_bind_null(st, i);
@@ -209,7 +320,7 @@ static void bind_int(sqlite3_stmt *st, int i, int64_t v)
         sqlite3_bind_int64(st, i, v);
 }
 
-static void bind_real(sqlite3_stmt *st, int i, double v)
+void db_bind_real(sqlite3_stmt *st, int i, double v)
 {
     if (isnan(v))
         sqlite3_bind_null(st, i);
@@ -217,11 +328,21 @@ static void bind_real(sqlite3_stmt *st, int i, double v)
         sqlite3_bind_double(st, i, v);
 }
 
+sqlite3_stmt *db_prepare(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK) {
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
+        return NULL;
+    }
+    return st;
+}
+
 static sqlite3_stmt *stmt(struct db *db, enum stmt_id id)
 {
     if (!db->stmts[id] &&
         sqlite3_prepare_v2(db->sq, stmt_sql[id], -1, &db->stmts[id], NULL) != SQLITE_OK) {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         return NULL;
     }
     sqlite3_reset(db->stmts[id]);
@@ -229,11 +350,11 @@ static sqlite3_stmt *stmt(struct db *db, enum stmt_id id)
     return db->stmts[id];
 }
 
-static int step_done(struct db *db, sqlite3_stmt *st)
+int db_step_done(struct db *db, sqlite3_stmt *st)
 {
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE) {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         sqlite3_reset(st);
         return -1;
     }
@@ -244,20 +365,20 @@ static int step_done(struct db *db, sqlite3_stmt *st)
 /* Runs a one-off statement with text/int parameters given as a format string:
  * 't' text, 'i' int64. Returns 0, and the first column of the first row as
  * int64 in *row_id when row_id is given and a row came back. */
-static int run_sql(struct db *db, const char *sql, int64_t *row_id, const char *types, ...)
+int db_run_sql(struct db *db, const char *sql, int64_t *row_id, const char *types, ...)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db->sq, sql, -1, &st, NULL) != SQLITE_OK) {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         return -1;
     }
     va_list ap;
     va_start(ap, types);
     for (int i = 0; types[i]; i++) {
         if (types[i] == 't')
-            bind_text(st, i + 1, va_arg(ap, const char *));
+            db_bind_text(st, i + 1, va_arg(ap, const char *));
         else
-            bind_int(st, i + 1, va_arg(ap, int64_t));
+            db_bind_int(st, i + 1, va_arg(ap, int64_t));
     }
     va_end(ap);
     int rc = sqlite3_step(st);
@@ -269,7 +390,7 @@ static int run_sql(struct db *db, const char *sql, int64_t *row_id, const char *
         if (row_id)
             *row_id = DB_NULL;
     } else {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         result = -1;
     }
     sqlite3_finalize(st);
@@ -278,7 +399,7 @@ static int run_sql(struct db *db, const char *sql, int64_t *row_id, const char *
 
 int db_insert_run(struct db *db, const struct db_run *r, int64_t *id_out)
 {
-    if (run_sql(db, "INSERT INTO runs (uuid, started_at, host, wasmlab_version, command_line,"
+    if (db_run_sql(db, "INSERT INTO runs (uuid, started_at, host, wasmlab_version, command_line,"
                     " experiment) VALUES (?,?,?,?,?,?)", NULL, "tttttt",
                 r->uuid, r->started_at, r->host, r->version, r->command_line,
                 r->experiment) < 0)
@@ -289,13 +410,13 @@ int db_insert_run(struct db *db, const struct db_run *r, int64_t *id_out)
 
 int db_finish_run(struct db *db, int64_t run_id, const char *finished_at, const char *status)
 {
-    return run_sql(db, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", NULL, "tti",
+    return db_run_sql(db, "UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", NULL, "tti",
                    finished_at, status, run_id);
 }
 
 int db_find_unfinished_run(struct db *db, int64_t *run_id)
 {
-    return run_sql(db, "SELECT id FROM runs WHERE status <> 'completed' ORDER BY id DESC LIMIT 1",
+    return db_run_sql(db, "SELECT id FROM runs WHERE status <> 'completed' ORDER BY id DESC LIMIT 1",
                    run_id, "");
 }
 
@@ -303,7 +424,7 @@ int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
                           int64_t module_id, const char *api, const char *condition,
                           int64_t *n)
 {
-    return run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND browser_id = ?"
+    return db_run_sql(db, "SELECT COUNT(*) FROM loads WHERE run_id = ? AND browser_id = ?"
                        " AND module_id = ? AND api = ? AND condition = ?", n, "iiitt",
                    run_id, browser_id, module_id, api, condition ? condition : "default");
 }
@@ -311,11 +432,11 @@ int db_count_config_loads(struct db *db, int64_t run_id, int64_t browser_id,
 int db_upsert_browser(struct db *db, const struct db_browser *b, int64_t *id_out)
 {
     int64_t id = DB_NULL;
-    if (run_sql(db, "SELECT id FROM browsers WHERE path = ? AND product IS ? AND revision IS ?",
+    if (db_run_sql(db, "SELECT id FROM browsers WHERE path = ? AND product IS ? AND revision IS ?",
                 &id, "ttt", b->path, b->product, b->revision) < 0)
         return -1;
     if (id == DB_NULL) {
-        if (run_sql(db, "INSERT INTO browsers (path, kind, product, revision, v8_version,"
+        if (db_run_sql(db, "INSERT INTO browsers (path, kind, product, revision, v8_version,"
                         " user_agent, protocol_version) VALUES (?,?,?,?,?,?,?)", NULL, "ttttttt",
                     b->path, b->kind, b->product, b->revision, b->v8_version, b->user_agent,
                     b->protocol_version) < 0)
@@ -329,11 +450,11 @@ int db_upsert_browser(struct db *db, const struct db_browser *b, int64_t *id_out
 int db_upsert_module(struct db *db, const struct db_module *m, int64_t *id_out)
 {
     int64_t id = DB_NULL;
-    if (run_sql(db, "SELECT id FROM modules WHERE name = ? AND sha256 = ?", &id, "tt",
+    if (db_run_sql(db, "SELECT id FROM modules WHERE name = ? AND sha256 = ?", &id, "tt",
                 m->name, m->sha256) < 0)
         return -1;
     if (id == DB_NULL) {
-        if (run_sql(db, "INSERT INTO modules (name, path, language, workload, target, toolchain,"
+        if (db_run_sql(db, "INSERT INTO modules (name, path, language, workload, target, toolchain,"
                         " toolchain_version, build_flags, bytes, sha256)"
                         " VALUES (?,?,?,?,?,?,?,?,?,?)", NULL, "ttttttttit",
                     m->name, m->path, m->language, m->workload, m->target, m->toolchain,
@@ -351,37 +472,37 @@ int db_insert_load(struct db *db, const struct db_load *l, int64_t *id_out)
     if (!st)
         return -1;
     int i = 1;
-    bind_int(st, i++, l->run_id);
-    bind_int(st, i++, l->browser_id);
-    bind_int(st, i++, l->module_id);
-    bind_int(st, i++, l->seq);
-    bind_text(st, i++, l->api);
-    bind_text(st, i++, l->condition ? l->condition : "default");
-    bind_text(st, i++, l->status);
-    bind_text(st, i++, l->error);
-    bind_text(st, i++, l->started_at);
-    bind_real(st, i++, l->wall_ms);
-    bind_int(st, i++, l->request_sent_us);
-    bind_int(st, i++, l->response_received_us);
-    bind_int(st, i++, l->last_byte_us);
-    bind_int(st, i++, l->stream_start_us);
-    bind_int(st, i++, l->compile_finished_us);
-    bind_text(st, i++, l->compile_finished_event);
-    bind_int(st, i++, l->load_end_us);
-    bind_int(st, i++, l->bytes_received);
-    bind_int(st, i++, l->chunk_count);
-    bind_int(st, i++, l->first_byte_to_compile_us);
-    bind_int(st, i++, l->last_byte_to_compile_us);
-    bind_real(st, i++, l->page_compile_ms);
-    bind_int(st, i++, l->trace_bytes);
-    bind_int(st, i++, l->trace_events);
-    bind_int(st, i++, l->trace_data_loss);
-    bind_int(st, i++, l->renderer_pid);
-    bind_text(st, i++, l->page_output);
-    bind_text(st, i++, l->args);
-    bind_int(st, i++, l->js_churn_mb);
-    bind_real(st, i++, l->trace_buffer_pct);
-    if (step_done(db, st) < 0)
+    db_bind_int(st, i++, l->run_id);
+    db_bind_int(st, i++, l->browser_id);
+    db_bind_int(st, i++, l->module_id);
+    db_bind_int(st, i++, l->seq);
+    db_bind_text(st, i++, l->api);
+    db_bind_text(st, i++, l->condition ? l->condition : "default");
+    db_bind_text(st, i++, l->status);
+    db_bind_text(st, i++, l->error);
+    db_bind_text(st, i++, l->started_at);
+    db_bind_real(st, i++, l->wall_ms);
+    db_bind_int(st, i++, l->request_sent_us);
+    db_bind_int(st, i++, l->response_received_us);
+    db_bind_int(st, i++, l->last_byte_us);
+    db_bind_int(st, i++, l->stream_start_us);
+    db_bind_int(st, i++, l->compile_finished_us);
+    db_bind_text(st, i++, l->compile_finished_event);
+    db_bind_int(st, i++, l->load_end_us);
+    db_bind_int(st, i++, l->bytes_received);
+    db_bind_int(st, i++, l->chunk_count);
+    db_bind_int(st, i++, l->first_byte_to_compile_us);
+    db_bind_int(st, i++, l->last_byte_to_compile_us);
+    db_bind_real(st, i++, l->page_compile_ms);
+    db_bind_int(st, i++, l->trace_bytes);
+    db_bind_int(st, i++, l->trace_events);
+    db_bind_int(st, i++, l->trace_data_loss);
+    db_bind_int(st, i++, l->renderer_pid);
+    db_bind_text(st, i++, l->page_output);
+    db_bind_text(st, i++, l->args);
+    db_bind_int(st, i++, l->js_churn_mb);
+    db_bind_real(st, i++, l->trace_buffer_pct);
+    if (db_step_done(db, st) < 0)
         return -1;
     *id_out = sqlite3_last_insert_rowid(db->sq);
     return 0;
@@ -393,12 +514,12 @@ int db_insert_chunk(struct db *db, int64_t load_id, int64_t seq, int64_t ts_us,
     sqlite3_stmt *st = stmt(db, S_CHUNK);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_int(st, 2, seq);
-    bind_int(st, 3, ts_us);
-    bind_int(st, 4, bytes);
-    bind_text(st, 5, source);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_int(st, 2, seq);
+    db_bind_int(st, 3, ts_us);
+    db_bind_int(st, 4, bytes);
+    db_bind_text(st, 5, source);
+    return db_step_done(db, st);
 }
 
 int db_insert_compile_event(struct db *db, int64_t load_id, int64_t seq,
@@ -410,17 +531,17 @@ int db_insert_compile_event(struct db *db, int64_t load_id, int64_t seq,
     if (!st)
         return -1;
     char ph[2] = { phase ? phase : '?', 0 };
-    bind_int(st, 1, load_id);
-    bind_int(st, 2, seq);
-    bind_text(st, 3, name);
-    bind_text(st, 4, category);
-    bind_text(st, 5, ph);
-    bind_int(st, 6, ts_us);
-    bind_int(st, 7, dur_us < 0 ? DB_NULL : dur_us);
-    bind_int(st, 8, pid);
-    bind_int(st, 9, tid);
-    bind_text(st, 10, compile_id && *compile_id ? compile_id : NULL);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_int(st, 2, seq);
+    db_bind_text(st, 3, name);
+    db_bind_text(st, 4, category);
+    db_bind_text(st, 5, ph);
+    db_bind_int(st, 6, ts_us);
+    db_bind_int(st, 7, dur_us < 0 ? DB_NULL : dur_us);
+    db_bind_int(st, 8, pid);
+    db_bind_int(st, 9, tid);
+    db_bind_text(st, 10, compile_id && *compile_id ? compile_id : NULL);
+    return db_step_done(db, st);
 }
 
 int db_insert_mark(struct db *db, int64_t load_id, const char *name,
@@ -429,11 +550,11 @@ int db_insert_mark(struct db *db, int64_t load_id, const char *name,
     sqlite3_stmt *st = stmt(db, S_MARK);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_text(st, 2, name);
-    bind_real(st, 3, page_ms);
-    bind_int(st, 4, ts_us);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_text(st, 2, name);
+    db_bind_real(st, 3, page_ms);
+    db_bind_int(st, 4, ts_us);
+    return db_step_done(db, st);
 }
 
 int db_insert_trace(struct db *db, int64_t load_id, const char *format,
@@ -443,12 +564,12 @@ int db_insert_trace(struct db *db, int64_t load_id, const char *format,
     sqlite3_stmt *st = stmt(db, S_TRACE);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_text(st, 2, format);
-    bind_text(st, 3, encoding);
-    bind_int(st, 4, raw_bytes);
+    db_bind_int(st, 1, load_id);
+    db_bind_text(st, 2, format);
+    db_bind_text(st, 3, encoding);
+    db_bind_int(st, 4, raw_bytes);
     sqlite3_bind_blob64(st, 5, data, (sqlite3_uint64)len, SQLITE_STATIC);
-    return step_done(db, st);
+    return db_step_done(db, st);
 }
 
 int db_insert_gc_pause(struct db *db, int64_t load_id, int64_t seq,
@@ -457,19 +578,19 @@ int db_insert_gc_pause(struct db *db, int64_t load_id, int64_t seq,
     sqlite3_stmt *st = stmt(db, S_GC);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_int(st, 2, seq);
-    bind_text(st, 3, p->source);
-    bind_text(st, 4, p->kind);
-    bind_text(st, 5, p->name);
-    bind_int(st, 6, p->is_pause);
-    bind_int(st, 7, p->start_us);
-    bind_int(st, 8, p->dur_us);
-    bind_int(st, 9, p->heap_before);
-    bind_int(st, 10, p->heap_after);
-    bind_int(st, 11, p->tid);
-    bind_int(st, 12, p->gc_num);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_int(st, 2, seq);
+    db_bind_text(st, 3, p->source);
+    db_bind_text(st, 4, p->kind);
+    db_bind_text(st, 5, p->name);
+    db_bind_int(st, 6, p->is_pause);
+    db_bind_int(st, 7, p->start_us);
+    db_bind_int(st, 8, p->dur_us);
+    db_bind_int(st, 9, p->heap_before);
+    db_bind_int(st, 10, p->heap_after);
+    db_bind_int(st, 11, p->tid);
+    db_bind_int(st, 12, p->gc_num);
+    return db_step_done(db, st);
 }
 
 int db_insert_long_task(struct db *db, int64_t load_id, int64_t seq, int64_t start_us,
@@ -478,12 +599,12 @@ int db_insert_long_task(struct db *db, int64_t load_id, int64_t seq, int64_t sta
     sqlite3_stmt *st = stmt(db, S_LONG);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_int(st, 2, seq);
-    bind_int(st, 3, start_us);
-    bind_int(st, 4, dur_us);
-    bind_text(st, 5, name);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_int(st, 2, seq);
+    db_bind_int(st, 3, start_us);
+    db_bind_int(st, 4, dur_us);
+    db_bind_text(st, 5, name);
+    return db_step_done(db, st);
 }
 
 int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
@@ -493,15 +614,15 @@ int db_insert_alloc_histogram(struct db *db, int64_t load_id, const char *op,
     sqlite3_stmt *st = stmt(db, S_HIST);
     if (!st)
         return -1;
-    bind_int(st, 1, load_id);
-    bind_text(st, 2, op);
-    bind_int(st, 3, sample_every);
-    bind_int(st, 4, samples);
-    bind_int(st, 5, sum_ns);
-    bind_int(st, 6, max_ns);
-    bind_int(st, 7, clock_res_ns);
-    bind_text(st, 8, buckets_json);
-    return step_done(db, st);
+    db_bind_int(st, 1, load_id);
+    db_bind_text(st, 2, op);
+    db_bind_int(st, 3, sample_every);
+    db_bind_int(st, 4, samples);
+    db_bind_int(st, 5, sum_ns);
+    db_bind_int(st, 6, max_ns);
+    db_bind_int(st, 7, clock_res_ns);
+    db_bind_text(st, 8, buckets_json);
+    return db_step_done(db, st);
 }
 
 int db_insert_auto_sampling(struct db *db, int64_t run_id, int64_t module_id, const char *api,
@@ -516,22 +637,22 @@ int db_insert_auto_sampling(struct db *db, int64_t run_id, int64_t module_id, co
                            " baseline_browser_id, candidate_browser_id, n_baseline, n_candidate,"
                            " ci_low_ms, ci_high_ms, target_width_ms, stop_reason)"
                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
-        set_err(db, "%s", sqlite3_errmsg(db->sq));
+        db_set_error(db, "%s", sqlite3_errmsg(db->sq));
         return -1;
     }
-    bind_int(st, 1, run_id);
-    bind_int(st, 2, module_id);
-    bind_text(st, 3, api);
-    bind_text(st, 4, condition);
-    bind_int(st, 5, baseline_browser_id);
-    bind_int(st, 6, candidate_browser_id);
-    bind_int(st, 7, n_baseline);
-    bind_int(st, 8, n_candidate);
-    bind_real(st, 9, ci_low_ms);
-    bind_real(st, 10, ci_high_ms);
-    bind_real(st, 11, target_width_ms);
-    bind_text(st, 12, stop_reason);
-    int rc = step_done(db, st);
+    db_bind_int(st, 1, run_id);
+    db_bind_int(st, 2, module_id);
+    db_bind_text(st, 3, api);
+    db_bind_text(st, 4, condition);
+    db_bind_int(st, 5, baseline_browser_id);
+    db_bind_int(st, 6, candidate_browser_id);
+    db_bind_int(st, 7, n_baseline);
+    db_bind_int(st, 8, n_candidate);
+    db_bind_real(st, 9, ci_low_ms);
+    db_bind_real(st, 10, ci_high_ms);
+    db_bind_real(st, 11, target_width_ms);
+    db_bind_text(st, 12, stop_reason);
+    int rc = db_step_done(db, st);
     sqlite3_finalize(st);
     return rc;
 }

@@ -1,8 +1,8 @@
 /* db: wasmlab's results database (SQLite, WAL mode, versioned schema).
  *
  * db/ knows tables, not CDP or browsers: callers hand it plain structs.
- * Every write that belongs together (one load and its rows) happens in one
- * transaction, so a crash loses at most the load in progress.
+ * Every write that belongs together (one load and its rows, db/loads.h)
+ * happens in one transaction, so a crash loses at most the load in progress.
  * The schema is a public interface, documented in db/README.md.
  *
  * Errors: functions return 0 on success, -1 on failure; the message is kept
@@ -22,9 +22,14 @@ struct db;
  * into err. The folder must exist; the file is created 0644. */
 struct db *db_open(const char *path, char *err, size_t errlen);
 /* Opens an existing DB for reading only, for commands that only read
- * (report, plot, compare, export): never creates the file and never migrates
- * it. A DB at an older schema is read through a migrated temporary copy; a
- * newer one is refused. Same error contract as db_open. */
+ * (report, plot, compare, export): never creates the file and never writes
+ * to it (SQLITE_OPEN_READONLY, then PRAGMA query_only). A DB at an older
+ * schema is read through a copy (SQLite's backup API) in $TMPDIR (or /tmp),
+ * migrated there and deleted by db_close; the file itself is left as it is.
+ * A newer schema is refused ("DB FILE: schema version N is newer than this
+ * wasmlab knows (M)..."). A missing file: "DB FILE: No such file or
+ * directory"; not a DB: SQLite's reason, as db_open says it. Same error
+ * contract as db_open. */
 struct db *db_open_read(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 const char *db_errmsg(const struct db *db);

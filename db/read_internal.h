@@ -5,12 +5,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "db/db.h"
+#include "db/db_internal.h"
 #include "db/read_rows.h"
-
-/* The raw handle (also in db/db_internal.h, whose comment does not compile
- * under -Werror=comment yet; declared again here, identically). */
-sqlite3 *db_sqlite(struct db *db);
 
 /* Wraps a prepared statement (taken over) as a row cursor. */
 struct db_rows *db_rows_wrap(sqlite3_stmt *st);

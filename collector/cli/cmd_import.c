@@ -218,54 +218,245 @@ static void product_from_ua(const char *ua, char *out, size_t len)
         snprintf(out, len, "%.*s", (int)strcspn(p, " "), p);
 }
 
-/* The trace (from the temp file) and the marks, in one transaction. */
-static int store_extra(struct db *db, int64_t load_id, int fd, uint64_t raw_bytes,
-                       const struct extract_result *x)
+/* The file must be a non-empty regular file. Returns 0 or -1 (warned). */
+static int check_input_file(const char *file)
 {
-    sqlite3 *sq = db_sqlite(db);
-    if (db_begin(db) < 0)
+    struct stat sb;
+    if (stat(file, &sb) < 0) {
+        warnf("import-trace: %s: %s", file, strerror(errno));
         return -1;
-    int rc = 0;
-    for (size_t i = 0; x && rc == 0 && i < x->n_marks; i++)
-        rc = db_insert_mark(db, load_id, x->marks[i].name, NAN, x->marks[i].ts_us);
-    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
-    if (rc == 0 && size > 0 && size < INT_MAX) {
-        sqlite3_stmt *st;
+    }
+    if (!S_ISREG(sb.st_mode)) {
+        warnf("import-trace: %s: not a regular file", file);
+        return -1;
+    }
+    if (sb.st_size == 0) {
+        warnf("import-trace: %s: empty file", file);
+        return -1;
+    }
+    return 0;
+}
+
+/* Pass 1: the module's request, the earliest whose URL path ends in .wasm.
+ * Returns 0 or -1 (warned: a bad input file). */
+static int detect_module_path(const char *file, char *path, size_t len)
+{
+    struct detect d = { .ts = INT64_MAX };
+    d.tp = trace_parser_new(detect_event, &d);
+    int rc = stream_file(file, detect_piece, &d);
+    if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
+        warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
         rc = -1;
-        if (sqlite3_prepare_v2(sq, "INSERT INTO load_traces (load_id, format, encoding,"
-                               " raw_bytes, data) VALUES (?, 'chrome-json', 'gzip', ?,"
-                               " zeroblob(?))", -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(st, 1, load_id);
-            sqlite3_bind_int64(st, 2, (sqlite3_int64)raw_bytes);
-            sqlite3_bind_int64(st, 3, size);
-            if (sqlite3_step(st) == SQLITE_DONE)
-                rc = 0;
-            sqlite3_finalize(st);
-        }
-        sqlite3_blob *blob = NULL;
-        if (rc == 0 && sqlite3_blob_open(sq, "main", "load_traces", "data", load_id, 1,
-                                         &blob) != SQLITE_OK)
-            rc = -1;
-        char *buf = xmalloc(PIECE);
-        for (off_t off = 0; rc == 0 && off < size;) {
-            ssize_t n = pread(fd, buf, PIECE, off);
-            if (n <= 0 || sqlite3_blob_write(blob, buf, (int)n, (int)off) != SQLITE_OK)
-                rc = -1;
-            else
-                off += n;
-        }
-        free(buf);
-        sqlite3_blob_close(blob);
-        if (rc < 0)
-            warnf("import-trace: storing the trace: %s", sqlite3_errmsg(sq));
     }
+    trace_parser_free(d.tp);
+    if (rc < 0)
+        return -1;
+    if (!d.path[0]) {
+        warnf("import-trace: %s: no request for a .wasm URL in the trace "
+              "(give --module-path)", file);
+        return -1;
+    }
+    snprintf(path, len, "%s", d.path);
+    notef("import-trace: module %s (the earliest .wasm request)", path);
+    return 0;
+}
+
+/* Pass 2's state: the parser, the extractor, the metadata reader, the hash,
+ * and the gzipped copy in an unlinked temp file (fd; -1 when there is none). */
+static void ingest_init(struct ingest *g, const char *module_path, int *fd)
+{
+    memset(g, 0, sizeof *g);
+    g->x = extractor_new(module_path);
+    g->tp = trace_parser_new(extract_event, g->x);
+    g->meta.yajl = yajl_alloc(&meta_callbacks, NULL, &g->meta);
+    yajl_config(g->meta.yajl, yajl_dont_validate_strings, 1);
+    g->meta_ok = true;
+    g->sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(g->sha, EVP_sha256(), NULL);
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    *fd = mkostemp(tmp, O_CLOEXEC);
+    if (*fd >= 0) {
+        unlink(tmp);   /* nothing left behind, whatever happens */
+        int wfd = dup(*fd);
+        g->copy = wfd >= 0 ? gzdopen(wfd, "wb6") : NULL;
+        if (!g->copy && wfd >= 0)
+            close(wfd);
+    }
+    free(tmp);
+    if (!g->copy)
+        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
+              strerror(errno));
+}
+
+static void ingest_free(struct ingest *g)
+{
+    yajl_free(g->meta.yajl);
+    EVP_MD_CTX_free(g->sha);
+    trace_parser_free(g->tp);
+    extractor_free(g->x);
+}
+
+/* Pass 2: measures the trace into o (status ok or trace_error) and its
+ * sha256 into sha. Returns 0, or -1 (warned) when the file is unreadable,
+ * malformed or empty; *fd is closed (-1) when the copy failed. */
+static int measure_trace(const char *file, struct ingest *g, int *fd, struct load_outcome *o,
+                         char sha[65])
+{
+    int rc = stream_file(file, ingest_piece, g);
+    if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
+        warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
+        rc = -1;
+    }
+    if (g->copy && gzclose(g->copy) != Z_OK) {
+        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
+        close(*fd);
+        *fd = -1;
+    }
+    g->copy = NULL;
+    if (rc < 0)
+        return -1;
+    if (trace_parser_events(g->tp) == 0) {
+        warnf("import-trace: %s: no trace events in the file", file);
+        return -1;
+    }
+    unsigned char digest[32];
+    unsigned int dlen = 0;
+    EVP_DigestFinal_ex(g->sha, digest, &dlen);
+    for (int i = 0; i < 32; i++)
+        sprintf(sha + 2 * i, "%02x", digest[i]);
+
+    snprintf(o->status, sizeof o->status, "ok");
+    o->have_extract = true;
+    o->wall_ms = NAN;
+    o->trace_bytes = (int64_t)g->bytes;
+    o->trace_events = (int64_t)trace_parser_events(g->tp);
+    o->trace_data_loss = -1;
+    o->trace_buffer_pct = NAN;
+    o->page_compile_ms = NAN;
+    if (extract_finish(g->x, &o->x) < 0) {
+        snprintf(o->status, sizeof o->status, "trace_error");
+        snprintf(o->error, sizeof o->error, "%s", o->x.error);
+    }
+    return 0;
+}
+
+/* The browsers and modules rows of an imported trace: the browser from the
+ * trace's metadata, the module named after its URL path. */
+static int import_rows(struct db *db, const char *file, const char *module_path,
+                       const struct meta *meta, const struct load_outcome *o, const char *sha,
+                       int64_t *browser_id, int64_t *module_id)
+{
+    char abs_file[PATH_MAX];
+    if (!realpath(file, abs_file))
+        snprintf(abs_file, sizeof abs_file, "%s", file);
+    char exe[PATH_MAX] = "", product[160] = "";
+    if (meta->command_line[0])
+        snprintf(exe, sizeof exe, "%.*s", (int)strcspn(meta->command_line, " "),
+                 meta->command_line);
+    product_from_ua(meta->user_agent, product, sizeof product);
+    if (!product[0] && meta->product[0])
+        snprintf(product, sizeof product, "%s", meta->product);
+    struct db_browser br = {
+        .path = exe[0] ? exe : abs_file, .kind = "imported",
+        .product = product[0] ? product : NULL,
+        .revision = meta->revision[0] ? meta->revision : NULL,
+        .v8_version = meta->v8[0] ? meta->v8 : NULL,
+        .user_agent = meta->user_agent[0] ? meta->user_agent : NULL,
+    };
+    int rc = db_upsert_browser(db, &br, browser_id);
+    char *mname = xasprintf("import:%s", module_path);
+    struct db_module mod = { .name = mname, .path = abs_file, .bytes = o->x.chunk_bytes,
+                             .sha256 = sha };
     if (rc == 0)
-        rc = db_commit(db);
-    if (rc != 0) {
-        warnf("import-trace: %s", db_errmsg(db));
-        db_rollback(db);
-    }
+        rc = db_upsert_module(db, &mod, module_id);
+    free(mname);
     return rc;
+}
+
+/* Stores the measured trace as one run with one load (its marks and the
+ * gzipped copy in the load's transaction) and prints the load id. Returns
+ * the exit code. */
+static int store_import(const char *db_path, const char *file, const char *module_path,
+                        const char *api, const char *cmdline, const struct ingest *g, int fd,
+                        const struct load_outcome *o, const char *sha)
+{
+    char err[1024];
+    struct db *db = db_open(db_path, err, sizeof err);
+    if (!db) {
+        warnf("import-trace: %s", err);
+        return EXIT_USAGE;
+    }
+    char started[40];
+    utc_iso8601(started, sizeof started);
+    int64_t run_id = 0, browser_id = 0, module_id = 0, load_id = 0;
+    int rc = store_run(db, started, cmdline, NULL, &run_id, NULL);
+    if (rc == 0)
+        rc = import_rows(db, file, module_path, &g->meta, o, sha, &browser_id, &module_id);
+    if (rc < 0) {
+        warnf("import-trace: %s", db_errmsg(db));
+        db_close(db);
+        return EXIT_ERROR;
+    }
+    /* The copy goes in only when complete and within SQLite's blob limits. */
+    off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
+    struct load_trace_file tf = { .fd = fd, .gz_bytes = (size_t)size,
+                                  .raw_bytes = (int64_t)g->bytes };
+    bool streaming = o->x.stream_start_us != EXTRACT_NONE;
+    struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
+                            .seq = 0, .api = api ? api : streaming ? "streaming" : "buffered",
+                            .started_at = started, .marks_from_trace = true,
+                            .trace_file = size > 0 && size < INT_MAX ? &tf : NULL };
+    if (store_load(db, &key, o, &load_id) < 0) {
+        db_finish_run(db, run_id, started, "failed");
+        db_close(db);
+        return EXIT_ERROR;
+    }
+    char finished[40];
+    utc_iso8601(finished, sizeof finished);
+    bool ok = strcmp(o->status, "ok") == 0;
+    if (db_finish_run(db, run_id, finished, ok ? "completed" : "failed") < 0)
+        warnf("import-trace: %s", db_errmsg(db));
+    db_close(db);
+    printf("%lld\n", (long long)load_id);
+    if (ok)
+        notef("import-trace: load %lld: %s first byte to compile %.3f ms, %zu chunks, "
+              "%lld bytes", (long long)load_id, module_path,
+              (double)o->x.first_byte_to_compile_us / 1000, o->x.n_chunks,
+              (long long)o->x.chunk_bytes);
+    else
+        warnf("import-trace: load %lld stored with status %s: %s", (long long)load_id,
+              o->status, o->error);
+    return ok ? EXIT_OK : EXIT_LOADS_FAILED;
+}
+
+/* Everything after the options: check, detect, measure, store. */
+static int import_trace(const char *file, const char *db_path, const char *module_path,
+                        const char *api, const char *cmdline)
+{
+    if (check_input_file(file) < 0)
+        return EXIT_USAGE;
+    char detected[1024] = "";
+    if (!module_path) {
+        if (detect_module_path(file, detected, sizeof detected) < 0)
+            return EXIT_USAGE;   /* a bad input file */
+        module_path = detected;
+    }
+    struct ingest g;
+    int fd = -1;
+    ingest_init(&g, module_path, &fd);
+    struct load_outcome o;
+    memset(&o, 0, sizeof o);
+    char sha[65];
+    int exit_code = EXIT_USAGE;
+    if (measure_trace(file, &g, &fd, &o, sha) == 0)
+        exit_code = store_import(db_path, file, module_path, api, cmdline, &g, fd, &o, sha);
+    if (o.have_extract)
+        extract_result_free(&o.x);
+    if (fd >= 0)
+        close(fd);
+    ingest_free(&g);
+    return exit_code;
 }
 
 int cmd_import_trace(int argc, char **argv)
@@ -324,191 +515,7 @@ int cmd_import_trace(int argc, char **argv)
               file ? "one trace file at a time" : "missing FILE.json");
         goto usage;
     }
-    struct stat sb;
-    if (stat(file, &sb) < 0) {
-        warnf("import-trace: %s: %s", file, strerror(errno));
-        goto usage;
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        warnf("import-trace: %s: not a regular file", file);
-        goto usage;
-    }
-    if (sb.st_size == 0) {
-        warnf("import-trace: %s: empty file", file);
-        goto usage;
-    }
-
-    /* pass 1: the module's request */
-    char detected[1024] = "";
-    if (!module_path) {
-        struct detect d = { .ts = INT64_MAX };
-        d.tp = trace_parser_new(detect_event, &d);
-        int rc = stream_file(file, detect_piece, &d);
-        if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
-            warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
-            rc = -1;
-        }
-        trace_parser_free(d.tp);
-        if (rc < 0)
-            goto usage;   /* exit 2: a bad input file */
-        if (!d.path[0]) {
-            warnf("import-trace: %s: no request for a .wasm URL in the trace "
-                  "(give --module-path)", file);
-            goto usage;
-        }
-        snprintf(detected, sizeof detected, "%s", d.path);
-        module_path = detected;
-        notef("import-trace: module %s (the earliest .wasm request)", module_path);
-    }
-
-    /* pass 2: measure it, hash it, keep a gzipped copy */
-    struct ingest g = { 0 };
-    g.x = extractor_new(module_path);
-    g.tp = trace_parser_new(extract_event, g.x);
-    g.meta.yajl = yajl_alloc(&meta_callbacks, NULL, &g.meta);
-    yajl_config(g.meta.yajl, yajl_dont_validate_strings, 1);
-    g.meta_ok = true;
-    g.sha = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(g.sha, EVP_sha256(), NULL);
-    const char *tmpdir = getenv("TMPDIR");
-    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    int fd = mkostemp(tmp, O_CLOEXEC);
-    if (fd >= 0) {
-        unlink(tmp);   /* nothing left behind, whatever happens */
-        int wfd = dup(fd);
-        g.copy = wfd >= 0 ? gzdopen(wfd, "wb6") : NULL;
-        if (!g.copy && wfd >= 0)
-            close(wfd);
-    }
-    free(tmp);
-    if (!g.copy)
-        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
-              strerror(errno));
-
-    struct db *db = NULL;
-    struct load_outcome o;
-    memset(&o, 0, sizeof o);
-    int rc = stream_file(file, ingest_piece, &g);
-    if (rc == -2 || (rc == 0 && trace_parser_finish(g.tp) < 0)) {
-        warnf("import-trace: %s: %s", file, trace_parser_error(g.tp));
-        rc = -1;
-    }
-    if (g.copy && gzclose(g.copy) != Z_OK) {
-        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
-        close(fd);
-        fd = -1;
-    }
-    g.copy = NULL;
-    if (rc < 0)
-        goto out;
-    if (trace_parser_events(g.tp) == 0) {
-        warnf("import-trace: %s: no trace events in the file", file);
-        goto out;
-    }
-    unsigned char digest[32];
-    unsigned int dlen = 0;
-    EVP_DigestFinal_ex(g.sha, digest, &dlen);
-    char sha[65];
-    for (int i = 0; i < 32; i++)
-        sprintf(sha + 2 * i, "%02x", digest[i]);
-
-    snprintf(o.status, sizeof o.status, "ok");
-    o.have_extract = true;
-    o.wall_ms = NAN;
-    o.trace_bytes = (int64_t)g.bytes;
-    o.trace_events = (int64_t)trace_parser_events(g.tp);
-    o.trace_data_loss = -1;
-    o.trace_buffer_pct = NAN;
-    o.page_compile_ms = NAN;
-    if (extract_finish(g.x, &o.x) < 0) {
-        snprintf(o.status, sizeof o.status, "trace_error");
-        snprintf(o.error, sizeof o.error, "%s", o.x.error);
-    }
-
-    char err[1024];
-    db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        warnf("import-trace: %s", err);
-        goto out;
-    }
-    exit_code = EXIT_ERROR;
-    char started[40];
-    utc_iso8601(started, sizeof started);
-    int64_t run_id = 0, browser_id = 0, module_id = 0;
-    int drc = store_run(db, started, cmdline, NULL, &run_id);
-
-    char abs_file[PATH_MAX];
-    if (!realpath(file, abs_file))
-        snprintf(abs_file, sizeof abs_file, "%s", file);
-    char exe[PATH_MAX] = "", product[160] = "";
-    if (g.meta.command_line[0])
-        snprintf(exe, sizeof exe, "%.*s", (int)strcspn(g.meta.command_line, " "),
-                 g.meta.command_line);
-    product_from_ua(g.meta.user_agent, product, sizeof product);
-    if (!product[0] && g.meta.product[0])
-        snprintf(product, sizeof product, "%s", g.meta.product);
-    struct db_browser br = {
-        .path = exe[0] ? exe : abs_file, .kind = "imported",
-        .product = product[0] ? product : NULL,
-        .revision = g.meta.revision[0] ? g.meta.revision : NULL,
-        .v8_version = g.meta.v8[0] ? g.meta.v8 : NULL,
-        .user_agent = g.meta.user_agent[0] ? g.meta.user_agent : NULL,
-    };
-    if (drc == 0)
-        drc = db_upsert_browser(db, &br, &browser_id);
-    char *mname = xasprintf("import:%s", module_path);
-    struct db_module mod = { .name = mname, .path = abs_file, .bytes = o.x.chunk_bytes,
-                             .sha256 = sha };
-    if (drc == 0)
-        drc = db_upsert_module(db, &mod, &module_id);
-    free(mname);
-    if (drc < 0) {
-        warnf("import-trace: %s", db_errmsg(db));
-        goto out;
-    }
-    bool streaming = o.x.stream_start_us != EXTRACT_NONE;
-    struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
-                            .seq = 0, .api = api ? api : streaming ? "streaming" : "buffered",
-                            .started_at = started };
-    if (store_load(db, &key, &o) < 0) {
-        db_finish_run(db, run_id, started, "failed");
-        goto out;
-    }
-    int64_t load_id = 0;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT MAX(id) FROM loads WHERE run_id = ?", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, run_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            load_id = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    bool extra_ok = store_extra(db, load_id, fd, g.bytes, &o.x) == 0;
-    char finished[40];
-    utc_iso8601(finished, sizeof finished);
-    bool ok = strcmp(o.status, "ok") == 0;
-    if (db_finish_run(db, run_id, finished, ok && extra_ok ? "completed" : "failed") < 0)
-        warnf("import-trace: %s", db_errmsg(db));
-    printf("%lld\n", (long long)load_id);
-    if (ok)
-        notef("import-trace: load %lld: %s first byte to compile %.3f ms, %zu chunks, "
-              "%lld bytes", (long long)load_id, module_path,
-              (double)o.x.first_byte_to_compile_us / 1000, o.x.n_chunks,
-              (long long)o.x.chunk_bytes);
-    else
-        warnf("import-trace: load %lld stored with status %s: %s", (long long)load_id,
-              o.status, o.error);
-    exit_code = !extra_ok ? EXIT_ERROR : ok ? EXIT_OK : EXIT_LOADS_FAILED;
-out:
-    if (o.have_extract)
-        extract_result_free(&o.x);
-    if (fd >= 0)
-        close(fd);
-    db_close(db);
-    yajl_free(g.meta.yajl);
-    EVP_MD_CTX_free(g.sha);
-    trace_parser_free(g.tp);
-    extractor_free(g.x);
+    exit_code = import_trace(file, db_path, module_path, api, cmdline);
 usage:
     free(cmdline);
     return exit_code;

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "base/util.h"
+#include "db/loads.h"
+#include "db/runs.h"
 
 struct db *selection_open_db(const char *cmd, const char *path)
 {
@@ -15,26 +17,10 @@ struct db *selection_open_db(const char *cmd, const char *path)
         return NULL;
     }
     char err[512];
-    struct db *db = db_open_read(path, err, sizeof err);   /* its callers only read */
+    struct db *db = db_open_read(path, err, sizeof err);
     if (!db)
         warnf("%s: %s", cmd, err);
     return db;
-}
-
-static int64_t count_rows(struct db *db, const char *sql, int64_t id, const char *text)
-{
-    sqlite3_stmt *st;
-    int64_t n = -1;
-    if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (text)
-        sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return n;
 }
 
 int selection_run(const char *cmd, struct db *db, const char *arg, int64_t *run_id)
@@ -48,7 +34,12 @@ int selection_run(const char *cmd, struct db *db, const char *arg, int64_t *run_
         warnf("%s: --run %s: not a run id (a number, or 'all')", cmd, arg);
         return -1;
     }
-    if (count_rows(db, "SELECT COUNT(*) FROM runs WHERE id = ?", v, NULL) != 1) {
+    int found = db_run_exists(db, v);
+    if (found < 0) {
+        warnf("%s: %s", cmd, db_errmsg(db));
+        return -1;
+    }
+    if (!found) {
         warnf("%s: --run %s: no such run in the DB", cmd, arg);
         return -1;
     }
@@ -63,7 +54,12 @@ int selection_load(const char *cmd, struct db *db, const char *arg, int64_t *loa
         warnf("%s: --load %s: not a load id (a number)", cmd, arg);
         return -1;
     }
-    if (count_rows(db, "SELECT COUNT(*) FROM loads WHERE id = ?", v, NULL) != 1) {
+    int found = db_load_exists(db, v);
+    if (found < 0) {
+        warnf("%s: %s", cmd, db_errmsg(db));
+        return -1;
+    }
+    if (!found) {
         warnf("%s: --load %s: no such load in the DB", cmd, arg);
         return -1;
     }
@@ -73,9 +69,12 @@ int selection_load(const char *cmd, struct db *db, const char *arg, int64_t *loa
 
 int selection_module(const char *cmd, struct db *db, const char *name)
 {
-    if (count_rows(db,
-                   "SELECT COUNT(*) FROM loads l JOIN modules m ON m.id = l.module_id"
-                   " WHERE m.name = ?", 0, name) <= 0) {
+    int found = db_module_has_loads(db, name);
+    if (found < 0) {
+        warnf("%s: %s", cmd, db_errmsg(db));
+        return -1;
+    }
+    if (!found) {
         warnf("%s: --module %s: no loads of that module in the DB", cmd, name);
         return -1;
     }
@@ -84,17 +83,9 @@ int selection_module(const char *cmd, struct db *db, const char *name)
 
 int64_t selection_latest_run(struct db *db, const char *module)
 {
-    sqlite3_stmt *st;
     int64_t id = 0;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-                           "SELECT MAX(l.run_id) FROM loads l JOIN modules m ON m.id = l.module_id"
-                           " WHERE ?1 IS NULL OR m.name = ?1", -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    if (module)
-        sqlite3_bind_text(st, 1, module, -1, SQLITE_TRANSIENT);
-    if (sqlite3_step(st) == SQLITE_ROW)
-        id = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    if (db_latest_run_with_loads(db, module, &id) < 0)
+        return 0;   /* callers say "no loads": a DB error shows on their next query */
     return id;
 }
 

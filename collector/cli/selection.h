@@ -10,7 +10,8 @@
 #include "collector/plot/plot.h"
 #include "db/db.h"
 
-/* Opens an existing results DB (it is never created here). */
+/* Opens an existing results DB read-only (db_open_read: never created,
+ * never migrated). */
 struct db *selection_open_db(const char *cmd, const char *path);
 
 /* "all" -> PLOT_ALL_RUNS; a number -> that run, which must exist. */

@@ -18,11 +18,15 @@
 #include "cdp/cdp.h"
 #include "collector/cli/exit_codes.h"
 #include "collector/measure/load.h"
+#include "collector/measure/progress.h"
 #include "collector/wasm/manifest.h"
 #include "collector/measure/server.h"
 #include "base/stats.h"
 #include "collector/measure/store.h"
+#include "collector/report/run_summary.h"
 #include "base/util.h"
+#include "db/loads.h"
+#include "db/runs.h"
 #include "wasmlab_config.h"
 
 struct run_module {
@@ -82,8 +86,10 @@ static int check_wasm_file(const char *path, struct run_module *rm, int index)
     free(data);
     if (rc < 0)
         return -1;
+    /* The content hash in the name: two different files called x.wasm stay
+     * two modules, and one file keeps its name across runs (db/README.md). */
     const char *base = strrchr(path, '/');
-    snprintf(rm->name, sizeof rm->name, "file:%s", base ? base + 1 : path);
+    snprintf(rm->name, sizeof rm->name, "file:%.200s@%.8s", base ? base + 1 : path, rm->sha256);
     snprintf(rm->file, sizeof rm->file, "%s", path);
     /* A fixed ASCII URL: the trace's URL then matches without encoding
      * questions, whatever the file is called. */
@@ -228,96 +234,6 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
     return 0;
 }
 
-/* ---- summary, computed from the DB so it always matches it ---- */
-
-static int print_summary(struct db *db, int64_t run_id, bool as_json)
-{
-    sqlite3 *sq = db_sqlite(db);
-    sqlite3_stmt *mods, *vals;
-    /* one row per configuration: browser x module x api x condition */
-    const char *q_mods =
-        "SELECT m.id, m.name, m.bytes, SUM(l.status = 'ok'), SUM(l.status <> 'ok'),"
-        " l.browser_id, b.product, l.api, l.condition,"
-        " (SELECT COUNT(DISTINCT browser_id || api || condition) FROM loads WHERE run_id = ?)"
-        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
-        " WHERE l.run_id = ? GROUP BY l.browser_id, m.id, l.api, l.condition ORDER BY MIN(l.id)";
-    const char *q_vals =
-        "SELECT first_byte_to_compile_us FROM loads WHERE run_id = ? AND module_id = ?"
-        " AND browser_id = ? AND api = ? AND condition = ?"
-        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL";
-    if (sqlite3_prepare_v2(sq, q_mods, -1, &mods, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(sq, q_vals, -1, &vals, NULL) != SQLITE_OK) {
-        warnf("summary: %s", sqlite3_errmsg(sq));
-        return -1;
-    }
-    sqlite3_bind_int64(mods, 1, run_id);
-    sqlite3_bind_int64(mods, 2, run_id);
-    json_t *arr = json_array();
-    bool header = false;
-    while (sqlite3_step(mods) == SQLITE_ROW) {
-        /* browser/api/condition columns only when the run has several */
-        bool wide = sqlite3_column_int64(mods, 9) > 1;
-        if (!as_json && !header) {
-            if (wide)
-                printf("%-32s %-10s %-12s ", "browser", "api", "condition");
-            printf("%-28s %8s %7s %10s %10s %10s %10s %10s\n", "module", "loads ok", "failed",
-                   "median ms", "p95 ms", "min ms", "max ms", "bytes");
-            header = true;
-        }
-        const char *product = (const char *)sqlite3_column_text(mods, 6);
-        const char *api = (const char *)sqlite3_column_text(mods, 7);
-        const char *condition = (const char *)sqlite3_column_text(mods, 8);
-        int64_t mid = sqlite3_column_int64(mods, 0);
-        const char *name = (const char *)sqlite3_column_text(mods, 1);
-        int64_t bytes = sqlite3_column_int64(mods, 2);
-        int64_t n_ok = sqlite3_column_int64(mods, 3), n_fail = sqlite3_column_int64(mods, 4);
-        double *v = xcalloc((size_t)n_ok + 1, sizeof *v);
-        size_t n = 0;
-        sqlite3_reset(vals);
-        sqlite3_bind_int64(vals, 1, run_id);
-        sqlite3_bind_int64(vals, 2, mid);
-        sqlite3_bind_int64(vals, 3, sqlite3_column_int64(mods, 5));
-        sqlite3_bind_text(vals, 4, api, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(vals, 5, condition, -1, SQLITE_TRANSIENT);
-        while (sqlite3_step(vals) == SQLITE_ROW && n < (size_t)n_ok + 1)
-            v[n++] = (double)sqlite3_column_int64(vals, 0);
-        stats_sort(v, n);
-        double med = stats_quantile_sorted(v, n, 0.5), p95 = stats_quantile_sorted(v, n, 0.95);
-        double mn = n ? v[0] : NAN, mx = n ? v[n - 1] : NAN;
-        if (as_json) {
-            json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:s?, s:s?, s:s?}", "module", name,
-                                  "bytes", (json_int_t)bytes, "loads_ok", (json_int_t)n_ok,
-                                  "loads_failed", (json_int_t)n_fail, "browser", product,
-                                  "api", api, "condition", condition);
-            json_object_set_new(o, "median_us", n ? json_real(med) : json_null());
-            json_object_set_new(o, "p95_us", n ? json_real(p95) : json_null());
-            json_object_set_new(o, "min_us", n ? json_real(mn) : json_null());
-            json_object_set_new(o, "max_us", n ? json_real(mx) : json_null());
-            json_array_append_new(arr, o);
-        } else {
-            if (wide)
-                printf("%-32s %-10s %-12s ", product ? product : "?", api, condition);
-            printf("%-28s %8lld %7lld %10.3f %10.3f %10.3f %10.3f %10lld\n", name,
-                   (long long)n_ok, (long long)n_fail, med / 1000, p95 / 1000, mn / 1000,
-                   mx / 1000, (long long)bytes);
-        }
-        free(v);
-    }
-    sqlite3_finalize(mods);
-    sqlite3_finalize(vals);
-    if (as_json) {
-        char *s = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
-        puts(s);
-        free(s);
-    }
-    json_decref(arr);
-    fflush(stdout);
-    return 0;
-}
-
-/* ---- run metadata ---- */
-
-
 static void lws_log(int level, const char *line)
 {
     if (level == LLL_ERR)
@@ -337,20 +253,6 @@ static bool config_in_shard(const struct plan *p, int index)
     return p->shard_n <= 1 || index % p->shard_n == p->shard_k - 1;
 }
 
-static char *next_trace_path(struct db *db, const char *dir)
-{
-    /* Named by the load's future row id: loads are only ever appended. */
-    sqlite3_int64 next = 1;
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT IFNULL(MAX(id),0)+1 FROM loads", -1, &q,
-                           NULL) == SQLITE_OK) {
-        if (sqlite3_step(q) == SQLITE_ROW)
-            next = sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-    }
-    return xasprintf("%s/load-%lld.json", dir, (long long)next);
-}
-
 /* What executing a plan shares between its loads. */
 struct exec {
     struct plan *p;
@@ -360,11 +262,21 @@ struct exec {
     struct lws_context *ctx;
     struct server *srv;
     int64_t run_id;
+    char run_uuid[40];
     int page_timeout_ms;
     bool tty;
     int64_t t_start;
     long total, done, failed, crashes;
 };
+
+/* The progress line (collector/measure/progress.h: on a terminal only). */
+static void show_progress(struct exec *x)
+{
+    double el = (double)(mono_us() - x->t_start) / 1e6;
+    long left = x->total > x->done ? x->total - x->done : 0;
+    progress_show("[%ld/%ld] %ld failed, ETA %.0f s", x->done, x->total, x->failed,
+                  x->done > 0 ? el / (double)x->done * (double)left : 0.0);
+}
 
 static int ensure_browser(struct exec *x, int b)
 {
@@ -391,6 +303,62 @@ static int count_stored(struct exec *x, struct config *cf)
     return 0;
 }
 
+/* --save-traces: the raw trace is written under a name of this process while
+ * the load runs, and renamed after the id store_load returns: load-ID.json. */
+static char *pending_trace_path(const char *dir)
+{
+    return xasprintf("%s/.load-pending-%ld.json", dir, (long)getpid());
+}
+
+static void name_saved_trace(struct exec *x, const char *pending, int64_t load_id, bool stored)
+{
+    if (!stored) {
+        unlink(pending);   /* no load row to name it after */
+        return;
+    }
+    char *final = xasprintf("%s/load-%lld.json", x->p->save_traces, (long long)load_id);
+    if (rename(pending, final) < 0 && errno != ENOENT) {
+        warnf("%s: --save-traces: %s: %s", x->p->command, final, strerror(errno));
+    }
+    free(final);
+}
+
+/* A killed browser's sockets close before its exit is waitable: give it a
+ * moment, so a crash is not mistaken for a dropped connection. */
+static void classify_lost_browser(struct live_browser *lb, struct load_outcome *o)
+{
+    if (o->browser_lost && browser_wait_exit(lb->proc, 500)) {
+        char how[64];
+        browser_describe_exit(lb->proc, how, sizeof how);
+        snprintf(o->status, sizeof o->status, "browser_crashed");
+        snprintf(o->error, sizeof o->error, "the browser died mid-load (%s)", how);
+    }
+}
+
+/* Stores one measured load of cf and counts it. Returns 0 or -1. */
+static int record_load(struct exec *x, struct config *cf, long seq, const char *started,
+                       const char *args, struct load_outcome *o, int64_t *load_id)
+{
+    struct run_module *rm = &x->mods[cf->module];
+    const struct plan_condition *cond = &x->p->conditions[cf->condition];
+    struct load_key key = { .run_id = x->run_id, .browser_id = x->lbs[cf->browser].db_id,
+                            .module_id = rm->id, .seq = seq, .api = cf->api,
+                            .condition = cond->name, .started_at = started,
+                            .args_json = args, .js_churn_mb = (int)cond->js_churn_mb };
+    int rc = store_load(x->db, &key, o, load_id);
+    x->done++;
+    cf->stored++;
+    if (strcmp(o->status, "ok") != 0) {
+        x->failed++;
+        if (!x->tty)
+            notef("load %ld/%ld %s: %s: %s", x->done, x->total, rm->name, o->status, o->error);
+    }
+    if (strcmp(o->status, "browser_crashed") == 0)
+        x->crashes++;
+    show_progress(x);
+    return rc;
+}
+
 /* One load of configuration cf (stored as round seq unless warm). Returns
  * 0, or -1 when the run cannot go on (no browser, DB write failed). */
 static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
@@ -409,49 +377,28 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
     };
     char load_started[40];
     utc_iso8601(load_started, sizeof load_started);
-    char *trace_path = p->save_traces && !warm ? next_trace_path(x->db, p->save_traces) : NULL;
+    char *trace_path = p->save_traces && !warm ? pending_trace_path(p->save_traces) : NULL;
     lb->session.save_trace_path = trace_path;
     lb->session.keep_trace = !warm;
     struct load_outcome o;
     load_run(&lb->session, &req, &o);
     lb->session.save_trace_path = NULL;
-    free(trace_path);
-    if (stop_signal && strcmp(o.status, "ok") != 0) {
-        load_outcome_free(&o);   /* interrupted mid-load: not a result */
-        return 0;
-    }
-    /* A killed browser's sockets close before its exit is waitable: give it
-     * a moment, so a crash is not mistaken for a dropped connection. */
-    if (o.browser_lost && browser_wait_exit(lb->proc, 500)) {
-        char how[64];
-        browser_describe_exit(lb->proc, how, sizeof how);
-        snprintf(o.status, sizeof o.status, "browser_crashed");
-        snprintf(o.error, sizeof o.error, "the browser died mid-load (%s)", how);
-    }
+    bool interrupted = stop_signal && strcmp(o.status, "ok") != 0;   /* not a result */
     int src = 0;
-    if (!warm) {
-        struct load_key key = { .run_id = x->run_id, .browser_id = lb->db_id,
-                                .module_id = rm->id, .seq = seq, .api = cf->api,
-                                .condition = cond->name, .started_at = load_started,
-                                .args_json = args, .js_churn_mb = (int)cond->js_churn_mb };
-        src = store_load(x->db, &key, &o);
-        x->done++;
-        cf->stored++;
-        if (strcmp(o.status, "ok") != 0) {
-            x->failed++;
-            if (!x->tty)
-                notef("load %ld/%ld %s: %s: %s", x->done, x->total, rm->name, o.status, o.error);
-        }
-        if (strcmp(o.status, "browser_crashed") == 0)
-            x->crashes++;
-        if (x->tty) {
-            double el = (double)(mono_us() - x->t_start) / 1e6;
-            long left = x->total > x->done ? x->total - x->done : 0;
-            fprintf(stderr, "\r[%ld/%ld] %ld failed, ETA %.0f s   ", x->done, x->total,
-                    x->failed, el / (double)x->done * (double)left);
+    int64_t load_id = 0;
+    bool stored = false;
+    if (!interrupted) {
+        classify_lost_browser(lb, &o);
+        if (!warm) {
+            src = record_load(x, cf, seq, load_started, args, &o, &load_id);
+            stored = src == 0;
         }
     }
-    bool lost = o.browser_lost;
+    if (trace_path) {
+        name_saved_trace(x, trace_path, load_id, stored);
+        free(trace_path);
+    }
+    bool lost = !interrupted && o.browser_lost;
     load_outcome_free(&o);
     if (lost) {
         notef("restarting the browser with a fresh profile");
@@ -463,27 +410,13 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
 /* ok first-byte-to-compile samples (ms) of one configuration in the run */
 static size_t config_samples(struct exec *x, const struct config *cf, double **out)
 {
-    sqlite3_stmt *st;
-    size_t n = 0, cap = 64;
-    double *v = xmalloc(cap * sizeof *v);
-    if (sqlite3_prepare_v2(db_sqlite(x->db),
-                           "SELECT first_byte_to_compile_us / 1000.0 FROM loads WHERE run_id = ?"
-                           " AND browser_id = ? AND module_id = ? AND api = ? AND condition = ?"
-                           " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL",
-                           -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, x->run_id);
-        sqlite3_bind_int64(st, 2, x->lbs[cf->browser].db_id);
-        sqlite3_bind_int64(st, 3, x->mods[cf->module].id);
-        sqlite3_bind_text(st, 4, cf->api, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, x->p->conditions[cf->condition].name, -1, SQLITE_STATIC);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            if (n == cap)
-                v = xrealloc(v, (cap *= 2) * sizeof *v);
-            v[n++] = sqlite3_column_double(st, 0);
-        }
-        sqlite3_finalize(st);
+    struct db_config dc = { .run_id = x->run_id, .browser_id = x->lbs[cf->browser].db_id,
+                            .module_id = x->mods[cf->module].id, .api = cf->api,
+                            .condition = x->p->conditions[cf->condition].name };
+    size_t n = 0;
+    if (db_config_first_byte_ms(x->db, &dc, out, &n) < 0) {
+        warnf("%s: %s", x->p->command, db_errmsg(x->db));
     }
-    *out = v;
     return n;
 }
 
@@ -553,84 +486,89 @@ static int auto_sample(struct exec *x, struct config *configs, int n_configs)
         if (db_insert_auto_sampling(x->db, x->run_id, x->mods[b->module].id, b->api,
                                     p->conditions[b->condition].name, x->lbs[b->browser].db_id,
                                     x->lbs[c->browser].db_id, b->stored, c->stored, pr->lo, pr->hi,
-                                    p->auto_width_ms, pr->reason ? pr->reason : "interrupted") < 0)
+                                    p->auto_width_ms, pr->reason ? pr->reason : "interrupted") < 0) {
             warnf("%s: %s", p->command, db_errmsg(x->db));
+        }
     }
     free(pairs);
     return rc;
 }
 
-int plan_execute(struct plan *p)
+/* ---- plan_execute, in its steps ---- */
+
+/* What plan_execute owns; released by release_resources. */
+struct resources {
+    struct manifest mf;
+    struct run_module *mods;
+    int n_mods;
+    struct live_browser *lbs;
+    struct config *configs;
+    int n_configs;
+    struct db *db;
+    struct lws_context *ctx;
+    struct server *srv;
+};
+
+/* Everything given is checked before anything is written: modules, the
+ * pages folder, the browsers, --save-traces. Returns EXIT_OK or EXIT_USAGE. */
+static int check_inputs(struct plan *p, struct resources *rs)
 {
     const char *cmd = p->command;
-    struct manifest mf;
-    memset(&mf, 0, sizeof mf);
     char err[1024];
-    if (p->n_names > 0 && manifest_load(p->manifest_path, &mf, err, sizeof err) < 0) {
+    struct stat st;
+    if (p->n_names > 0 && manifest_load(p->manifest_path, &rs->mf, err, sizeof err) < 0) {
         warnf("%s: %s", cmd, err);
         return EXIT_USAGE;
     }
-    struct run_module *mods = xcalloc(PLAN_MAX, sizeof *mods);
-    struct live_browser *lbs = xcalloc(PLAN_MAX, sizeof *lbs);
-    struct config *configs = NULL;
-    int n_mods = 0, n_configs = 0, exit_code = EXIT_ERROR;
-    struct db *db = NULL;
-    struct lws_context *ctx = NULL;
-    struct server *srv = NULL;
-    int64_t run_id = 0;
-    struct stat st;
-
-    if (resolve_modules(p, &mf, mods, &n_mods) < 0) {
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
+    if (resolve_modules(p, &rs->mf, rs->mods, &rs->n_mods) < 0)
+        return EXIT_USAGE;
     if (stat(p->pages_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         warnf("%s: pages folder %s does not exist (--pages)", cmd, p->pages_dir);
-        exit_code = EXIT_USAGE;
-        goto out;
+        return EXIT_USAGE;
     }
-    /* Browser paths are checked before anything is written. */
     for (int b = 0; b < p->n_browsers; b++) {
         const char *path = p->browsers[b].path;
         if (stat(path, &st) < 0) {
             warnf("%s: browser %s: %s", cmd, path, strerror(errno));
-            exit_code = EXIT_USAGE;
-            goto out;
+            return EXIT_USAGE;
         }
         if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0) {
             warnf("%s: browser %s: not an executable file", cmd, path);
-            exit_code = EXIT_USAGE;
-            goto out;
+            return EXIT_USAGE;
         }
     }
     if (p->save_traces && (stat(p->save_traces, &st) < 0 || !S_ISDIR(st.st_mode))) {
         warnf("%s: --save-traces %s: not an existing folder", cmd, p->save_traces);
-        exit_code = EXIT_USAGE;
-        goto out;
+        return EXIT_USAGE;
     }
-    /* configurations, in a fixed order (shards slice it by index) */
-    configs = xcalloc((size_t)p->n_browsers * (size_t)n_mods * (size_t)p->n_apis *
-                      (size_t)p->n_conditions + 1, sizeof *configs);
+    return EXIT_OK;
+}
+
+/* The configurations, in a fixed order (shards slice it by index). */
+static int build_configs(struct plan *p, struct resources *rs)
+{
+    rs->configs = xcalloc((size_t)p->n_browsers * (size_t)rs->n_mods * (size_t)p->n_apis *
+                          (size_t)p->n_conditions + 1, sizeof *rs->configs);
     int index = 0;
     for (int b = 0; b < p->n_browsers; b++)
-        for (int m = 0; m < n_mods; m++)
+        for (int m = 0; m < rs->n_mods; m++)
             for (int a = 0; a < p->n_apis; a++)
                 for (int c = 0; c < p->n_conditions; c++, index++)
                     if (config_in_shard(p, index))
-                        configs[n_configs++] = (struct config){ b, m, c, p->apis[a], 0 };
-    if (n_configs == 0) {
-        warnf("%s: shard %d/%d of %d configurations is empty", cmd, p->shard_k, p->shard_n,
-              index);
-        exit_code = EXIT_USAGE;
-        goto out;
+                        rs->configs[rs->n_configs++] = (struct config){ b, m, c, p->apis[a], 0 };
+    if (rs->n_configs == 0) {
+        warnf("%s: shard %d/%d of %d configurations is empty", p->command, p->shard_k,
+              p->shard_n, index);
+        return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
 
-    db = db_open(p->db_path, err, sizeof err);
-    if (!db) {
-        warnf("%s: %s", cmd, err);
-        exit_code = EXIT_USAGE;
-        goto out;
-    }
+/* The event loop and the HTTP server with the pages and modules mounted. */
+static int start_serving(struct plan *p, struct resources *rs)
+{
+    const char *cmd = p->command;
+    char err[1024];
     install_signal_handlers();
     browser_become_subreaper();
     int stale = browser_cleanup_stale();
@@ -641,112 +579,167 @@ int plan_execute(struct plan *p)
     memset(&info, 0, sizeof info);
     info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
     info.port = CONTEXT_PORT_NO_LISTEN;
-    ctx = lws_create_context(&info);
-    if (!ctx) {
+    rs->ctx = lws_create_context(&info);
+    if (!rs->ctx) {
         warnf("%s: cannot create the event loop", cmd);
-        goto out;
+        return EXIT_ERROR;
     }
-    srv = server_start(ctx, err, sizeof err);
-    if (!srv) {
+    rs->srv = server_start(rs->ctx, err, sizeof err);
+    if (!rs->srv) {
         warnf("%s: %s", cmd, err);
-        goto out;
+        return EXIT_ERROR;
     }
-    server_mount_dir(srv, "/pages/", p->pages_dir);
-    if (mf.dir)
-        server_mount_dir(srv, "/modules/", mf.dir);
-    for (int i = 0; i < n_mods; i++)
-        if (strncmp(mods[i].url, "/ext/", 5) == 0 &&
-            server_map_file(srv, mods[i].url, mods[i].file) < 0) {
-            warnf("%s: module file %s: cannot serve it", cmd, mods[i].file);
-            goto out;
+    server_mount_dir(rs->srv, "/pages/", p->pages_dir);
+    if (rs->mf.dir)
+        server_mount_dir(rs->srv, "/modules/", rs->mf.dir);
+    for (int i = 0; i < rs->n_mods; i++)
+        if (strncmp(rs->mods[i].url, "/ext/", 5) == 0 &&
+            server_map_file(rs->srv, rs->mods[i].url, rs->mods[i].file) < 0) {
+            warnf("%s: module file %s: cannot serve it", cmd, rs->mods[i].file);
+            return EXIT_ERROR;
         }
+    return EXIT_OK;
+}
 
+/* A new runs row, or the unfinished one with --resume; then the modules. */
+static int open_run(struct plan *p, struct resources *rs, int64_t *run_id, char *uuid,
+                    size_t uuid_len)
+{
+    struct db *db = rs->db;
     int rc = 0;
     if (p->resume) {
-        rc = db_find_unfinished_run(db, &run_id);
-        if (rc == 0 && run_id == DB_NULL) {
-            warnf("%s: --resume: DB %s has no unfinished run", cmd, p->db_path);
-            exit_code = EXIT_USAGE;
-            goto out;
+        rc = db_find_unfinished_run(db, run_id);
+        if (rc == 0 && *run_id == DB_NULL) {
+            warnf("%s: --resume: DB %s has no unfinished run", p->command, p->db_path);
+            return EXIT_USAGE;
         }
         if (rc == 0)
-            rc = db_finish_run(db, run_id, NULL, "running");
+            rc = db_finish_run(db, *run_id, NULL, "running");
         if (rc == 0)
-            notef("resuming run %lld", (long long)run_id);
+            rc = db_run_uuid(db, *run_id, uuid, uuid_len);
+        if (rc == 0)
+            notef("%s: resuming run %lld (%s)", p->command, (long long)*run_id, uuid);
     } else {
         char started[40];
         utc_iso8601(started, sizeof started);
         char *cmdline = join_command_line(p->argc, p->argv);
-        rc = store_run(db, started, cmdline, p->experiment, &run_id);
+        rc = store_run(db, started, cmdline, p->experiment, run_id, uuid);
         free(cmdline);
     }
-    for (int i = 0; rc == 0 && i < n_mods; i++)
-        rc = db_upsert_module(db, &mods[i].row, &mods[i].id);
+    for (int i = 0; rc == 0 && i < rs->n_mods; i++)
+        rc = db_upsert_module(db, &rs->mods[i].row, &rs->mods[i].id);
     if (rc < 0) {
-        warnf("%s: %s", cmd, db_errmsg(db));
-        goto out;
+        warnf("%s: %s", p->command, db_errmsg(db));
+        return EXIT_ERROR;
     }
+    return EXIT_OK;
+}
 
-    struct exec ex = { .p = p, .lbs = lbs, .mods = mods, .db = db, .ctx = ctx, .srv = srv,
-                       .run_id = run_id, .page_timeout_ms = (int)p->timeout_s * 1000,
-                       .tty = isatty(2) && !util_quiet, .t_start = mono_us() };
-    exit_code = EXIT_OK;
+/* Every round of every configuration, warm-up rounds first. The loads still
+ * to do are counted before the first one, so the progress total is right
+ * from the first line. */
+static int run_rounds(struct exec *x, struct config *configs, int n_configs)
+{
+    struct plan *p = x->p;
+    for (int ci = 0; ci < n_configs; ci++)
+        if (count_stored(x, &configs[ci]) < 0)
+            return EXIT_ERROR;
+    /* said once the browsers are up: a run that cannot start has one line */
+    if (!p->resume)
+        notef("%s: run %lld (%s) in %s", p->command, (long long)x->run_id, x->run_uuid,
+              p->db_path);
+    int exit_code = EXIT_OK;
     long rounds = p->warmup + p->loads;
     for (long r = 0; r < rounds && !stop_signal && exit_code == EXIT_OK; r++) {
         for (int ci = 0; ci < n_configs && !stop_signal && exit_code == EXIT_OK; ci++) {
             struct config *cf = &configs[ci];
             bool warm = r < p->warmup;
-            if (r == 0 && count_stored(&ex, cf) < 0) {
-                exit_code = EXIT_ERROR;
-                break;
-            }
             if (warm && cf->stored >= p->loads)
                 continue;   /* nothing left to measure: no need to warm it */
             if (!warm && r - p->warmup < cf->stored)
                 continue;   /* stored before (--resume) */
-            if (load_config(&ex, cf, r - p->warmup, warm) < 0)
+            if (load_config(x, cf, r - p->warmup, warm) < 0)
                 exit_code = EXIT_ERROR;
         }
     }
     if (exit_code == EXIT_OK && p->auto_max > 0 && !stop_signal)
-        exit_code = auto_sample(&ex, configs, n_configs);
-    long done = ex.done, failed = ex.failed, crashes = ex.crashes;
-    int64_t t_start = ex.t_start;
-    bool tty = ex.tty;
-    if (tty)
-        fputc('\n', stderr);
+        exit_code = auto_sample(x, configs, n_configs);
+    return exit_code;
+}
+
+/* Closes the run: browsers down, the runs row finished, the summary printed.
+ * Returns the final exit code. */
+static int finish_run(struct exec *x, int exit_code)
+{
+    struct plan *p = x->p;
+    progress_end();   /* the last progress line does not stay on screen */
     for (int b = 0; b < p->n_browsers; b++)
-        browser_down(&lbs[b], true);
-    {
-        double secs = (double)(mono_us() - t_start) / 1e6;
-        notef("%ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes", done, secs,
-              secs > 0 ? (double)done / secs : 0.0, failed, crashes);
-        char finished[40];
-        utc_iso8601(finished, sizeof finished);
-        const char *status = stop_signal ? "interrupted" : exit_code == EXIT_OK ? "completed"
-                                                                                : "failed";
-        if (db_finish_run(db, run_id, finished, status) < 0)
-            warnf("%s: %s", cmd, db_errmsg(db));
-        if (done > 0)
-            print_summary(db, run_id, p->json);
-        if (stop_signal) {
-            warnf("%s: interrupted by signal %d; %ld loads stored in %s", cmd, (int)stop_signal,
-                  done, p->db_path);
-            exit_code = EXIT_INTERRUPTED;
-        } else if (exit_code == EXIT_OK && failed > 0) {
-            exit_code = EXIT_LOADS_FAILED;
+        browser_down(&x->lbs[b], true);
+    double secs = (double)(mono_us() - x->t_start) / 1e6;
+    notef("%s: run %lld: %ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes",
+          p->command, (long long)x->run_id, x->done, secs,
+          secs > 0 ? (double)x->done / secs : 0.0, x->failed, x->crashes);
+    char finished[40];
+    utc_iso8601(finished, sizeof finished);
+    const char *status = stop_signal ? "interrupted" : exit_code == EXIT_OK ? "completed"
+                                                                            : "failed";
+    if (db_finish_run(x->db, x->run_id, finished, status) < 0)
+        warnf("%s: %s", p->command, db_errmsg(x->db));
+    if (x->done > 0)
+        run_summary_print(x->db, x->run_id, x->run_uuid, p->json, p->command, stdout);
+    if (stop_signal) {
+        warnf("%s: interrupted by signal %d; %ld loads stored in %s (run %lld)", p->command,
+              (int)stop_signal, x->done, p->db_path, (long long)x->run_id);
+        return EXIT_INTERRUPTED;
+    }
+    if (exit_code == EXIT_OK && x->failed > 0)
+        return EXIT_LOADS_FAILED;
+    return exit_code;
+}
+
+static void release_resources(struct plan *p, struct resources *rs)
+{
+    for (int b = 0; b < p->n_browsers; b++)
+        browser_down(&rs->lbs[b], true);
+    server_stop(rs->srv);
+    if (rs->ctx)
+        lws_context_destroy(rs->ctx);
+    db_close(rs->db);
+    manifest_free(&rs->mf);
+    free(rs->mods);
+    free(rs->lbs);
+    free(rs->configs);
+}
+
+int plan_execute(struct plan *p)
+{
+    struct resources rs;
+    memset(&rs, 0, sizeof rs);
+    rs.mods = xcalloc(PLAN_MAX, sizeof *rs.mods);
+    rs.lbs = xcalloc(PLAN_MAX, sizeof *rs.lbs);
+    int exit_code = check_inputs(p, &rs);
+    if (exit_code == EXIT_OK)
+        exit_code = build_configs(p, &rs);
+    if (exit_code == EXIT_OK) {
+        char err[1024];
+        rs.db = db_open(p->db_path, err, sizeof err);
+        if (!rs.db) {
+            warnf("%s: %s", p->command, err);
+            exit_code = EXIT_USAGE;
         }
     }
-out:
-    for (int b = 0; b < p->n_browsers; b++)
-        browser_down(&lbs[b], true);
-    server_stop(srv);
-    if (ctx)
-        lws_context_destroy(ctx);
-    db_close(db);
-    manifest_free(&mf);
-    free(mods);
-    free(lbs);
-    free(configs);
+    if (exit_code == EXIT_OK)
+        exit_code = start_serving(p, &rs);
+    struct exec ex = { .p = p, .lbs = rs.lbs, .mods = rs.mods, .db = rs.db, .ctx = rs.ctx,
+                       .srv = rs.srv, .page_timeout_ms = (int)p->timeout_s * 1000,
+                       .tty = isatty(2) && !util_quiet };
+    if (exit_code == EXIT_OK)
+        exit_code = open_run(p, &rs, &ex.run_id, ex.run_uuid, sizeof ex.run_uuid);
+    if (exit_code == EXIT_OK) {
+        ex.t_start = mono_us();
+        ex.tty = progress_begin(ex.tty);
+        exit_code = finish_run(&ex, run_rounds(&ex, rs.configs, rs.n_configs));
+    }
+    release_resources(p, &rs);
     return exit_code;
 }

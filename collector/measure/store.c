@@ -1,13 +1,15 @@
 #include "collector/measure/store.h"
 
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "base/util.h"
 #include "collector/measure/page_clock.h"
 #include "collector/measure/page_output.h"
-#include "base/util.h"
+#include "db/loads.h"
 #include "wasmlab_config.h"
 
 static int64_t nz(int64_t v)
@@ -15,106 +17,53 @@ static int64_t nz(int64_t v)
     return v < 0 ? DB_NULL : v;
 }
 
-/* GC pauses from both places they happen, long tasks, allocator latency. */
-static int store_gc(struct db *db, int64_t load_id, const struct load_outcome *o)
-{
-    const struct extract_result *x = o->have_extract ? &o->x : NULL;
-    int64_t seq = 0;
-    int rc = 0;
-    for (size_t i = 0; x && rc == 0 && i < x->n_gc_events; i++) {
-        const struct extract_gc_event *g = &x->gc_events[i];
-        struct db_gc_pause p = {
-            .source = "v8", .kind = g->kind, .name = g->name, .is_pause = g->is_pause,
-            .start_us = g->ts_us, .dur_us = nz(g->dur_us), .heap_before = nz(g->heap_before),
-            .heap_after = nz(g->heap_after), .tid = g->tid, .gc_num = DB_NULL,
-        };
-        rc = db_insert_gc_pause(db, load_id, seq++, &p);
-    }
-    json_t *report = o->page_report;
-    if (!report || rc != 0)
-        return rc;
-    struct page_clock clock;
-    bool have_clock = page_clock_init(&clock, report, x) == 0;
-
-    const char *text = json_string_value(json_object_get(report, "stdout"));
+/* One load's rows while they are being translated: the arrays the record
+ * points at, and what must be freed after the write. */
+struct rows {
+    struct db_load_record rec;
+    struct db_chunk *chunks;
+    struct db_compile_event *events;
+    struct db_mark *marks;
+    struct db_gc_pause *gc;
+    struct db_long_task *tasks;
+    struct db_alloc_histogram *hists;
+    char **hist_buckets;       /* json_dumps results */
+    char *output;              /* page_output text */
+    struct db_trace_blob trace;
     struct page_output po;
-    page_output_parse(text, &po);
-    for (size_t i = 0; rc == 0 && i < po.n_go_gc; i++) {
-        const struct go_gc_cycle *c = &po.go_gc[i];
-        /* PauseEnd is Date-based (ms); start = end - pause (ns-exact length) */
-        int64_t end_us = have_clock ? page_clock_unix_ns_to_trace_us(&clock, c->end_unix_ns)
-                                    : INT64_MIN;
-        if (end_us == INT64_MIN)
-            continue;   /* no clock to place it on: not stored rather than misplaced */
-        int64_t dur_us = (c->pause_ns + 500) / 1000;
-        struct db_gc_pause p = {
-            .source = "go", .kind = "stw", .name = "runtime.MemStats", .is_pause = 1,
-            .start_us = end_us - dur_us, .dur_us = dur_us, .heap_before = DB_NULL,
-            .heap_after = DB_NULL, .tid = x ? x->main_tid : DB_NULL, .gc_num = c->num,
-        };
-        rc = db_insert_gc_pause(db, load_id, seq++, &p);
-    }
-    size_t i;
-    json_t *h;
-    json_array_foreach(po.alloc_hists, i, h) {
-        if (rc != 0)
-            break;
-        char *buckets = json_dumps(json_object_get(h, "log2_buckets"), JSON_COMPACT);
-        json_int_t every = json_integer_value(json_object_get(h, "sample_every"));
-        rc = db_insert_alloc_histogram(
-            db, load_id, json_string_value(json_object_get(h, "op")),
-            every ? every : DB_NULL, json_integer_value(json_object_get(h, "samples")),
-            json_integer_value(json_object_get(h, "sum_ns")),
-            json_integer_value(json_object_get(h, "max_ns")),
-            json_integer_value(json_object_get(h, "clock_res_ns")), buckets);
-        free(buckets);
-    }
-    page_output_free(&po);
+    bool have_po;
+};
 
-    json_t *t;
-    int64_t tseq = 0;
-    json_array_foreach(json_object_get(report, "long_tasks"), i, t) {
-        if (rc != 0 || !have_clock)
-            break;
-        json_t *start = json_object_get(t, "start_ms"), *dur = json_object_get(t, "dur_ms");
-        int64_t start_us, dur_us;
-        if (!json_is_number(start) || !json_is_number(dur) ||
-            !round_to_int64(json_number_value(dur) * 1000.0, UNTRUSTED_US_LIMIT, &dur_us) ||
-            dur_us < 0 ||
-            (start_us = page_clock_to_trace_us(&clock, json_number_value(start))) == INT64_MIN)
-            continue;   /* malformed or unplaceable: not stored rather than misplaced */
-        rc = db_insert_long_task(db, load_id, tseq++, start_us, dur_us,
-                                 json_string_value(json_object_get(t, "name")));
-    }
-    return rc;
-}
-
-int store_run(struct db *db, const char *started_at, const char *command_line,
-              const char *experiment, int64_t *run_id)
+static void rows_free(struct rows *r)
 {
-    char uuid[40], host[256] = "";
-    uuid4(uuid);
-    gethostname(host, sizeof host - 1);
-    struct db_run run = { .uuid = uuid, .started_at = started_at, .host = host,
-                          .version = WASMLAB_VERSION, .command_line = command_line,
-                          .experiment = experiment };
-    return db_insert_run(db, &run, run_id);
+    for (size_t i = 0; i < r->rec.n_hists; i++)
+        free(r->hist_buckets[i]);
+    free(r->hist_buckets);
+    free(r->chunks);
+    free(r->events);
+    free(r->marks);
+    free(r->gc);
+    free(r->tasks);
+    free(r->hists);
+    free(r->output);
+    if (r->have_po)
+        page_output_free(&r->po);
 }
 
-int store_load(struct db *db, const struct load_key *key, const struct load_outcome *o)
+/* The loads row itself. */
+static void fill_load(struct rows *r, const struct load_key *key, const struct load_outcome *o)
 {
     const struct extract_result *x = o->have_extract ? &o->x : NULL;
     bool ok = strcmp(o->status, "ok") == 0;
-#define T(field) (x && x->field != EXTRACT_NONE ? x->field : DB_NULL)
-    char *output = NULL;
     json_t *report = o->page_report;
     if (report) {
         const char *out = json_string_value(json_object_get(report, "stdout"));
         const char *err = json_string_value(json_object_get(report, "stderr"));
         if ((out && *out) || (err && *err))
-            output = xasprintf("%s%s", out ? out : "", err ? err : "");
+            r->output = xasprintf("%s%s", out ? out : "", err ? err : "");
     }
-    struct db_load l = {
+#define T(field) (x && x->field != EXTRACT_NONE ? x->field : DB_NULL)
+    r->rec.load = (struct db_load){
         .run_id = key->run_id, .browser_id = key->browser_id, .module_id = key->module_id,
         .seq = key->seq, .api = key->api, .condition = key->condition,
         .status = o->status, .error = ok ? NULL : o->error,
@@ -131,51 +80,202 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
         .trace_bytes = o->trace_bytes, .trace_events = o->trace_events,
         .trace_data_loss = o->trace_data_loss < 0 ? DB_NULL : o->trace_data_loss,
         .renderer_pid = x && x->renderer_pid >= 0 ? x->renderer_pid : DB_NULL,
-        .page_output = output,
+        .page_output = r->output,
         .args = key->args_json, .js_churn_mb = key->js_churn_mb > 0 ? key->js_churn_mb : DB_NULL,
         .trace_buffer_pct = o->trace_buffer_pct,
     };
 #undef T
-    int64_t load_id;
-    int rc = db_begin(db);
-    if (rc == 0)
-        rc = db_insert_load(db, &l, &load_id);
-    for (size_t i = 0; x && rc == 0 && i < x->n_chunks; i++)
-        rc = db_insert_chunk(db, load_id, (int64_t)i, x->chunks[i].ts_us, x->chunks[i].bytes,
-                             x->chunk_source);
-    for (size_t i = 0; x && rc == 0 && i < x->n_compile_events; i++) {
+}
+
+/* Chunks and compile events, as the extractor found them. */
+static void fill_trace_rows(struct rows *r, const struct extract_result *x)
+{
+    if (!x)
+        return;
+    r->chunks = xcalloc(x->n_chunks + 1, sizeof *r->chunks);
+    for (size_t i = 0; i < x->n_chunks; i++)
+        r->chunks[i] = (struct db_chunk){ x->chunks[i].ts_us, x->chunks[i].bytes };
+    r->rec.chunks = r->chunks;
+    r->rec.n_chunks = x->n_chunks;
+    r->rec.chunk_source = x->chunk_source;
+    r->events = xcalloc(x->n_compile_events + 1, sizeof *r->events);
+    for (size_t i = 0; i < x->n_compile_events; i++) {
         const struct extract_compile_event *e = &x->compile_events[i];
-        rc = db_insert_compile_event(db, load_id, (int64_t)i, e->name, e->cat, e->ph,
-                                     e->ts_us, e->dur_us, e->pid, e->tid, e->compile_id);
+        r->events[i] = (struct db_compile_event){
+            .name = e->name, .category = e->cat, .phase = e->ph, .ts_us = e->ts_us,
+            .dur_us = e->dur_us, .pid = e->pid, .tid = e->tid, .compile_id = e->compile_id,
+        };
     }
-    /* marks: the page's performance.now() and the trace's timestamp */
+    r->rec.events = r->events;
+    r->rec.n_events = x->n_compile_events;
+}
+
+/* The page's performance.now() marks with their trace timestamps; or, with
+ * no page report (import-trace), the trace's marks alone. */
+static void fill_marks(struct rows *r, json_t *report, const struct extract_result *x,
+                       bool from_trace)
+{
+    if (from_trace) {
+        size_t n = x ? x->n_marks : 0;
+        r->marks = xcalloc(n + 1, sizeof *r->marks);
+        for (size_t i = 0; i < n; i++)
+            r->marks[i] = (struct db_mark){ x->marks[i].name, NAN, x->marks[i].ts_us };
+        r->rec.n_marks = n;
+        r->rec.marks = r->marks;
+        return;
+    }
     json_t *marks = json_object_get(report, "marks");
+    r->marks = xcalloc(json_object_size(marks) + 1, sizeof *r->marks);
     const char *mark;
     json_t *val;
+    size_t n = 0;
     json_object_foreach(marks, mark, val) {
-        if (rc != 0)
-            break;
         if (!json_is_number(val))
             continue;   /* the harness reports numbers; anything else is not a mark */
         int64_t ts = DB_NULL;
         for (size_t i = 0; x && i < x->n_marks; i++)
             if (strcmp(x->marks[i].name, mark) == 0)
                 ts = x->marks[i].ts_us;
-        rc = db_insert_mark(db, load_id, mark, json_number_value(val), ts);
+        r->marks[n++] = (struct db_mark){ mark, json_number_value(val), ts };
     }
-    if (rc == 0)
-        rc = store_gc(db, load_id, o);
-    if (rc == 0 && o->have_trace_gz)
-        rc = db_insert_trace(db, load_id, "chrome-json", "gzip", (int64_t)o->trace_gz.raw_bytes,
-                             o->trace_gz.out.data, o->trace_gz.out.len);
-    free(output);
-    if (rc == 0)
-        rc = db_commit(db);
-    if (rc != 0) {
-        warnf("%s", db_errmsg(db));
-        db_rollback(db);
-        return -1;
-    }
-    return 0;
+    r->rec.n_marks = n;
+    r->rec.marks = r->marks;
 }
 
+/* GC pauses from both places they happen: V8's (trace) and Go's (the
+ * workload's stdout, placed on the trace clock through the page clock). */
+static void fill_gc(struct rows *r, const struct extract_result *x, const struct page_clock *clock)
+{
+    size_t n_v8 = x ? x->n_gc_events : 0, n_go = r->have_po ? r->po.n_go_gc : 0, n = 0;
+    r->gc = xcalloc(n_v8 + n_go + 1, sizeof *r->gc);
+    for (size_t i = 0; i < n_v8; i++) {
+        const struct extract_gc_event *g = &x->gc_events[i];
+        r->gc[n++] = (struct db_gc_pause){
+            .source = "v8", .kind = g->kind, .name = g->name, .is_pause = g->is_pause,
+            .start_us = g->ts_us, .dur_us = nz(g->dur_us), .heap_before = nz(g->heap_before),
+            .heap_after = nz(g->heap_after), .tid = g->tid, .gc_num = DB_NULL,
+        };
+    }
+    for (size_t i = 0; clock && i < n_go; i++) {
+        const struct go_gc_cycle *c = &r->po.go_gc[i];
+        /* PauseEnd is Date-based (ms); start = end - pause (ns-exact length) */
+        int64_t end_us = page_clock_unix_ns_to_trace_us(clock, c->end_unix_ns);
+        if (end_us == INT64_MIN)
+            continue;   /* no clock to place it on: not stored rather than misplaced */
+        int64_t dur_us = (c->pause_ns + 500) / 1000;
+        r->gc[n++] = (struct db_gc_pause){
+            .source = "go", .kind = "stw", .name = "runtime.MemStats", .is_pause = 1,
+            .start_us = end_us - dur_us, .dur_us = dur_us, .heap_before = DB_NULL,
+            .heap_after = DB_NULL, .tid = x ? x->main_tid : DB_NULL, .gc_num = c->num,
+        };
+    }
+    r->rec.gc_pauses = r->gc;
+    r->rec.n_gc_pauses = n;
+}
+
+/* C's allocator latency histograms (from the workload's stdout). */
+static void fill_hists(struct rows *r)
+{
+    json_t *hists = r->have_po ? r->po.alloc_hists : NULL;
+    size_t cap = json_array_size(hists) + 1, i;
+    r->hists = xcalloc(cap, sizeof *r->hists);
+    r->hist_buckets = xcalloc(cap, sizeof *r->hist_buckets);
+    json_t *h;
+    json_array_foreach(hists, i, h) {
+        json_int_t every = json_integer_value(json_object_get(h, "sample_every"));
+        r->hist_buckets[i] = json_dumps(json_object_get(h, "log2_buckets"), JSON_COMPACT);
+        r->hists[i] = (struct db_alloc_histogram){
+            .op = json_string_value(json_object_get(h, "op")),
+            .sample_every = every ? every : DB_NULL,
+            .samples = json_integer_value(json_object_get(h, "samples")),
+            .sum_ns = json_integer_value(json_object_get(h, "sum_ns")),
+            .max_ns = json_integer_value(json_object_get(h, "max_ns")),
+            .clock_res_ns = json_integer_value(json_object_get(h, "clock_res_ns")),
+            .buckets_json = r->hist_buckets[i],
+        };
+        r->rec.n_hists = i + 1;
+    }
+    r->rec.hists = r->hists;
+}
+
+/* The page's long tasks, placed on the trace clock. */
+static void fill_long_tasks(struct rows *r, json_t *report, const struct page_clock *clock)
+{
+    json_t *tasks = json_object_get(report, "long_tasks"), *t;
+    r->tasks = xcalloc(json_array_size(tasks) + 1, sizeof *r->tasks);
+    size_t i, n = 0;
+    json_array_foreach(tasks, i, t) {
+        if (!clock)
+            break;
+        json_t *start = json_object_get(t, "start_ms"), *dur = json_object_get(t, "dur_ms");
+        int64_t start_us, dur_us;
+        if (!json_is_number(start) || !json_is_number(dur) ||
+            !round_to_int64(json_number_value(dur) * 1000.0, UNTRUSTED_US_LIMIT, &dur_us) ||
+            dur_us < 0 ||
+            (start_us = page_clock_to_trace_us(clock, json_number_value(start))) == INT64_MIN)
+            continue;   /* malformed or unplaceable: not stored rather than misplaced */
+        r->tasks[n++] = (struct db_long_task){ start_us, dur_us,
+                                               json_string_value(json_object_get(t, "name")) };
+    }
+    r->rec.long_tasks = r->tasks;
+    r->rec.n_long_tasks = n;
+}
+
+static void fill_trace(struct rows *r, const struct load_key *key, const struct load_outcome *o)
+{
+    if (key->trace_file) {
+        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "gzip",
+                                           .raw_bytes = key->trace_file->raw_bytes,
+                                           .len = key->trace_file->gz_bytes,
+                                           .fd = key->trace_file->fd };
+        r->rec.trace = &r->trace;
+    } else if (o->have_trace_gz) {
+        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "gzip",
+                                           .raw_bytes = (int64_t)o->trace_gz.raw_bytes,
+                                           .data = o->trace_gz.out.data,
+                                           .len = o->trace_gz.out.len, .fd = -1 };
+        r->rec.trace = &r->trace;
+    }
+}
+
+int store_run(struct db *db, const char *started_at, const char *command_line,
+              const char *experiment, int64_t *run_id, char *uuid_out)
+{
+    char uuid[40], host[256] = "";
+    uuid4(uuid);
+    gethostname(host, sizeof host - 1);
+    struct db_run run = { .uuid = uuid, .started_at = started_at, .host = host,
+                          .version = WASMLAB_VERSION, .command_line = command_line,
+                          .experiment = experiment };
+    if (uuid_out)
+        snprintf(uuid_out, 37, "%s", uuid);
+    return db_insert_run(db, &run, run_id);
+}
+
+int store_load(struct db *db, const struct load_key *key, const struct load_outcome *o,
+               int64_t *load_id)
+{
+    const struct extract_result *x = o->have_extract ? &o->x : NULL;
+    json_t *report = o->page_report;
+    struct rows r;
+    memset(&r, 0, sizeof r);
+    fill_load(&r, key, o);
+    fill_trace_rows(&r, x);
+    fill_marks(&r, report, x, key->marks_from_trace);
+    struct page_clock clock;
+    bool have_clock = false;
+    if (report) {
+        have_clock = page_clock_init(&clock, report, x) == 0;
+        page_output_parse(json_string_value(json_object_get(report, "stdout")), &r.po);
+        r.have_po = true;
+    }
+    fill_gc(&r, x, have_clock ? &clock : NULL);
+    fill_hists(&r);
+    fill_long_tasks(&r, report, have_clock ? &clock : NULL);
+    fill_trace(&r, key, o);
+    int rc = db_store_load(db, &r.rec, load_id);
+    if (rc < 0)
+        warnf("%s", db_errmsg(db));
+    rows_free(&r);
+    return rc;
+}

@@ -84,7 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
                             .seq = seq++, .api = "streaming", .started_at = "t" };
     /* nothing a page says may make a load unstorable */
-    if (store_load(db, &key, &o) != 0)
+    int64_t load_id;
+    if (store_load(db, &key, &o, &load_id) != 0)
         fail("store_load refused a page report");
     if (scalar("SELECT COUNT(*) FROM gc_pauses WHERE dur_us < 0 OR abs(start_us) > 1125899906842624") ||
         scalar("SELECT COUNT(*) FROM long_tasks WHERE dur_us < 0 OR abs(start_us) > 1125899906842624"))

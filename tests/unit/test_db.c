@@ -1,7 +1,12 @@
 /* db: migration from an empty file, idempotent reopen, one transaction per
- * load, refusal of files that are not ours, and NULL handling. */
+ * load, refusal of files that are not ours, and NULL handling; db_open_read
+ * on the newest schema, on every older one (through a migrated copy that is
+ * deleted on close, the file untouched), on a newer one, on a file that is
+ * not a DB and on a missing file. */
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include "tests/check.h"
@@ -18,6 +23,154 @@ static int64_t scalar(struct db *db, const char *sql)
         sqlite3_finalize(st);
     }
     return v;
+}
+
+/* Files in folder dir (not . and ..). */
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    *len = ftell(f);
+    rewind(f);
+    char *b = malloc((size_t)*len + 1);
+    if (fread(b, 1, (size_t)*len, f) != (size_t)*len)
+        *len = -1;
+    fclose(f);
+    return b;
+}
+
+/* A DB as an older wasmlab left it: the first n migrations, and one run. */
+static void make_old_db(const char *path, int n)
+{
+    sqlite3 *sq;
+    CHECK_INT(sqlite3_open(path, &sq), SQLITE_OK);
+    CHECK_INT(sqlite3_exec(sq, "PRAGMA journal_mode=WAL", NULL, NULL, NULL), SQLITE_OK);
+    for (int i = 0; i < n; i++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version = %d", db_migrations[i].version);
+        CHECK_INT(sqlite3_exec(sq, db_migrations[i].sql, NULL, NULL, NULL), SQLITE_OK);
+        CHECK_INT(sqlite3_exec(sq, bump, NULL, NULL, NULL), SQLITE_OK);
+    }
+    CHECK_INT(sqlite3_exec(sq, "INSERT INTO runs (uuid, started_at) VALUES ('old', 't')", NULL,
+                           NULL, NULL), SQLITE_OK);
+    sqlite3_close(sq);
+}
+
+static int raw_version(const char *path)
+{
+    sqlite3 *sq;
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_open_v2(path, &sq, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(sq, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(sq);
+    return v;
+}
+
+static void test_open_read(const char *dir)
+{
+    char tmp[256], path[300], err[512], err2[512];
+    snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+    CHECK_INT(mkdir(tmp, 0700), 0);
+    setenv("TMPDIR", tmp, 1);
+    int newest = db_migrations[db_migrations_count - 1].version;
+
+    /* the newest schema: read in place, no write gets through */
+    snprintf(path, sizeof path, "%s/newest.db", dir);
+    struct db *db = db_open(path, err, sizeof err);
+    CHECK(db != NULL);
+    CHECK_INT(db_exec(db, "INSERT INTO runs (uuid, started_at) VALUES ('u', 't')"), 0);
+    db_close(db);
+    db = db_open_read(path, err, sizeof err);
+    CHECK(db != NULL);
+    if (db) {
+        CHECK_INT(db_schema_version(db), newest);
+        CHECK_INT(scalar(db, "SELECT COUNT(*) FROM runs"), 1);
+        CHECK_INT(db_exec(db, "INSERT INTO runs (uuid, started_at) VALUES ('v', 't')"), -1);
+        CHECK(strstr(db_errmsg(db), path) != NULL);
+        CHECK_INT(count_files(tmp), 0);
+        db_close(db);
+    }
+
+    /* every older schema: read through a migrated copy, the file untouched */
+    for (int n = 1; n < db_migrations_count; n++) {
+        snprintf(path, sizeof path, "%s/old%d.db", dir, n);
+        make_old_db(path, n);
+        long len0 = 0, len1 = 0;
+        char *before = slurp(path, &len0);
+        db = db_open_read(path, err, sizeof err);
+        CHECK(db != NULL);
+        if (!db) {
+            fprintf(stderr, "schema %d: %s\n", n, err);
+            free(before);
+            continue;
+        }
+        CHECK_INT(db_schema_version(db), newest);
+        CHECK_INT(scalar(db, "SELECT COUNT(*) FROM runs WHERE uuid = 'old'"), 1);
+        /* tables of every later migration are there to read */
+        CHECK_INT(scalar(db, "SELECT COUNT(*) FROM auto_sampling"), 0);
+        CHECK_INT(scalar(db, "SELECT COUNT(*) FROM gc_pauses"), 0);
+        CHECK_INT(db_exec(db, "INSERT INTO runs (uuid, started_at) VALUES ('w', 't')"), -1);
+        CHECK_INT(count_files(tmp), 1);   /* the copy, while open */
+        db_close(db);
+        CHECK_INT(count_files(tmp), 0);   /* deleted on close */
+        CHECK_INT(raw_version(path), db_migrations[n - 1].version);
+        char *after = slurp(path, &len1);
+        CHECK(before && after && len0 == len1 && memcmp(before, after, (size_t)len0) == 0);
+        free(before);
+        free(after);
+    }
+
+    /* a newer schema: refused, naming the file and both versions */
+    snprintf(path, sizeof path, "%s/newer.db", dir);
+    make_old_db(path, 1);
+    sqlite3 *sq;
+    CHECK_INT(sqlite3_open(path, &sq), SQLITE_OK);
+    char bump[64];
+    snprintf(bump, sizeof bump, "PRAGMA user_version = %d", newest + 5);
+    CHECK_INT(sqlite3_exec(sq, bump, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(sq);
+    CHECK(db_open_read(path, err, sizeof err) == NULL);
+    char want[600];
+    snprintf(want, sizeof want,
+             "DB %s: schema version %d is newer than this wasmlab knows (%d); upgrade wasmlab",
+             path, newest + 5, newest);
+    CHECK_STR(err, want);
+    CHECK_INT(raw_version(path), newest + 5);
+
+    /* not a DB: db_open's message, the file kept */
+    snprintf(path, sizeof path, "%s/junk.db", dir);
+    CHECK(db_open(path, err, sizeof err) == NULL);
+    CHECK(db_open_read(path, err2, sizeof err2) == NULL);
+    CHECK_STR(err2, err);
+
+    /* missing: refused, not created */
+    snprintf(path, sizeof path, "%s/missing.db", dir);
+    CHECK(db_open_read(path, err, sizeof err) == NULL);
+    snprintf(want, sizeof want, "DB %s: No such file or directory", path);
+    CHECK_STR(err, want);
+    CHECK(access(path, F_OK) < 0);
+    CHECK(db_open_read("/nonexistent-wasmlab/x.db", err, sizeof err) == NULL);
+    CHECK(strstr(err, "folder /nonexistent-wasmlab does not exist") != NULL);
+    CHECK_INT(count_files(tmp), 0);
 }
 
 int main(void)
@@ -116,6 +269,8 @@ int main(void)
     /* a folder that does not exist */
     CHECK(db_open("/nonexistent-wasmlab/x.db", err, sizeof err) == NULL);
     CHECK(strstr(err, "folder /nonexistent-wasmlab does not exist") != NULL);
+
+    test_open_read(dir);
 
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

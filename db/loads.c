@@ -1,0 +1,170 @@
+#define _GNU_SOURCE
+#include "db/loads.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/util.h"
+#include "db/db_internal.h"
+
+#define TRACE_PIECE (256 * 1024)
+
+/* The trace from a file, written into a zeroblob of its size piece by piece:
+ * memory stays bounded whatever the trace's size. */
+static int store_trace_from_fd(struct db *db, int64_t load_id, const struct db_trace_blob *t)
+{
+    if (t->len > INT_MAX) {   /* sqlite3_blob_write takes int offsets */
+        db_set_error(db, "trace of load %lld: %zu bytes is too big to store",
+                     (long long)load_id, t->len);
+        return -1;
+    }
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO load_traces (load_id, format, encoding,"
+                                      " raw_bytes, data) VALUES (?, ?, ?, ?, zeroblob(?))");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, load_id);
+    db_bind_text(st, 2, t->format);
+    db_bind_text(st, 3, t->encoding);
+    db_bind_int(st, 4, t->raw_bytes);
+    db_bind_int(st, 5, (int64_t)t->len);
+    int rc = db_step_done(db, st);
+    sqlite3_finalize(st);
+    if (rc < 0)
+        return -1;
+    sqlite3 *sq = db_sqlite(db);
+    sqlite3_blob *blob = NULL;
+    if (sqlite3_blob_open(sq, "main", "load_traces", "data", load_id, 1, &blob) != SQLITE_OK) {
+        db_set_error(db, "trace of load %lld: %s", (long long)load_id, sqlite3_errmsg(sq));
+        sqlite3_blob_close(blob);
+        return -1;
+    }
+    char *buf = xmalloc(TRACE_PIECE);
+    for (size_t off = 0; rc == 0 && off < t->len;) {
+        size_t want = t->len - off < TRACE_PIECE ? t->len - off : TRACE_PIECE;
+        ssize_t n = pread(t->fd, buf, want, (off_t)off);
+        if (n <= 0) {
+            db_set_error(db, "trace of load %lld: reading its file: %s", (long long)load_id,
+                         n < 0 ? "read error" : "file shorter than announced");
+            rc = -1;
+        } else if (sqlite3_blob_write(blob, buf, (int)n, (int)off) != SQLITE_OK) {
+            db_set_error(db, "trace of load %lld: %s", (long long)load_id, sqlite3_errmsg(sq));
+            rc = -1;
+        } else {
+            off += (size_t)n;
+        }
+    }
+    free(buf);
+    if (sqlite3_blob_close(blob) != SQLITE_OK && rc == 0) {
+        db_set_error(db, "trace of load %lld: %s", (long long)load_id, sqlite3_errmsg(sq));
+        rc = -1;
+    }
+    return rc;
+}
+
+static int store_trace(struct db *db, int64_t load_id, const struct db_trace_blob *t)
+{
+    if (t->data)
+        return db_insert_trace(db, load_id, t->format, t->encoding, t->raw_bytes, t->data,
+                               t->len);
+    return store_trace_from_fd(db, load_id, t);
+}
+
+/* The detail rows, each table's seq being the element's index. */
+static int store_rows(struct db *db, int64_t id, const struct db_load_record *r)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->n_chunks; i++)
+        rc = db_insert_chunk(db, id, (int64_t)i, r->chunks[i].ts_us, r->chunks[i].bytes,
+                             r->chunk_source);
+    for (size_t i = 0; rc == 0 && i < r->n_events; i++) {
+        const struct db_compile_event *e = &r->events[i];
+        rc = db_insert_compile_event(db, id, (int64_t)i, e->name, e->category, e->phase,
+                                     e->ts_us, e->dur_us, e->pid, e->tid, e->compile_id);
+    }
+    for (size_t i = 0; rc == 0 && i < r->n_marks; i++)
+        rc = db_insert_mark(db, id, r->marks[i].name, r->marks[i].page_ms, r->marks[i].ts_us);
+    for (size_t i = 0; rc == 0 && i < r->n_gc_pauses; i++)
+        rc = db_insert_gc_pause(db, id, (int64_t)i, &r->gc_pauses[i]);
+    for (size_t i = 0; rc == 0 && i < r->n_long_tasks; i++)
+        rc = db_insert_long_task(db, id, (int64_t)i, r->long_tasks[i].start_us,
+                                 r->long_tasks[i].dur_us, r->long_tasks[i].name);
+    for (size_t i = 0; rc == 0 && i < r->n_hists; i++) {
+        const struct db_alloc_histogram *h = &r->hists[i];
+        rc = db_insert_alloc_histogram(db, id, h->op, h->sample_every, h->samples, h->sum_ns,
+                                       h->max_ns, h->clock_res_ns, h->buckets_json);
+    }
+    return rc;
+}
+
+int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_id)
+{
+    int64_t id = 0;
+    int rc = db_begin(db);
+    if (rc == 0)
+        rc = db_insert_load(db, &r->load, &id);
+    if (rc == 0)
+        rc = store_rows(db, id, r);
+    if (rc == 0 && r->trace)
+        rc = store_trace(db, id, r->trace);
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    *load_id = id;
+    return 0;
+}
+
+int db_load_exists(struct db *db, int64_t load_id)
+{
+    int64_t n = 0;
+    if (db_run_sql(db, "SELECT COUNT(*) FROM loads WHERE id = ?", &n, "i", load_id) < 0)
+        return -1;
+    return n > 0;
+}
+
+int db_module_has_loads(struct db *db, const char *name)
+{
+    int64_t n = 0;
+    if (db_run_sql(db, "SELECT EXISTS (SELECT 1 FROM loads l JOIN modules m ON m.id = l.module_id"
+                       " WHERE m.name = ?)", &n, "t", name) < 0)
+        return -1;
+    return n > 0;
+}
+
+int db_config_first_byte_ms(struct db *db, const struct db_config *cfg, double **ms, size_t *n)
+{
+    *ms = NULL;
+    *n = 0;
+    sqlite3_stmt *st = db_prepare(db, "SELECT first_byte_to_compile_us / 1000.0 FROM loads"
+                                      " WHERE run_id = ? AND browser_id = ? AND module_id = ?"
+                                      " AND api = ? AND condition = ? AND status = 'ok'"
+                                      " AND first_byte_to_compile_us IS NOT NULL ORDER BY id");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, cfg->run_id);
+    db_bind_int(st, 2, cfg->browser_id);
+    db_bind_int(st, 3, cfg->module_id);
+    db_bind_text(st, 4, cfg->api);
+    db_bind_text(st, 5, cfg->condition ? cfg->condition : "default");
+    size_t cap = 64, len = 0;
+    double *v = xmalloc(cap * sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[len++] = sqlite3_column_double(st, 0);
+    }
+    if (rc != SQLITE_DONE) {
+        db_set_error(db, "%s", sqlite3_errmsg(db_sqlite(db)));
+        sqlite3_finalize(st);
+        free(v);
+        return -1;
+    }
+    sqlite3_finalize(st);
+    *ms = v;
+    *n = len;
+    return 0;
+}

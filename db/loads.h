@@ -1,0 +1,102 @@
+/* loads: one load and everything measured about it, written and read back.
+ *
+ * A load is written whole or not at all: db_store_load puts the loads row,
+ * its chunks, compile events, marks, GC pauses, long tasks, allocator
+ * histograms and its raw trace in ONE transaction, and returns the new id.
+ * Callers describe the load with the plain structs below (db/ knows nothing
+ * of traces or pages); every pointer is borrowed for the call only.
+ *
+ * Errors: 0 on success, -1 on failure with db_errmsg(db) saying why. */
+#ifndef WASMLAB_DB_LOADS_H
+#define WASMLAB_DB_LOADS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct db_chunk {
+    int64_t ts_us, bytes;
+};
+
+struct db_compile_event {
+    const char *name, *category;
+    char phase;                    /* 'X', 'B', 'I', ...; 0 stored as '?' */
+    int64_t ts_us, dur_us;         /* dur_us < 0: none */
+    int64_t pid, tid;
+    const char *compile_id;        /* NULL or "" = none */
+};
+
+struct db_mark {
+    const char *name;
+    double page_ms;                /* NaN: unknown */
+    int64_t ts_us;                 /* DB_NULL: not in the trace */
+};
+
+struct db_long_task {
+    int64_t start_us, dur_us;
+    const char *name;
+};
+
+struct db_alloc_histogram {
+    const char *op;                /* "malloc" | "free" */
+    int64_t sample_every;          /* DB_NULL: unknown */
+    int64_t samples, sum_ns, max_ns, clock_res_ns;
+    const char *buckets_json;      /* JSON array of log2 bucket counts */
+};
+
+/* The load's raw trace: from memory (data, len), or, when data is NULL, the
+ * first len bytes of the file fd (read with pread in pieces, so a big trace is
+ * stored in bounded memory; the fd is not closed). */
+struct db_trace_blob {
+    const char *format;            /* "chrome-json" */
+    const char *encoding;          /* "gzip" */
+    int64_t raw_bytes;             /* size before encoding */
+    const void *data;
+    size_t len;
+    int fd;
+};
+
+/* Everything of one load. Array elements are stored in order; each table's
+ * seq is the element's index. */
+struct db_load_record {
+    struct db_load load;
+    const char *chunk_source;      /* net_chunks.source of every chunk */
+    const struct db_chunk *chunks;
+    size_t n_chunks;
+    const struct db_compile_event *events;
+    size_t n_events;
+    const struct db_mark *marks;
+    size_t n_marks;
+    const struct db_gc_pause *gc_pauses;
+    size_t n_gc_pauses;
+    const struct db_long_task *long_tasks;
+    size_t n_long_tasks;
+    const struct db_alloc_histogram *hists;
+    size_t n_hists;
+    const struct db_trace_blob *trace;   /* NULL: no trace kept */
+};
+
+/* Writes the whole record in one transaction and sets *load_id to the new
+ * loads.id. On failure nothing of the load is stored (rolled back). Must not
+ * be called inside a transaction of the caller's. */
+int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_id);
+
+/* 1 when loads.id = load_id exists, 0 when not, -1 on a DB error. */
+int db_load_exists(struct db *db, int64_t load_id);
+
+/* 1 when module `name` has at least one load, 0 when not, -1 on error. */
+int db_module_has_loads(struct db *db, const char *name);
+
+/* One configuration of a run: what identifies its loads. */
+struct db_config {
+    int64_t run_id, browser_id, module_id;
+    const char *api;
+    const char *condition;         /* NULL = "default" */
+};
+
+/* The ok loads' first_byte_to_compile of cfg, in ms, in load order: a new
+ * array in *ms (free it) of *n values. Returns 0 or -1 (*ms NULL, *n 0). */
+int db_config_first_byte_ms(struct db *db, const struct db_config *cfg, double **ms, size_t *n);
+
+#endif
