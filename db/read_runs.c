@@ -163,64 +163,6 @@ int64_t db_pick_median_load(struct db *db, const struct db_scope *scope)
     return id;
 }
 
-int db_read_summary_groups(struct db *db, int64_t run_id, struct db_summary_group **rows,
-                           size_t *n)
-{
-    sqlite3_stmt *st;
-    *rows = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-        "SELECT m.name, b.product, b.kind, l.api, m.bytes, m.id, b.id,"
-        " SUM(l.status = 'ok'), SUM(l.status <> 'ok')"
-        " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
-        " WHERE ?1 < 0 OR l.run_id = ?1 GROUP BY m.id, b.id, l.api"
-        " ORDER BY m.name, b.product, l.api", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, run_id);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        db_grow((void **)rows, sizeof **rows, *n, &cap);
-        struct db_summary_group *g = &(*rows)[(*n)++];
-        db_col_copy(st, 0, g->module, sizeof g->module);
-        db_col_copy(st, 1, g->product, sizeof g->product);
-        db_col_copy(st, 2, g->kind, sizeof g->kind);
-        db_col_copy(st, 3, g->api, sizeof g->api);
-        g->module_bytes = sqlite3_column_int64(st, 4);
-        g->module_id = sqlite3_column_int64(st, 5);
-        g->browser_id = sqlite3_column_int64(st, 6);
-        g->n_ok = sqlite3_column_int64(st, 7);
-        g->n_failed = sqlite3_column_int64(st, 8);
-    }
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int db_read_summary_values(struct db *db, int64_t run_id, const struct db_summary_group *g,
-                           double *fb2c, size_t *n_fb2c, double *lb2c, size_t *n_lb2c,
-                           size_t max)
-{
-    sqlite3_stmt *st;
-    *n_fb2c = *n_lb2c = 0;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-        "SELECT first_byte_to_compile_us, last_byte_to_compile_us FROM loads"
-        " WHERE (?1 < 0 OR run_id = ?1) AND module_id = ?2 AND browser_id = ?3 AND api = ?4"
-        " AND status = 'ok' AND first_byte_to_compile_us IS NOT NULL", -1, &st,
-        NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, run_id);
-    sqlite3_bind_int64(st, 2, g->module_id);
-    sqlite3_bind_int64(st, 3, g->browser_id);
-    sqlite3_bind_text(st, 4, g->api, -1, SQLITE_TRANSIENT);
-    while (*n_fb2c < max && sqlite3_step(st) == SQLITE_ROW) {
-        fb2c[(*n_fb2c)++] = (double)sqlite3_column_int64(st, 0) / 1000;
-        if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-            lb2c[(*n_lb2c)++] = (double)sqlite3_column_int64(st, 1) / 1000;
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
 struct db_rows *db_read_listing(struct db *db, enum db_listing what, int64_t run_id)
 {
     static const char *const sql[] = {

@@ -1,8 +1,8 @@
 /* read_runs: what charts and reports read about runs, browsers and modules:
  * a scope of loads (a run or all runs, a module, a load), the distinct
  * values that name a chart's subtitle, every ok load's first-byte-to-compile
- * with its group, the per-group timings of the run summary, and the
- * listings of the HTML report.
+ * with its group, and the listings of the HTML report (its run summary is
+ * db/run_summary.h, shared with run and sweep).
  *
  * Errors: functions returning int give 0 on success and -1 on a failed
  * query (db_read_error says why). Arrays handed out are the caller's to
@@ -73,25 +73,6 @@ int64_t db_latest_run_id(struct db *db);
  * them the one nearest the median (the lower middle for an even count).
  * scope->load_id is ignored. 0 when there is none. */
 int64_t db_pick_median_load(struct db *db, const struct db_scope *scope);
-
-/* ---- the run summary of `report html` ---- */
-
-/* One module x browser x API of the scope (scope->module and load_id are
- * ignored). */
-struct db_summary_group {
-    char module[256], product[160], kind[32], api[16];
-    int64_t module_id, browser_id, module_bytes;
-    int64_t n_ok, n_failed;
-};
-/* Ordered by module name, product, API. */
-int db_read_summary_groups(struct db *db, int64_t run_id, struct db_summary_group **rows,
-                           size_t *n);
-/* The group's ok loads' first and last byte to compile finished, in ms, in
- * load order: fb2c[] gets every ok load with a first-byte-to-compile (at most
- * max), lb2c[] those that also have a last-byte-to-compile. */
-int db_read_summary_values(struct db *db, int64_t run_id, const struct db_summary_group *g,
-                           double *fb2c, size_t *n_fb2c, double *lb2c, size_t *n_lb2c,
-                           size_t max);
 
 /* The tables the HTML report lists, for run_id (or every run). */
 enum db_listing {

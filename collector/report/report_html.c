@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "collector/report/report_html.h"
+#include "collector/report/run_summary.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,7 +15,6 @@
 #include "collector/plot/gnuplot.h"
 #include "collector/plot/plot.h"
 #include "collector/cli/selection.h"
-#include "base/stats.h"
 #include "base/util.h"
 #include "db/read_rows.h"
 #include "db/read_runs.h"
@@ -125,16 +125,12 @@ static int listing_table(FILE *f, struct db *db, enum db_listing what, int64_t r
 
 /* ---- the summary: per module, browser and API ---- */
 
-/* One row of the summary. The median, p95, min, max and median MB/s here
- * are computed again in measure/plan.c's run summary (h-dbwrite joins them
- * in run_summary); keep the two definitions the same: quantiles by
- * base/stats.h, MB/s = module bytes / median first-byte-to-compile. */
-static void summary_row(FILE *f, const struct db_summary_group *g, double *a, size_t n,
-                        double *b, size_t nb)
+/* One row of the summary: the same statistics run and sweep print
+ * (collector/report/run_summary.h), in ms. */
+static void summary_row(FILE *f, struct db_summary_group *g)
 {
-    stats_sort(a, n);
-    stats_sort(b, nb);
-    double med = stats_quantile_sorted(a, n, 0.5);
+    struct run_summary_stats st;
+    run_summary_stats(g, &st);
     char browser[300];
     snprintf(browser, sizeof browser, "%s (%s)", g->product, g->kind);
     fputs("<tr>", f);
@@ -143,42 +139,32 @@ static void summary_row(FILE *f, const struct db_summary_group *g, double *a, si
     cell_text(f, g->api);
     fprintf(f, "<td class=n>%lld</td><td class=n>%lld</td>", (long long)g->n_ok,
             (long long)g->n_failed);
-    cell_num(f, med, 3);
-    cell_num(f, stats_quantile_sorted(a, n, 0.95), 3);
-    cell_num(f, n ? a[0] : NAN, 3);
-    cell_num(f, n ? a[n - 1] : NAN, 3);
-    cell_num(f, stats_quantile_sorted(b, nb, 0.5), 3);
-    cell_num(f, n ? (double)g->module_bytes / (med * 1000) : NAN, 1);
-    fprintf(f, "<td class=n>%lld</td></tr>\n", (long long)g->module_bytes);
+    cell_num(f, st.median_us / 1000, 3);
+    cell_num(f, st.p95_us / 1000, 3);
+    cell_num(f, st.min_us / 1000, 3);
+    cell_num(f, st.max_us / 1000, 3);
+    cell_num(f, st.last_byte_median_us / 1000, 3);
+    cell_num(f, st.mb_per_s, 1);
+    fprintf(f, "<td class=n>%lld</td></tr>\n", (long long)g->bytes);
 }
 
 static int summary_table(FILE *f, struct db *db, int64_t run_id)
 {
-    struct db_summary_group *groups;
-    size_t n_groups;
-    if (db_read_summary_groups(db, run_id, &groups, &n_groups) < 0) {
-        warnf("report html: query failed: %s", db_read_error(db));
+    struct db_run_summary s;
+    struct db_summary_query q = { .run_id = run_id, .by_condition = false, .name_order = true };
+    if (db_run_summary_read(db, &q, &s) < 0) {
+        warnf("report html: query failed: %s", db_errmsg(db));
+        db_run_summary_free(&s);
         return -1;
     }
     fputs("<table><tr><th>module</th><th>browser</th><th>API</th><th>loads ok</th>"
           "<th>failed</th><th>median ms</th><th>p95 ms</th><th>min ms</th><th>max ms</th>"
           "<th>median last byte → compile ms</th><th>median MB/s</th><th>bytes</th></tr>\n", f);
-    int rc = 0;
-    for (size_t i = 0; i < n_groups && rc == 0; i++) {
-        size_t cap = (size_t)groups[i].n_ok + 1, n = 0, nb = 0;
-        double *a = xcalloc(cap, sizeof *a), *b = xcalloc(cap, sizeof *b);
-        if (db_read_summary_values(db, run_id, &groups[i], a, &n, b, &nb, cap) < 0) {
-            warnf("report html: query failed: %s", db_read_error(db));
-            rc = -1;
-        } else {
-            summary_row(f, &groups[i], a, n, b, nb);
-        }
-        free(a);
-        free(b);
-    }
+    for (size_t i = 0; i < s.n; i++)
+        summary_row(f, &s.groups[i]);
     fputs("</table>\n", f);
-    free(groups);
-    return rc;
+    db_run_summary_free(&s);
+    return 0;
 }
 
 /* ---- charts ---- */
