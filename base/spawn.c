@@ -232,14 +232,19 @@ bool spawn_result_ok(const struct spawn_result *r)
     return WIFEXITED(r->status) && WEXITSTATUS(r->status) == 0;
 }
 
-/* Reads what is there from one capture pipe; closes it at EOF. Bytes past
- * the buffer's limit are read and dropped, so the child never blocks. */
+/* Reads what is there from one capture pipe; closes it at EOF. The first
+ * `limit` bytes are kept; the rest is read and dropped, so the child never
+ * blocks on a full pipe. */
 static void drain(int *fd, struct buf *b, bool *truncated)
 {
     char chunk[65536];
     ssize_t got = read(*fd, chunk, sizeof chunk);
     if (got > 0) {
-        if (buf_append(b, chunk, (size_t)got) < 0)
+        size_t room = b->limit > b->len ? b->limit - b->len : 0;
+        size_t keep = (size_t)got < room ? (size_t)got : room;
+        if (keep > 0)
+            buf_append(b, chunk, keep);
+        if (keep < (size_t)got)
             *truncated = true;
     } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
         close(*fd);
