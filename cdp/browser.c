@@ -145,7 +145,6 @@ struct browser *browser_launch(const struct browser_options *opt,
         return NULL;
 
     struct browser *b = xcalloc(1, sizeof *b);
-    b->pid = -1;
     b->proc.pid = -1;
     b->path = xstrdup(opt->path);
     char *tmpl = xasprintf("%s/wasmlab-profile-XXXXXX", tmp_root());
@@ -203,7 +202,6 @@ struct browser *browser_launch(const struct browser_options *opt,
         browser_free(b);
         return NULL;
     }
-    b->pid = b->proc.pid;
 
     int timeout_ms = opt->startup_timeout_ms > 0 ? opt->startup_timeout_ms : 20000;
     int64_t deadline = mono_us() + (int64_t)timeout_ms * 1000;

@@ -21,8 +21,7 @@ struct browser_options {
 };
 
 struct browser {
-    struct spawn_child proc;  /* the main process (base/spawn.h) */
-    pid_t pid;                /* proc.pid, for callers */
+    struct spawn_child proc;  /* the main process and its group (base/spawn.h) */
     char *path;
     char *profile_dir;        /* removed by browser_free */
     char *log_path;           /* the browser's stderr+stdout: profile_dir + ".log" */

@@ -71,7 +71,7 @@ static void open_identify_close(const char *path, const char *want_kind, struct 
     CHECK(cdp_is_open(s.cdp));
     CHECK(browser_alive(s.proc));
     CHECK((s.own_ctx != NULL) == (ctx == NULL));
-    pid_t pid = s.proc->pid;
+    pid_t pid = s.proc->proc.pid;
     char *profile = xstrdup(s.proc->profile_dir);
     t0 = mono_us();
     browser_session_close(&s, true);
