@@ -13,9 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/spawn.h"
 #include "base/util.h"
-
-extern char **environ;
 
 /* Flags that make a root, offline, GPU-less machine quiet and deterministic.
  * --headless=new is ignored by headless_shell builds and needed by full ones. */
@@ -146,7 +145,7 @@ struct browser *browser_launch(const struct browser_options *opt,
         return NULL;
 
     struct browser *b = xcalloc(1, sizeof *b);
-    b->pid = -1;
+    b->proc.pid = -1;
     b->path = xstrdup(opt->path);
     char *tmpl = xasprintf("%s/wasmlab-profile-XXXXXX", tmp_root());
     if (!mkdtemp(tmpl)) {
@@ -184,54 +183,22 @@ struct browser *browser_launch(const struct browser_options *opt,
     argv[k++] = "about:blank";
     argv[k] = NULL;
 
-    int log_fd = open(b->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    /* Error pipe: the child writes errno if execve fails (CLOEXEC closes it
-     * on success), so "not executable" is told apart from "crashed". */
-    int epipe[2];
-    if (log_fd < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
-        snprintf(err, errlen, "cannot start browser %s: %s", opt->path, strerror(errno));
-        if (log_fd >= 0)
-            close(log_fd);
-        free(argv);
-        free(udd);
-        browser_free(b);
-        return NULL;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        setpgid(0, 0);
-        /* Die with wasmlab even if it is SIGKILLed: no orphaned browsers. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        int devnull = open("/dev/null", O_RDONLY);
-        if (devnull >= 0)
-            dup2(devnull, 0);
-        dup2(log_fd, 1);
-        dup2(log_fd, 2);
-        signal(SIGPIPE, SIG_DFL);
-        execve(argv[0], argv, environ);
-        int e = errno;
-        ssize_t w = write(epipe[1], &e, sizeof e);
-        (void)w;
-        _exit(127);
-    }
-    close(epipe[1]);
-    close(log_fd);
+    /* Its own group (the zygote and renderers die with it), dying with
+     * wasmlab even if wasmlab is SIGKILLed: no orphaned browsers. */
+    struct spawn_options so = {
+        .file = b->path, .argv = argv, .new_group = true, .die_with_parent = true,
+        .out = SPAWN_IO_FILE, .out_path = b->log_path, .err = SPAWN_IO_STDOUT,
+    };
+    char why[300];
+    int src = spawn_start(&b->proc, &so, why, sizeof why);
     free(argv);
     free(udd);
-    if (pid < 0) {
-        snprintf(err, errlen, "cannot start browser %s: fork: %s", opt->path, strerror(errno));
-        close(epipe[0]);
-        browser_free(b);
-        return NULL;
-    }
-    b->pid = pid;
-    setpgid(pid, pid);   /* also from the parent: no race with kill(-pid) */
-
-    int exec_errno = 0;
-    ssize_t r = read(epipe[0], &exec_errno, sizeof exec_errno);
-    close(epipe[0]);
-    if (r == (ssize_t)sizeof exec_errno) {
-        snprintf(err, errlen, "browser %s: cannot execute: %s", opt->path, strerror(exec_errno));
+    if (src < 0) {
+        if (b->proc.exec_errno)
+            snprintf(err, errlen, "browser %s: cannot execute: %s", opt->path,
+                     strerror(b->proc.exec_errno));
+        else
+            snprintf(err, errlen, "cannot start browser %s: %s", opt->path, why);
         browser_free(b);
         return NULL;
     }
@@ -261,42 +228,18 @@ struct browser *browser_launch(const struct browser_options *opt,
 
 bool browser_alive(struct browser *b)
 {
-    if (!b || b->pid <= 0 || b->exited)
-        return false;
-    int status;
-    pid_t r = waitpid(b->pid, &status, WNOHANG);
-    if (r == b->pid || (r < 0 && errno == ECHILD)) {
-        b->exited = true;
-        b->exit_status = r == b->pid ? status : 0;
-        return false;
-    }
-    return true;
+    return b && spawn_alive(&b->proc);
 }
 
 bool browser_wait_exit(struct browser *b, int timeout_ms)
 {
-    int64_t deadline = mono_us() + (int64_t)timeout_ms * 1000;
-    while (browser_alive(b)) {
-        if (mono_us() > deadline)
-            return false;
-        usleep(5000);
-    }
-    return true;
+    return spawn_wait(&b->proc, timeout_ms);
 }
 
 void browser_kill(struct browser *b)
 {
-    if (!b || b->pid <= 0)
-        return;
-    /* The group holds the zygote and renderers too. */
-    kill(-b->pid, SIGKILL);
-    if (!b->exited) {
-        int status;
-        while (waitpid(b->pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        b->exited = true;
-        b->exit_status = status;
-    }
+    if (b)
+        spawn_kill(&b->proc);
 }
 
 void browser_free(struct browser *b)
@@ -323,12 +266,7 @@ void browser_free(struct browser *b)
 
 void browser_describe_exit(const struct browser *b, char *buf, size_t len)
 {
-    if (!b->exited)
-        snprintf(buf, len, "still running");
-    else if (WIFSIGNALED(b->exit_status))
-        snprintf(buf, len, "killed by signal %d", WTERMSIG(b->exit_status));
-    else
-        snprintf(buf, len, "exit status %d", WEXITSTATUS(b->exit_status));
+    spawn_describe(&b->proc, buf, len);
 }
 
 void browser_log_tail(const struct browser *b, char *buf, size_t len)

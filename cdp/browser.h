@@ -1,6 +1,6 @@
 /* browser: one headless Chromium process that wasmlab launched and owns.
  *
- * Launched with fork/execve (never a shell) in its own process group, with a
+ * Launched with base/spawn (never a shell) in its own process group, with a
  * fresh private user-data-dir (mkdtemp, 0700) and --remote-debugging-port=0;
  * the real port comes from the DevToolsActivePort file Chromium writes into
  * the profile. browser_free always leaves nothing behind: the process group
@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "base/spawn.h"
+
 struct browser_options {
     const char *path;               /* executable */
     const char *const *extra_args;  /* NULL-terminated, may be NULL */
@@ -19,15 +21,13 @@ struct browser_options {
 };
 
 struct browser {
-    pid_t pid;
+    struct spawn_child proc;  /* the main process and its group (base/spawn.h) */
     char *path;
     char *profile_dir;        /* removed by browser_free */
     char *log_path;           /* the browser's stderr+stdout: profile_dir + ".log" */
     char *owner_path;         /* profile_dir + ".owner": wasmlab's pid */
     int port;                 /* DevTools port on 127.0.0.1 */
     char ws_path[256];        /* /devtools/browser/<uuid> */
-    bool exited;
-    int exit_status;          /* waitpid status once exited */
 };
 
 /* Launches the browser and waits for its DevTools endpoint. On failure

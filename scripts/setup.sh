@@ -8,7 +8,7 @@ PKGS=(
   # native build
   build-essential cmake pkg-config
   libwebsockets-dev libjansson-dev libsqlite3-dev libyajl-dev zlib1g-dev libbrotli-dev
-  libssl-dev
+  libssl-dev libarchive-dev
   # C -> wasm
   clang-16 lld-16 libclang-rt-16-dev-wasm32 wasi-libc
   # libFuzzer + sanitizers for the native code

@@ -26,6 +26,10 @@
  * the store as it was (a dead add's temp folder is removed by the next add).
  * Nothing runs through a shell: npm, apt-get and dpkg-deb get argv arrays.
  *
+ * The code: store.c (entries, list, find, add, remove), spec.c (specs and
+ * the --browser resolver), npm.c, debian.c, probe.c, digest.c, tools.c;
+ * store_internal.h is what they share.
+ *
  * Errors: functions return -1 (could not: network, disk, a corrupt download,
  * a browser that does not start) or -2 (the spec names nothing: bad spec, no
  * such version, not in the store), and write one line into err. */
@@ -35,6 +39,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cdp/session.h"
+
+/* A stored build: where it is, where it came from, and what it said it is
+ * when added (its identity, as a session reports it: cdp/session.h). */
 struct browser_entry {
     char *name;          /* folder name: "chromium-126.0.0", "system", ... */
     char *dir;           /* absolute folder path */
@@ -42,9 +50,8 @@ struct browser_entry {
     char *source;        /* "npm" | "debian" | "system" */
     char *package;       /* "@sparticuz/chromium", "chromium", ... or NULL */
     char *version;       /* package version ("126.0.0"), NULL for system */
-    char *kind;          /* "headless_shell" | "chromium" */
     char **flags;        /* NULL-terminated, never NULL */
-    char *product, *revision, *v8_version, *user_agent, *protocol_version;
+    struct browser_identity id;   /* product, V8, ..., kind */
     char *integrity;     /* "sha512-..." (npm), "sha256:..." (debian), NULL */
     char *added_at;
 };
@@ -94,11 +101,7 @@ int browser_store_add(const char *store, const char *spec,
  * or -1 (the folder could not be removed). */
 int browser_store_remove(const char *store, const char *spec, char *err, size_t errlen);
 
-/* For `wasmlab run --browser ARG`: an argument containing '/' is a path and
- * is returned as is; anything else is looked up in the default store and its
- * executable returned. Returns NULL after printing one line (warnf) naming
- * the spec and how to add it. The returned string is static storage, valid
- * until the next call. */
-const char *browser_store_resolve_arg(const char *arg);
+/* What --browser and an experiment's browsers accept, resolved through
+ * the store when they name a stored build: collector/browsers/spec.h. */
 
 #endif

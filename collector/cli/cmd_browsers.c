@@ -71,9 +71,10 @@ static json_t *entry_json(const struct browser_entry *e)
         json_array_append_new(flags, json_string(*f));
     json_t *o = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:o, s:s?, s:s?, s:s?, s:s?, s:s?}",
                           "name", e->name, "path", e->path, "source", e->source,
-                          "package", e->package, "version", e->version, "kind", e->kind,
-                          "flags", flags, "product", e->product, "v8_version", e->v8_version,
-                          "revision", e->revision, "integrity", e->integrity,
+                          "package", e->package, "version", e->version, "kind", e->id.kind,
+                          "flags", flags, "product", e->id.product,
+                          "v8_version", e->id.v8_version,
+                          "revision", e->id.revision, "integrity", e->integrity,
                           "added_at", e->added_at);
     return o;
 }
@@ -100,8 +101,9 @@ static int do_list(const char *store, bool as_json)
     } else {
         printf("%-36s %-15s %-34s %-14s %s\n", "name", "kind", "product", "v8", "executable");
         for (size_t i = 0; i < n; i++)
-            printf("%-36s %-15s %-34s %-14s %s\n", v[i].name, v[i].kind,
-                   v[i].product ? v[i].product : "?", v[i].v8_version ? v[i].v8_version : "?",
+            printf("%-36s %-15s %-34s %-14s %s\n", v[i].name, v[i].id.kind,
+                   v[i].id.product ? v[i].id.product : "?",
+                   v[i].id.v8_version ? v[i].id.v8_version : "?",
                    v[i].path);
     }
     for (size_t i = 0; i < n; i++)
@@ -239,10 +241,10 @@ int cmd_browsers(int argc, char **argv)
     }
     if (rc == 0)
         notef("%s is already in the store as %s (%s); nothing to do", pos[1], e.name,
-              e.product ? e.product : "?");
+              e.id.product ? e.id.product : "?");
     else
-        notef("added %s: %s, %s, V8 %s", e.name, e.product ? e.product : "?", e.kind,
-              e.v8_version ? e.v8_version : "?");
+        notef("added %s: %s, %s, V8 %s", e.name, e.id.product ? e.id.product : "?", e.id.kind,
+              e.id.v8_version ? e.id.v8_version : "?");
     printf("%s\n", e.path);
     browser_entry_free(&e);
     return EXIT_OK;

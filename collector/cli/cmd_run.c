@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "collector/browsers/browser_store.h"
+#include "collector/browsers/spec.h"
 #include "collector/measure/plan.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
@@ -130,14 +130,7 @@ static int parse_args(int argc, char **argv, struct plan *cfg, struct plan_condi
             }
             cfg->apis[0] = optarg;
             break;
-        case 'b':
-            if (strcmp(optarg, "headless-shell") == 0)
-                *browser = DEFAULT_BROWSER;
-            else if (strcmp(optarg, "chromium") == 0)
-                *browser = "/usr/bin/chromium";
-            else
-                *browser = optarg;
-            break;
+        case 'b': *browser = optarg; break;   /* resolved by browser_spec_resolve */
         case 'd': cfg->db_path = optarg; break;
         case 'M': cfg->manifest_path = optarg; break;
         case 'P': cfg->pages_dir = optarg; break;
@@ -218,20 +211,23 @@ int cmd_run(int argc, char **argv)
         p.module_names[p.n_names++] = "c/hello";
         p.module_names[p.n_names++] = "go/hello";
     }
-    /* A stored build ("chromium@126") resolves through the browser store; a
-     * path is used as given. */
-    const char *path = strchr(browser, '/') ? browser : browser_store_resolve_arg(browser);
-    if (!path) {
+    /* headless-shell, chromium, a path or a stored build (collector/browsers/spec.h);
+     * run never downloads one. */
+    struct browser_choice bc;
+    char err[1024];
+    if (browser_spec_resolve("run", browser, false, &bc, err, sizeof err) < 0) {
+        warnf("run: %s", err);
         free(cond->args_json);
         return EXIT_USAGE;
     }
-    p.browsers[0].spec = (char *)browser;
-    p.browsers[0].path = (char *)path;
+    p.browsers[0].spec = bc.spec;
+    p.browsers[0].path = bc.path;
     p.n_browsers = 1;
     p.shard_k = p.shard_n = 1;
     p.argc = argc;
     p.argv = argv;
     int rc = plan_execute(&p);
+    browser_choice_free(&bc);
     free(cond->args_json);
     return rc;
 }

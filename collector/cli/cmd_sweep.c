@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collector/browsers/browser_store.h"
+#include "collector/browsers/spec.h"
 #include "collector/cli/exit_codes.h"
 #include "collector/measure/experiment.h"
 #include "collector/measure/plan.h"
@@ -36,40 +36,24 @@ static const char usage_text[] =
 "Exit codes as for wasmlab run: 0 all ok, 1 error, 2 bad usage or experiment\n"
 "file, 3 some loads failed, 130 interrupted (use --resume).\n";
 
-/* A browser spec: "headless-shell", "chromium", a path, or a store build
- * ("chromium@126", added to the store when missing unless fetch is false).
- * Returns a new string (caller frees) or NULL after one line on stderr. */
-static char *resolve_browser(const char *spec, bool fetch)
+/* Resolves every browser of the plan (collector/browsers/spec.h), adding
+ * missing store builds unless fetch is false, and warns when they mix
+ * headless_shell and full Chromium. choices[b] owns the paths the plan
+ * borrows. Returns 0 or -1 after one line on stderr. */
+static int resolve_browser(const char *cmd, struct plan *p, bool fetch,
+                           struct browser_choice *choices)
 {
-    if (strcmp(spec, "headless-shell") == 0)
-        return xstrdup("/usr/lib/chromium/chromium-headless-shell");
-    if (strcmp(spec, "chromium") == 0)
-        return xstrdup("/usr/bin/chromium");
-    if (strchr(spec, '/'))
-        return xstrdup(spec);
-    char store[4096], err[512];
-    browser_store_default_dir(store, sizeof store);
-    struct browser_entry e;
-    memset(&e, 0, sizeof e);
-    int rc = browser_store_find(store, spec, &e, err, sizeof err);
-    if (rc == 0 && fetch) {
-        notef("adding %s to the browser store %s", spec, store);
-        struct browser_add_options opt;
-        memset(&opt, 0, sizeof opt);
-        rc = browser_store_add(store, spec, &opt, &e, err, sizeof err);
-        rc = rc >= 0 ? 1 : rc;
+    char err[1024];
+    for (int b = 0; b < p->n_browsers; b++) {
+        if (browser_spec_resolve(cmd, p->browsers[b].spec, fetch, &choices[b], err,
+                                 sizeof err) < 0) {
+            warnf("%s: %s", cmd, err);
+            return -1;
+        }
+        p->browsers[b].path = choices[b].path;
     }
-    if (rc == 1) {
-        char *path = xstrdup(e.path);
-        browser_entry_free(&e);
-        return path;
-    }
-    if (rc == 0)
-        warnf("sweep: browser %s is not in the store %s (wasmlab browsers add %s)", spec, store,
-              spec);
-    else
-        warnf("sweep: browser %s: %s", spec, err);
-    return NULL;
+    browser_choices_warn_mixed(cmd, choices, (size_t)p->n_browsers);
+    return 0;
 }
 
 int sweep_parse_shard(const char *s, int *k, int *n)
@@ -125,21 +109,18 @@ int sweep_execute(struct sweep_options *o)
     }
     snprintf(o->experiment, sizeof o->experiment, "%s", p.experiment ? p.experiment : "");
     int rc = EXIT_OK;
-    char *paths[PLAN_MAX] = { 0 };
-    for (int b = 0; b < p.n_browsers; b++) {
-        paths[b] = resolve_browser(p.browsers[b].spec, o->fetch);
-        if (!paths[b]) {
-            rc = EXIT_USAGE;
-            goto out;
-        }
-        p.browsers[b].path = paths[b];
+    struct browser_choice choices[PLAN_MAX];
+    memset(choices, 0, sizeof choices);
+    if (resolve_browser(o->command, &p, o->fetch, choices) < 0) {
+        rc = EXIT_USAGE;
+        goto out;
     }
     p.argc = o->argc;
     p.argv = o->argv;
     rc = plan_execute(&p);
 out:
     for (int b = 0; b < PLAN_MAX; b++)
-        free(paths[b]);
+        browser_choice_free(&choices[b]);
     experiment_free(&e);
     return rc;
 }

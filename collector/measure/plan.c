@@ -16,6 +16,7 @@
 
 #include "cdp/browser.h"
 #include "cdp/cdp.h"
+#include "cdp/session.h"
 #include "collector/cli/exit_codes.h"
 #include "collector/measure/load.h"
 #include "collector/measure/progress.h"
@@ -148,31 +149,21 @@ static int resolve_modules(const struct plan *cfg, const struct manifest *mf,
 /* ---- the browser and its connection ---- */
 
 struct live_browser {
-    struct browser *proc;
-    struct cdp *cdp;
+    struct browser_session bs;     /* process, connection, identity (cdp/session.h) */
     struct load_session session;
     int64_t db_id;
-    char kind[32];
 };
 
 static int watchdog(void *arg)
 {
     struct live_browser *lb = arg;
-    return stop_signal != 0 || !browser_alive(lb->proc);
+    return stop_signal != 0 || !browser_alive(lb->bs.proc);
 }
 
 /* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
 static void browser_down(struct live_browser *lb, bool graceful)
 {
-    if (graceful && lb->cdp && cdp_is_open(lb->cdp) && browser_alive(lb->proc)) {
-        /* Browser.close's reply may never come: the connection just drops. */
-        cdp_send(lb->cdp, NULL, "Browser.close", NULL);
-        browser_wait_exit(lb->proc, 5000);
-    }
-    cdp_close(lb->cdp);
-    lb->cdp = NULL;
-    browser_free(lb->proc);   /* kills what is left, reaps, removes the profile */
-    lb->proc = NULL;
+    browser_session_close(&lb->bs, graceful);
     browser_reap_orphans();
 }
 
@@ -181,52 +172,35 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                       int page_timeout_ms, int trace_buffer_kb)
 {
     char err[512];
-    struct browser_options bo = { .path = path, .extra_args = extra_args };
-    lb->proc = browser_launch(&bo, err, sizeof err);
-    if (!lb->proc) {
-        warnf("%s", err);
-        return -1;
-    }
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
                                          .trace_buffer_kb = trace_buffer_kb };
-    lb->cdp = cdp_connect(ctx, lb->proc->port, lb->proc->ws_path, 10000, load_on_event,
-                          &lb->session, err, sizeof err);
-    if (!lb->cdp) {
+    struct browser_session_options so = {
+        .browser = { .path = path, .extra_args = extra_args },
+        .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,
+        .watchdog = watchdog, .watchdog_arg = lb,
+    };
+    int step = browser_session_open(&lb->bs, &so, err, sizeof err);
+    if (step == SESSION_LAUNCH)
+        warnf("%s", err);
+    else if (step != SESSION_OK)
         warnf("browser %s: %s", path, err);
-        browser_down(lb, true);
+    if (step != SESSION_OK)
         return -1;
-    }
-    lb->session.cdp = lb->cdp;
-    cdp_set_watchdog(lb->cdp, watchdog, lb);
-
-    json_t *v = NULL;
-    if (cdp_call(lb->cdp, NULL, "Browser.getVersion", NULL, &v, 10000) != CDP_OK) {
-        warnf("browser %s: %s", path, cdp_errmsg(lb->cdp));
-        browser_down(lb, true);
-        return -1;
-    }
-    const char *product = json_string_value(json_object_get(v, "product"));
-    /* headless_shell builds call themselves HeadlessChrome; full Chromium in
-     * --headless=new mode reports Chrome. */
-    snprintf(lb->kind, sizeof lb->kind, "%s",
-             product && strncmp(product, "HeadlessChrome/", 15) == 0 ? "headless_shell"
-                                                                     : "chromium");
+    lb->session.cdp = lb->bs.cdp;
+    const struct browser_identity *id = &lb->bs.id;
     struct db_browser row = {
-        .path = path, .kind = lb->kind, .product = product,
-        .revision = json_string_value(json_object_get(v, "revision")),
-        .v8_version = json_string_value(json_object_get(v, "jsVersion")),
-        .user_agent = json_string_value(json_object_get(v, "userAgent")),
-        .protocol_version = json_string_value(json_object_get(v, "protocolVersion")),
+        .path = path, .kind = id->kind, .product = id->product, .revision = id->revision,
+        .v8_version = id->v8_version, .user_agent = id->user_agent,
+        .protocol_version = id->protocol_version,
     };
     int rc = db_upsert_browser(db, &row, &lb->db_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));
     else
-        notef("browser %s (%s, V8 %s)", product ? product : "?", lb->kind,
-              row.v8_version ? row.v8_version : "?");
-    json_decref(v);
+        notef("browser %s (%s, V8 %s)", id->product ? id->product : "?", id->kind,
+              id->v8_version ? id->v8_version : "?");
     if (rc < 0) {
         browser_down(lb, true);
         return -1;
@@ -281,7 +255,7 @@ static void show_progress(struct exec *x)
 static int ensure_browser(struct exec *x, int b)
 {
     struct live_browser *lb = &x->lbs[b];
-    if (lb->proc)
+    if (lb->bs.proc)
         return 0;
     return browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
                       server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
@@ -327,9 +301,9 @@ static void name_saved_trace(struct exec *x, const char *pending, int64_t load_i
  * moment, so a crash is not mistaken for a dropped connection. */
 static void classify_lost_browser(struct live_browser *lb, struct load_outcome *o)
 {
-    if (o->browser_lost && browser_wait_exit(lb->proc, 500)) {
+    if (o->browser_lost && browser_wait_exit(lb->bs.proc, 500)) {
         char how[64];
-        browser_describe_exit(lb->proc, how, sizeof how);
+        browser_describe_exit(lb->bs.proc, how, sizeof how);
         snprintf(o->status, sizeof o->status, "browser_crashed");
         snprintf(o->error, sizeof o->error, "the browser died mid-load (%s)", how);
     }

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/spawn.h"
 #include "collector/plot/plot_templates.h"
-
-extern char **environ;
 
 static int is_executable_file(const char *path)
 {
@@ -202,49 +200,25 @@ int gnuplot_run(const char *gnuplot, const char *dir, const struct buf *script,
         goto out;
     }
 
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    /* gnuplot gets default signal handling whatever wasmlab ignores */
-    sigset_t def;
-    sigemptyset(&def);
-    sigaddset(&def, SIGPIPE);
-    sigaddset(&def, SIGINT);
-    sigaddset(&def, SIGTERM);
-    posix_spawnattr_setsigdefault(&attr, &def);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
+    /* Its own group and dying with wasmlab, like every child (base/spawn.h). */
     char *argv[] = { (char *)gnuplot, script_path, NULL };
-    pid_t pid;
-    int sr = posix_spawn(&pid, gnuplot, &fa, &attr, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    posix_spawnattr_destroy(&attr);
-    if (sr != 0) {
-        snprintf(err, errlen, "cannot start gnuplot %s: %s", gnuplot, strerror(sr));
+    struct spawn_options so = {
+        .file = gnuplot, .argv = argv, .new_group = true, .die_with_parent = true,
+        .out = SPAWN_IO_FILE, .out_path = log_path, .err = SPAWN_IO_STDOUT,
+    };
+    struct spawn_result res;
+    char why[300];
+    int sr = spawn_run(&so, timeout_ms, NULL, &res, why, sizeof why);
+    spawn_result_free(&res);
+    int status = res.status;
+    if (sr < 0 && res.timed_out) {
+        snprintf(err, errlen, "gnuplot did not finish within %d s (killed)", timeout_ms / 1000);
         goto out;
     }
-    int status = 0;
-    int64_t deadline = mono_us() + (int64_t)timeout_ms * 1000;
-    for (;;) {
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            break;
-        if (w < 0 && errno != EINTR) {
-            snprintf(err, errlen, "waiting for gnuplot: %s", strerror(errno));
-            goto out;
-        }
-        if (mono_us() > deadline) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            snprintf(err, errlen, "gnuplot did not finish within %d s (killed)",
-                     timeout_ms / 1000);
-            goto out;
-        }
-        struct timespec ts = { 0, 10 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
+    if (sr < 0) {
+        snprintf(err, errlen, "cannot start gnuplot %s: %s", gnuplot,
+                 res.exec_errno ? strerror(res.exec_errno) : why);
+        goto out;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         rc = 0;

@@ -161,8 +161,8 @@ check "the DB names the stored browser" \
   [ "$(q "$TMP/run.db" "SELECT path || ' ' || kind FROM browsers")" = "$EXE headless_shell" ]
 check "the DB records Chromium 126" \
   [ "$(q "$TMP/run.db" "SELECT product LIKE 'HeadlessChrome/126.%' FROM browsers")" = 1 ]
-# run --browser chromium@126 goes through the store ($WASMLAB_BROWSER_STORE)
-# once run.c resolves store specs (browser_store_resolve_arg).
+# run --browser chromium@126 goes through the store ($WASMLAB_BROWSER_STORE):
+# collector/browsers/spec.c's browser_spec_resolve, as sweep's browsers do.
 if "$WASMLAB" run --help | grep -q "chromium@"; then
   rc=0
   WASMLAB_BROWSER_STORE=$STORE "$WASMLAB" run -q --browser chromium@126 --module c/hello --loads 1 \
@@ -173,4 +173,14 @@ if "$WASMLAB" run --help | grep -q "chromium@"; then
   expect_fail 2 "wasmlab browsers add chromium@131" env WASMLAB_BROWSER_STORE="$STORE" \
     "$WASMLAB" run --browser chromium@131 --module c/hello --loads 1 --db "$TMP/run3.db"
 fi
+# A stored build's kind comes from its browser.json: chromium@126 (a
+# headless_shell) beside Debian's full chromium is a mix, warned before it runs.
+echo '{"name": "mix", "browsers": ["chromium@126", "chromium"], "modules": ["c/hello"], "loads": 1}' \
+  >"$TMP/mix.json"
+rc=0
+WASMLAB_BROWSER_STORE=$STORE "$WASMLAB" sweep "$TMP/mix.json" --no-fetch -q --db "$TMP/mix.db" \
+  >/dev/null 2>"$TMP/err" || rc=$?
+check "sweep chromium@126 + chromium (got $rc: $(tail -1 "$TMP/err"))" [ "$rc" -eq 0 ]
+check "a stored headless_shell beside the full build is warned about" grep -q \
+  "sweep: browsers mix a headless_shell build (chromium@126) and a full Chromium (chromium)" "$TMP/err"
 finish

@@ -3,13 +3,13 @@
 # real c/hello and go/hello), the real gnuplot, real SQLite files.
 #   - every plot kind draws a valid PNG (signature, IHDR size) and SVG;
 #   - report html opens in real headless Chromium without errors and its
-#     images decode (tests/unit/test_report_html.c, through wasmlab's cdp/);
+#     images decode (tests/e2e/report_html_view.c, through cdp/session);
 #   - export trace -> import-trace preserves the measurements;
 #   - folded stacks sum to the slices' total time;
 #   - csv/json exports match the DB; unknown tables are refused;
 #   - missing gnuplot and other bad input give one-line errors;
 #   - a 200 MB trace imports in bounded memory.
-# $4: the test_report_html binary.
+# $4: the report_html_view binary.
 source "$(dirname "$0")/../lib.sh"
 HTML_CHECK=$4
 DB=$TMP/r.db

@@ -4,7 +4,10 @@
  * (a Content-Security-Policy violation is one), requests nothing but the
  * page itself and data: URIs, and every image decodes to a non-zero size.
  *
- * usage: test_report_html PAGE.html MIN_IMAGES [BROWSER]
+ * A helper program charts_e2e.sh runs (not a test by itself); the browser
+ * comes up through cdp/session.h, as in a measurement.
+ *
+ * usage: report_html_view PAGE.html MIN_IMAGES [BROWSER]
  * Prints what it found; exits 0 when every check passes. */
 #include <limits.h>
 #include <stdio.h>
@@ -14,11 +17,10 @@
 #include <jansson.h>
 #include <libwebsockets.h>
 
-#include "cdp/browser.h"
 #include "cdp/cdp.h"
+#include "cdp/session.h"
+#include "collector/browsers/spec.h"
 #include "tests/check.h"
-
-#define DEFAULT_BROWSER "/usr/lib/chromium/chromium-headless-shell"
 
 struct seen {
     bool loaded;
@@ -93,7 +95,7 @@ static json_t *call(struct cdp *c, const char *session, const char *method, json
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: test_report_html PAGE.html MIN_IMAGES [BROWSER]\n");
+        fprintf(stderr, "usage: report_html_view PAGE.html MIN_IMAGES [BROWSER]\n");
         return 2;
     }
     char page[PATH_MAX];
@@ -102,34 +104,22 @@ int main(int argc, char **argv)
         return 1;
     }
     long min_images = strtol(argv[2], NULL, 10);
-    const char *browser_path = argc > 3 ? argv[3] : DEFAULT_BROWSER;
+    const char *browser_path = argc > 3 ? argv[3] : BROWSER_PATH_HEADLESS_SHELL;
 
     lws_set_log_level(LLL_ERR, NULL);
-    struct lws_context_creation_info info;
-    memset(&info, 0, sizeof info);
-    info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
-    info.port = CONTEXT_PORT_NO_LISTEN;
-    struct lws_context *ctx = lws_create_context(&info);
-    CHECK(ctx != NULL);
-    char err[512];
-    struct browser_options bo = { .path = browser_path };
-    struct browser *b = browser_launch(&bo, err, sizeof err);
-    if (!b) {
-        fprintf(stderr, "browser: %s\n", err);
-        CHECK(b != NULL);
-        lws_context_destroy(ctx);
-        return check_result();
-    }
     struct seen seen = { 0 };
-    struct cdp *c = cdp_connect(ctx, b->port, b->ws_path, 10000, on_event, &seen, err,
-                                sizeof err);
-    CHECK(c != NULL);
-    if (!c) {
-        fprintf(stderr, "cdp: %s\n", err);
-        browser_free(b);
-        lws_context_destroy(ctx);
+    struct browser_session_options so = {
+        .browser = { .path = browser_path }, .on_event = on_event, .event_arg = &seen,
+    };
+    struct browser_session bs;
+    char err[512];
+    int step = browser_session_open(&bs, &so, err, sizeof err);
+    if (step != SESSION_OK) {
+        fprintf(stderr, "browser %s: %s\n", browser_path, err);
+        CHECK(step == SESSION_OK);
         return check_result();
     }
+    struct cdp *c = bs.cdp;
 
     json_t *res = call(c, NULL, "Target.createTarget", json_pack("{s:s}", "url", "about:blank"));
     char target[128] = "", session[128] = "";
@@ -181,10 +171,6 @@ int main(int argc, char **argv)
     json_decref(r);
     json_decref(res);
 
-    cdp_send(c, NULL, "Browser.close", NULL);
-    browser_wait_exit(b, 5000);
-    cdp_close(c);
-    browser_free(b);
-    lws_context_destroy(ctx);
+    browser_session_close(&bs, true);
     return check_result();
 }
