@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +11,35 @@
 #include "collector/cli/cmd_compare.h"
 #include "collector/cli/cmd_sweep.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "base/util.h"
 #include "db/db.h"
 
-static const char usage_text[] =
-"usage: wasmlab nightly EXPERIMENT.json [--db FILE] [--report FILE.md]\n"
-"                       [--threshold PCT] [--no-fetch] [-q]\n"
-"\n"
-"Runs `wasmlab sweep EXPERIMENT.json`, then compares each browser's loads\n"
-"with the previous completed run of the same experiment in the same DB\n"
-"(`wasmlab compare`, per browser), and writes a Markdown summary to --report\n"
-"(default nightly-report.md).\n"
-"\n"
-"Exit codes: 0 nothing regressed (or the first nightly: nothing to compare);\n"
-"4 something is slower beyond --threshold (default 5%) with significance;\n"
-"3 the sweep completed but some loads failed; 1, 2 or 130 as for wasmlab\n"
-"sweep (error, bad usage, interrupted).\n";
+static const struct cli_option nightly_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "report", 0, "FILE.md", "the Markdown summary (default nightly-report.md)", 'r' },
+    { "threshold", 0, "PCT", "smallest relative change that counts as slower\n"
+      "(default 5, 0..1000000 percent)", 't' },
+    { "no-fetch", 0, NULL, "never download a browser: fail if one is not in the store", 'n' },
+    { "quiet", 'q', NULL, "no progress or notes on stderr", 'q' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command nightly_command = {
+    .name = "nightly",
+    .usage = "EXPERIMENT.json [options]",
+    .description =
+        "Runs `wasmlab sweep EXPERIMENT.json`, then compares each browser's loads\n"
+        "with the previous completed run of the same experiment in the same DB\n"
+        "(`wasmlab compare`, per browser), and writes a Markdown summary to --report\n"
+        "(default nightly-report.md).",
+    .options = nightly_options,
+    .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED | CLI_EXITS_REGRESSION |
+             CLI_EXITS_INTERRUPTED,
+    .exit_notes = "(0 also for the first nightly: nothing to compare; 4: slower beyond\n"
+                  "--threshold with significance; 3: the sweep completed but some loads failed)",
+    .examples = "wasmlab nightly experiments/example.json --db nightly.db --report today.md",
+};
 
 /* Runs `wasmlab compare ARGS` with its stdout going to out. */
 static int compare_into(FILE *out, char **args, int n)
@@ -45,37 +57,33 @@ static int compare_into(FILE *out, char **args, int n)
 
 int cmd_nightly(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "report", required_argument, NULL, 'r' },
-        { "threshold", required_argument, NULL, 't' },
-        { "no-fetch", no_argument, NULL, 'n' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *db_path = "results.db", *report = "nightly-report.md", *threshold = "5";
     bool fetch = true;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'r': report = optarg; break;
-        case 't': threshold = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &nightly_command, argc, argv);
+    int id;
+    double threshold_pct;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
+        case 'r': report = cp.arg; break;
+        case 't':
+            /* checked here, passed on to compare as typed */
+            if (cli_double(&cp, 0, 1e6, "percent", &threshold_pct) < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            threshold = cp.arg;
+            break;
         case 'n': fetch = false; break;
         case 'q': util_quiet = true; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': warnf("nightly: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
-        default: warnf("nightly: unknown option %s", argv[optind - 1]); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        warnf("nightly: give exactly one EXPERIMENT.json (see wasmlab nightly --help)");
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 1, 1, "EXPERIMENT.json") < 0)
         return EXIT_USAGE;
-    }
-    const char *experiment_file = argv[optind];
+    const char *experiment_file = argv[cp.rest];
     FILE *out = fopen(report, "we");
     if (!out) {
         warnf("nightly: --report %s: %s", report, strerror(errno));

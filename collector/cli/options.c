@@ -250,8 +250,8 @@ int cli_long(struct cli_parser *p, long min, long max, const char *unit, long *o
 {
     if (parse_long(p->arg, min, max, out) == 0)
         return 0;
-    cli_usage_error(p->cmd, "--%s %s: not a whole number of %s from %ld to %ld", p->opt,
-                    p->arg ? p->arg : "", unit, min, max);
+    cli_usage_error(p->cmd, "--%s %s: must be a whole number from %ld to %ld %s", p->opt,
+                    p->arg ? p->arg : "", min, max, unit);
     return -1;
 }
 
@@ -265,8 +265,8 @@ int cli_double(struct cli_parser *p, double min, double max, const char *unit, d
         *out = v;
         return 0;
     }
-    cli_usage_error(p->cmd, "--%s %s: not a number of %s from %g to %g", p->opt, s, unit, min,
-                    max);
+    cli_usage_error(p->cmd, "--%s %s: must be a number from %g to %g %s", p->opt, s, min, max,
+                    unit);
     return -1;
 }
 

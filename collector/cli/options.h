@@ -110,9 +110,10 @@ int cli_exit_for(int next);
 int cli_positionals(struct cli_parser *p, int min, int max, const char *what);
 
 /* Numbers: the current option's value (p->arg) must be a whole number (or a
- * decimal, for cli_double) in [min, max]; `unit` names what is counted
- * ("loads", "seconds", "MB"). On error prints
- *   wasmlab CMD: --loads zero: not a whole number of loads from 1 to 100000 (see ...)
+ * decimal, for cli_double) in [min, max]; `unit` follows the range and
+ * names what is counted ("loads", "seconds", "MB", "(a run id)"). On error
+ * prints
+ *   wasmlab CMD: --loads zero: must be a whole number from 1 to 100000 loads (see ...)
  * and returns -1. */
 int cli_long(struct cli_parser *p, long min, long max, const char *unit, long *out);
 int cli_double(struct cli_parser *p, double min, double max, const char *unit, double *out);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/wasm/manifest.h"
 #include "collector/wasm/module_sizes.h"
 #include "collector/report/table_out.h"
@@ -21,20 +22,36 @@
 #include "db/db.h"
 #include "wasmlab_config.h"
 
-#define SIZES_USAGE_LINE \
-    "usage: wasmlab report sizes [--manifest FILE] [--format text|csv|json|markdown] [--db FILE]"
-static const char usage_text[] =
-    SIZES_USAGE_LINE "\n"
-    "  Module sizes of the built modules, C vs Go: hello and json bytes, gzip -9\n"
-    "  and brotli -q 11 of json, default and best variant; where Go's bytes go;\n"
-    "  each next to the seed's claims (seed 000_5e82831c72500002.txt).\n"
-    "  --manifest FILE  the build manifest (default " WASMLAB_MANIFEST ")\n"
-    "  --format F       text (default) or markdown: the tables; csv or json: one\n"
-    "                   row per figure\n"
-    "  --db FILE        also record every manifest module in the results DB\n"
-    "                   (modules, module_sizes, module_sections, module_imports)\n"
-    "Exit status: 0 ok, 1 DB, compression or output error, 2 usage error or\n"
-    "bad input (manifest or module file missing, malformed or stale).\n";
+static const struct cli_option sizes_options_table[] = {
+    { "manifest", 0, "FILE", "the build manifest (default " WASMLAB_MANIFEST ")", 'M' },
+    { "format", 0, "F", "text (default) or markdown: the tables; csv or json: one\n"
+      "row per figure", 'f' },
+    { "db", 0, "FILE", "also record every manifest module in the results DB\n"
+      "(modules, module_sizes, module_sections, module_imports);\n"
+      "the DB is also the compressed sizes' cache", 'd' },
+    { "verbose", 'v', NULL, "say how many modules were compressed and how many came\n"
+      "from the cache", 'v' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command sizes_command = {
+    .name = "report sizes",
+    .usage = "[options]",
+    .description =
+        "Module sizes of the built modules, C vs Go: hello and json bytes, gzip -9\n"
+        "and brotli -q 11 of json, default and best variant; where Go's bytes go;\n"
+        "each next to the seed's claims (seed 000_5e82831c72500002.txt).\n"
+        "Compressed sizes are cached by sha256 (in --db, else in\n"
+        "$XDG_CACHE_HOME/wasmlab/sizes-cache.tsv when XDG_CACHE_HOME is set, else\n"
+        "sizes-cache.tsv next to the manifest), so a second run is instant.\n"
+        "On a terminal, progress shows on stderr.",
+    .options = sizes_options_table,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(1: DB, compression or output error; 2 also for a manifest or module\n"
+                  "file that is missing, malformed or stale)",
+    .examples = "wasmlab report sizes\n"
+                "wasmlab report sizes --format markdown --db results.db",
+};
 
 /* ---- what the report is about ---- */
 
@@ -99,6 +116,7 @@ struct sizes_options {
     const char *manifest;
     const char *db_path;        /* NULL: do not store */
     enum table_format format;
+    bool verbose;               /* say what the cache saved */
 };
 
 /* One manifest entry and what was measured of it. */
@@ -119,62 +137,47 @@ struct sizes_report {
     size_t n;
 };
 
-static void sizes_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* One line on stderr: "wasmlab report sizes: ...". */
+static void sizes_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sizes_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("wasmlab report sizes: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vwarnf(sizes_command.name, fmt, ap);
     va_end(ap);
 }
 
 /* ---- options ---- */
 
-/* Returns -1 after a usage error, 1 after --help, 0 to go on. */
+/* Returns 0 to go on, or CLI_HELP / CLI_BAD. */
 static int parse_options(int argc, char **argv, struct sizes_options *opt)
 {
-    static const char *const with_value[] = { "--manifest", "--format", "--db" };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
-            return 1;
+    struct cli_parser p;
+    cli_begin(&p, &sizes_command, argc, argv);
+    int id;
+    while ((id = cli_next(&p)) > 0) {
+        if (!*p.arg && id != 'v') {
+            cli_end(&p);
+            cli_usage_error(&sizes_command, "option --%s needs a value", p.opt);
+            return CLI_BAD;
         }
-        const char *name = NULL, *value = NULL;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
-            size_t n = strlen(with_value[k]);
-            if (strcmp(a, with_value[k]) == 0) {
-                name = with_value[k];
-                value = i + 1 < argc ? argv[++i] : "";
-            } else if (strncmp(a, with_value[k], n) == 0 && a[n] == '=') {
-                name = with_value[k];
-                value = a + n + 1;
+        switch (id) {
+        case 'M': opt->manifest = p.arg; break;
+        case 'd': opt->db_path = p.arg; break;
+        case 'v': opt->verbose = true; break;
+        case 'f':
+            if (table_format_parse(p.arg, &opt->format) < 0) {
+                cli_end(&p);
+                cli_usage_error(&sizes_command, "--format %s: must be text, csv, json or markdown",
+                                p.arg);
+                return CLI_BAD;
             }
-        }
-        if (!name) {
-            sizes_error("%s %s (" SIZES_USAGE_LINE ")",
-                        a[0] == '-' ? "unknown option" : "unexpected argument", a);
-            return -1;
-        }
-        if (value[0] == '\0') {
-            sizes_error("%s needs a value (" SIZES_USAGE_LINE ")", name);
-            return -1;
-        }
-        if (strcmp(name, "--manifest") == 0) {
-            opt->manifest = value;
-        } else if (strcmp(name, "--db") == 0) {
-            opt->db_path = value;
-        } else if (table_format_parse(value, &opt->format) < 0) {
-            sizes_error("--format %s: must be text, csv, json or markdown (" SIZES_USAGE_LINE ")",
-                        value);
-            return -1;
+            break;
         }
     }
-    return 0;
+    if (id < 0)
+        return id;
+    return cli_positionals(&p, 0, 0, "") < 0 ? CLI_BAD : 0;
 }
 
 /* ---- measuring ---- */
@@ -822,7 +825,7 @@ int report_sizes(int argc, char **argv)
     struct sizes_options opt = { .manifest = WASMLAB_MANIFEST, .format = TABLE_TEXT };
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0)
-        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        return cli_exit_for(parsed);
 
     /* Open the DB first: a bad --db path fails before minutes of brotli. */
     struct db *db = NULL;
