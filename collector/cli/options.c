@@ -303,9 +303,14 @@ int cli_dispatch(const struct cli_command *cmd, const struct cli_subcommand *sub
             break;
         len += (size_t)w;
     }
-    /* What the first argument is called: the usage's first word ("KIND"). */
-    const char *u = cmd->usage ? cmd->usage : "NAME";
-    int ulen = (int)strcspn(u, " ");
+    /* What the first argument is called: the usage's first word, in
+     * lower case ("KIND [options]" -> "kind"). */
+    const char *usage = cmd->usage ? cmd->usage : "NAME";
+    char u[32];
+    int ulen = 0;
+    for (; usage[ulen] && usage[ulen] != ' ' && ulen < (int)sizeof u - 1; ulen++)
+        u[ulen] = (char)(usage[ulen] >= 'A' && usage[ulen] <= 'Z' ? usage[ulen] + 32 : usage[ulen]);
+    u[ulen] = '\0';
     if (argc < 2)
         return cli_usage_error(cmd, "missing %.*s: one of %s", ulen, u, names);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

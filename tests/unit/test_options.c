@@ -189,11 +189,11 @@ int main(void)
     int rc = cli_dispatch(&parent, subs, 2, a6);
     out = capture_end(2, stderr, saved, h);
     CHECK(rc == EXIT_USAGE);
-    CHECK_STR(out, "wasmlab report: unknown KIND nope: one of gc (see wasmlab report --help)\n");
+    CHECK_STR(out, "wasmlab report: unknown kind nope: one of gc (see wasmlab report --help)\n");
     h = capture_begin(2, stderr, &saved);
     rc = cli_dispatch(&parent, subs, 1, a6);
     out = capture_end(2, stderr, saved, h);
     CHECK(rc == EXIT_USAGE);
-    CHECK_STR(out, "wasmlab report: missing KIND: one of gc (see wasmlab report --help)\n");
+    CHECK_STR(out, "wasmlab report: missing kind: one of gc (see wasmlab report --help)\n");
     return check_result();
 }
