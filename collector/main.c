@@ -10,6 +10,7 @@
 #include "collector/cli/cmd_import.h"
 #include "collector/cli/cmd_plot.h"
 #include "collector/cli/cmd_merge.h"
+#include "collector/cli/cmd_modules.h"
 #include "collector/cli/cmd_report.h"
 #include "collector/cli/cmd_serve.h"
 #include "collector/cli/cmd_sweep.h"
@@ -25,6 +26,7 @@ static const struct cli_subcommand commands[] = {
     { "nightly", cmd_nightly, "sweep, compare with the previous nightly, Markdown report" },
     { "serve", cmd_serve, "serve the harness pages and modules on 127.0.0.1 (debugging)" },
     { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
+    { "modules", cmd_modules, "list the built modules (names for run --module and inspect)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
     { "browsers", cmd_browsers, "add, list, remove Chromium builds in the browser store" },
     { "compare", cmd_compare, "compare two sets of loads: medians, bootstrap CI, Mann-Whitney" },
