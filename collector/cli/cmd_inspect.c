@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,8 +375,8 @@ static int store_inspection(const char *db_path, const struct inspection *in)
         return -2;
     }
     int rc = db_begin(db);
-    if (rc == 0 && module_sizes_store(db_sqlite(db), in->file, &in->sizes) < 0) {
-        inspect_error(db_path, "storing %s: %s", in->file, sqlite3_errmsg(db_sqlite(db)));
+    if (rc == 0 && module_sizes_store(db, in->file, &in->sizes, err, sizeof err) < 0) {
+        inspect_error(db_path, "storing %s: %s", in->file, err);
         db_rollback(db);
         db_close(db);
         return -1;

@@ -20,6 +20,7 @@
 #include "collector/report/table_out.h"
 #include "base/util.h"
 #include "db/db.h"
+#include "db/sizes.h"
 #include "wasmlab_config.h"
 
 static const struct cli_option sizes_options_table[] = {
@@ -126,7 +127,8 @@ struct entry {
     size_t len;
     struct module_sizes ms;     /* names in ms.module point into data */
     bool in_scope;              /* c|go x hello|json: compressed and shown */
-    bool compress;              /* in scope, or --db */
+    bool compress;              /* in scope, or --db: sizes wanted, data kept */
+    bool cached;                /* the sizes came from the cache */
     int compress_rc;
     char why[256];              /* compression failure */
 };
@@ -135,6 +137,7 @@ struct sizes_report {
     struct manifest mf;
     struct entry *entries;      /* manifest order */
     size_t n;
+    size_t n_compressed, n_cached;
 };
 
 /* One line on stderr: "wasmlab report sizes: ...". */
@@ -156,7 +159,7 @@ static int parse_options(int argc, char **argv, struct sizes_options *opt)
     cli_begin(&p, &sizes_command, argc, argv);
     int id;
     while ((id = cli_next(&p)) > 0) {
-        if (!*p.arg && id != 'v') {
+        if (id != 'v' && !*p.arg) {
             cli_end(&p);
             cli_usage_error(&sizes_command, "option --%s needs a value", p.opt);
             return CLI_BAD;
@@ -226,8 +229,17 @@ static int read_entry(struct entry *e)
 struct compress_queue {
     pthread_mutex_t lock;
     struct entry **jobs;
-    size_t n, next;
+    size_t n, next, done;
+    bool tty;                   /* show progress on stderr */
 };
+
+/* One progress line, rewritten in place ("\r"); called under q->lock. */
+static void show_progress(const struct compress_queue *q, const struct entry *e)
+{
+    fprintf(stderr, "\r\033[K[%zu/%zu] compressed %s (%.1f MB, brotli -q 11)", q->done, q->n,
+            e->mm->name, (double)e->len / 1e6);
+    fflush(stderr);
+}
 
 static void *compress_worker(void *arg)
 {
@@ -239,6 +251,11 @@ static void *compress_worker(void *arg)
         if (!e)
             return NULL;
         e->compress_rc = module_sizes_compress(e->data, e->len, &e->ms, e->why, sizeof e->why);
+        pthread_mutex_lock(&q->lock);
+        q->done++;
+        if (q->tty)
+            show_progress(q, e);
+        pthread_mutex_unlock(&q->lock);
     }
 }
 
@@ -248,15 +265,18 @@ static int by_size_desc(const void *a, const void *b)
     return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
 }
 
-/* Compresses every entry marked compress, on up to one thread per CPU (the
- * calling thread is one of them). Returns 0, or -1 after printing the first
- * failure in manifest order. */
+/* Compresses every entry marked compress and not cached, on up to one
+ * thread per CPU (the calling thread is one of them), with a progress line
+ * on a terminal (cleared at the end). Returns 0, or -1 after printing the
+ * first failure in manifest order. */
 static int compress_entries(struct sizes_report *r)
 {
-    struct compress_queue q = { .jobs = xcalloc(r->n + 1, sizeof *q.jobs) };
+    struct compress_queue q = { .jobs = xcalloc(r->n + 1, sizeof *q.jobs),
+                                .tty = isatty(2) && !util_quiet };
     for (size_t i = 0; i < r->n; i++)
-        if (r->entries[i].compress)
+        if (r->entries[i].compress && !r->entries[i].cached)
             q.jobs[q.n++] = &r->entries[i];
+    r->n_compressed = q.n;
     qsort(q.jobs, q.n, sizeof *q.jobs, by_size_desc);
     pthread_mutex_init(&q.lock, NULL);
 
@@ -277,6 +297,10 @@ static int compress_entries(struct sizes_report *r)
     free(threads);
     pthread_mutex_destroy(&q.lock);
     free(q.jobs);
+    if (q.tty && q.n > 0) {
+        fputs("\r\033[K", stderr);     /* leave no progress line behind */
+        fflush(stderr);
+    }
 
     for (size_t i = 0; i < r->n; i++) {
         const struct entry *e = &r->entries[i];
@@ -296,8 +320,70 @@ static const struct entry *find_entry(const struct sizes_report *r, const char *
     return NULL;
 }
 
-/* Loads the manifest and measures its modules. Returns an exit status. */
-static int measure(struct sizes_report *r, const struct sizes_options *opt)
+/* ---- the cache of compressed sizes ---- */
+
+/* Where the cache file lives when there is no --db: $XDG_CACHE_HOME/wasmlab
+ * when set, else next to the manifest (the build's modules folder). Returns
+ * a new string (caller frees). */
+static char *cache_file_path(const struct manifest *mf)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg)
+        return xasprintf("%s/wasmlab/sizes-cache.tsv", xdg);
+    return xasprintf("%s/sizes-cache.tsv", mf->dir);
+}
+
+/* Marks the entries whose sizes the cache (the DB with --db, else the cache
+ * file) already has. Returns 0, or -1 after printing a DB error. */
+static int use_cache(struct sizes_report *r, struct db *db, struct sizes_cache *file)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        struct entry *e = &r->entries[i];
+        if (!e->compress)
+            continue;
+        int64_t gz = 0, br = 0;
+        size_t gzs = 0, brs = 0;
+        char err[512];
+        int found = 0;
+        if (db) {
+            found = db_sizes_lookup(db, e->ms.sha256, (int64_t)e->len, &gz, &br, err, sizeof err);
+            if (found < 0) {
+                sizes_error("%s", err);
+                return -1;
+            }
+            gzs = (size_t)gz;
+            brs = (size_t)br;
+        } else {
+            found = sizes_cache_get(file, e->ms.sha256, e->len, &gzs, &brs);
+        }
+        if (found) {
+            e->ms.gzip_bytes = gzs;
+            e->ms.brotli_bytes = brs;
+            e->ms.compressed = true;
+            e->cached = true;
+            r->n_cached++;
+        }
+    }
+    return 0;
+}
+
+/* Keeps what was just compressed in the cache file (a failure to write it
+ * costs only time next run: a note, not an error). */
+static void fill_cache(const struct sizes_report *r, struct sizes_cache *file)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const struct entry *e = &r->entries[i];
+        if (e->compress && !e->cached && e->ms.compressed)
+            sizes_cache_put(file, e->ms.sha256, e->len, e->ms.gzip_bytes, e->ms.brotli_bytes);
+    }
+    char err[512];
+    if (sizes_cache_save(file, err, sizeof err) < 0)
+        cli_note(&sizes_command, "cannot keep the sizes cache %s", err);
+}
+
+/* Loads the manifest and measures its modules; with db, the DB is the
+ * cache, else a cache file. Returns an exit status. */
+static int measure(struct sizes_report *r, const struct sizes_options *opt, struct db *db)
 {
     struct stat st;
     if (stat(opt->manifest, &st) < 0) {
@@ -336,7 +422,21 @@ static int measure(struct sizes_report *r, const struct sizes_options *opt)
             e->data = NULL;
         }
     }
-    return compress_entries(r) < 0 ? EXIT_ERROR : EXIT_OK;
+    struct sizes_cache file = { 0 };
+    char *cache_path = db ? NULL : cache_file_path(&r->mf);
+    if (cache_path)
+        sizes_cache_load(&file, cache_path);
+    int status = use_cache(r, db, &file) < 0 ? EXIT_ERROR : EXIT_OK;
+    if (status == EXIT_OK)
+        status = compress_entries(r) < 0 ? EXIT_ERROR : EXIT_OK;
+    if (status == EXIT_OK && cache_path)
+        fill_cache(r, &file);
+    if (status == EXIT_OK && opt->verbose)
+        cli_note(&sizes_command, "%zu modules compressed, %zu sizes from the cache (%s)",
+                 r->n_compressed, r->n_cached, cache_path ? cache_path : opt->db_path);
+    sizes_cache_free(&file);
+    free(cache_path);
+    return status;
 }
 
 static void report_free(struct sizes_report *r)
@@ -369,8 +469,9 @@ static int store(const struct sizes_report *r, struct db *db, const char *db_pat
         int64_t id;
         what = mm->name;
         rc = db_upsert_module(db, &row, &id);
-        if (rc == 0 && module_sizes_store(db_sqlite(db), mm->file, &e->ms) < 0) {
-            sizes_error("%s: storing %s: %s", db_path, mm->name, sqlite3_errmsg(db_sqlite(db)));
+        char err[512];
+        if (rc == 0 && module_sizes_store(db, mm->file, &e->ms, err, sizeof err) < 0) {
+            sizes_error("%s: storing %s: %s", db_path, mm->name, err);
             db_rollback(db);
             db_close(db);
             return EXIT_ERROR;
@@ -838,7 +939,7 @@ int report_sizes(int argc, char **argv)
         }
     }
     struct sizes_report r = { 0 };
-    int status = measure(&r, &opt);
+    int status = measure(&r, &opt, db);
     /* Store before printing, so a failure leaves stdout empty. */
     if (status == EXIT_OK && db)
         status = store(&r, db, opt.db_path);
