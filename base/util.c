@@ -235,24 +235,34 @@ void buf_free(struct buf *b)
     b->len = b->cap = 0;
 }
 
+void vwarnf(const char *who, const char *fmt, va_list ap)
+{
+    if (who)
+        fprintf(stderr, "wasmlab %s: ", who);
+    else
+        fputs("wasmlab: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void vnotef(const char *who, const char *fmt, va_list ap)
+{
+    if (!util_quiet)
+        vwarnf(who, fmt, ap);
+}
+
 void warnf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("wasmlab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vwarnf(NULL, fmt, ap);
     va_end(ap);
 }
 
 void notef(const char *fmt, ...)
 {
-    if (util_quiet)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    fputs("wasmlab: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vnotef(NULL, fmt, ap);
     va_end(ap);
 }

@@ -71,5 +71,9 @@ void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Set by -q/--quiet: notef prints only when not quiet. */
 extern bool util_quiet;
 void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same with a speaker: "wasmlab WHO: ..." ("wasmlab: ..." when who is
+ * NULL). The cli layer (collector/cli/options.h) passes the command name. */
+void vwarnf(const char *who, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void vnotef(const char *who, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif

@@ -10,26 +10,23 @@
 #include "collector/cli/cmd_import.h"
 #include "collector/cli/cmd_plot.h"
 #include "collector/cli/cmd_merge.h"
+#include "collector/cli/cmd_modules.h"
 #include "collector/cli/cmd_report.h"
 #include "collector/cli/cmd_serve.h"
 #include "collector/cli/cmd_sweep.h"
 #include "collector/cli/cmd_nightly.h"
 #include "collector/cli/cmd_run.h"
+#include "collector/cli/options.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
 
-struct command {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-};
-
-static const struct command commands[] = {
+static const struct cli_subcommand commands[] = {
     { "run", cmd_run, "measure modules in headless Chromium, store loads in SQLite" },
     { "sweep", cmd_sweep, "run an experiment's matrix (browsers x modules x APIs x conditions)" },
     { "nightly", cmd_nightly, "sweep, compare with the previous nightly, Markdown report" },
     { "serve", cmd_serve, "serve the harness pages and modules on 127.0.0.1 (debugging)" },
     { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
+    { "modules", cmd_modules, "list the built modules (names for run --module and inspect)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
     { "browsers", cmd_browsers, "add, list, remove Chromium builds in the browser store" },
     { "compare", cmd_compare, "compare two sets of loads: medians, bootstrap CI, Mann-Whitney" },
@@ -37,34 +34,55 @@ static const struct command commands[] = {
     { "plot", cmd_plot, "charts of the results DB with gnuplot (wasmlab plot --help)" },
     { "export", cmd_export, "a load's trace or folded stacks, or a table as CSV/JSON" },
     { "import-trace", cmd_import_trace, "store a Chrome trace recorded elsewhere as a measured load" },
+    { NULL, NULL, NULL },
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: wasmlab COMMAND [options]   (wasmlab COMMAND --help for more)\n\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n  --version  print the version\n");
-}
+static const struct cli_option main_options[] = {
+    { "version", 0, NULL, "print the version", 'V' },
+    { NULL, 0, NULL, NULL, 0 },
+};
 
 int main(int argc, char **argv)
 {
+    /* The description lists the commands, so it is built from the table. */
+    static char description[2048];
+    size_t len = (size_t)snprintf(description, sizeof description,
+                                  "Measures how fast Chromium stream-compiles WebAssembly and "
+                                  "stores the results in SQLite.\n"
+                                  "Each command has its own help: wasmlab COMMAND --help.\n\n"
+                                  "Commands:");
+    for (size_t i = 0; commands[i].name && len < sizeof description; i++)
+        len += (size_t)snprintf(description + len, sizeof description - len, "\n  %-13s %s",
+                                commands[i].name, commands[i].summary);
+    const struct cli_command main_command = {
+        .name = "",
+        .usage = "COMMAND [options]",
+        .description = description,
+        .options = main_options,
+        .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED | CLI_EXITS_REGRESSION |
+                 CLI_EXITS_INTERRUPTED,
+        .exit_notes = "(each command's --help lists the codes it returns)",
+        .examples = "wasmlab run --module go/hello --loads 5\n"
+                    "wasmlab modules go/\n"
+                    "wasmlab report --help",
+    };
     if (argc < 2) {
-        usage(stderr);
+        cli_help(&main_command, stderr);
         return EXIT_USAGE;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-        strcmp(argv[1], "help") == 0) {
-        usage(stdout);
+    if (strcmp(argv[1], "help") == 0) {
+        cli_help(&main_command, stdout);
         return EXIT_OK;
     }
     if (strcmp(argv[1], "--version") == 0) {
         printf("wasmlab %s\n", WASMLAB_VERSION);
         return EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
-    warnf("unknown command %s (see wasmlab --help)", argv[1]);
-    return EXIT_USAGE;
+    if (argv[1][0] != '-') {
+        for (size_t i = 0; commands[i].name; i++)
+            if (strcmp(argv[1], commands[i].name) == 0)
+                return commands[i].fn(argc - 1, argv + 1);
+        return cli_usage_error(&main_command, "unknown command %s", argv[1]);
+    }
+    return cli_dispatch(&main_command, commands, argc, argv);
 }

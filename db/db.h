@@ -13,8 +13,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 struct db;
 
 /* Opens (creating if needed) the DB at path and migrates it to the newest
@@ -33,8 +31,6 @@ struct db *db_open(const char *path, char *err, size_t errlen);
 struct db *db_open_read(const char *path, char *err, size_t errlen);
 void db_close(struct db *db);
 const char *db_errmsg(const struct db *db);
-/* The raw handle, for queries of callers' own (reports). Borrowed. */
-sqlite3 *db_sqlite(struct db *db);
 /* Schema version after migration (PRAGMA user_version). */
 int db_schema_version(struct db *db);
 

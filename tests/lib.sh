@@ -36,6 +36,26 @@ expect_fail() {
     pass
   fi
 }
+# expect_usage CMD WANT_SUBSTRING COMMAND...: a usage error in the cli
+# layer's shape: exit 2, nothing on stdout, and exactly one stderr line
+# "wasmlab CMD: ...WANT... (see wasmlab CMD --help)".
+expect_usage() {
+  local cmd=$1 msg=$2; shift 2
+  local rc=0 line
+  "$@" >"$TMP/out" 2>"$TMP/err" || rc=$?
+  line=$(cat "$TMP/err")
+  if [ "$rc" -ne 2 ]; then
+    fail "$* exited $rc, want 2 (stderr: $(head -c 300 "$TMP/err"))"
+  elif [ "$(wc -l <"$TMP/err")" -ne 1 ] || [[ "$line" != "wasmlab $cmd: "*" (see wasmlab $cmd --help)" ]]; then
+    fail "$*: not one line of the usage-error shape: $line"
+  elif [[ "$line" != *"$msg"* ]]; then
+    fail "$*: stderr lacks '$msg': $line"
+  elif [ -s "$TMP/out" ]; then
+    fail "$*: wrote to stdout on a usage error"
+  else
+    pass
+  fi
+}
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 finish() {
   echo "$((checks - failures)) passed, $failures failed"

@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include "collector/cli/cmd_browsers.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,45 +11,112 @@
 #include "cdp/browser.h"
 #include "collector/browsers/browser_store.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "base/util.h"
 
-static const char usage_text[] =
-"usage: wasmlab browsers add SPEC [PATH] [--tarball FILE] [--name NAME]\n"
-"       wasmlab browsers list [--json]\n"
-"       wasmlab browsers remove SPEC\n"
-"       wasmlab browsers path SPEC\n"
-"\n"
-"Keeps Chromium builds in a store folder for `wasmlab run --browser SPEC`.\n"
-"\n"
-"SPEC:\n"
-"  chromium@VERSION     @sparticuz/chromium from the npm registry (headless_shell):\n"
-"                       126 means the newest 126.x; fetched with npm pack, checked\n"
-"                       against the registry's sha512 integrity, bin/chromium.br\n"
-"                       brotli-decompressed\n"
-"  debian@VERSION       Debian's chromium (full build) from the apt archive:\n"
-"                       apt-get download + dpkg-deb -x, not installed system-wide\n"
-"  debian-headless-shell@VERSION   Debian's chromium-headless-shell, likewise\n"
-"  system [PATH]        register an installed executable (default /usr/bin/chromium)\n"
-"                       as 'system' (or system-BASENAME, or --name NAME)\n"
-"  NAME                 (list/remove/path) an entry's name, e.g. chromium-126.0.0\n"
-"\n"
-"Every browser is started once when added (Browser.getVersion) to record its\n"
-"product, V8 version, revision and kind; one that does not start is not added.\n"
-"Adding a version already present does nothing. A failed add leaves the store\n"
-"as it was.\n"
-"\n"
-"  --store DIR          the store (default $WASMLAB_BROWSER_STORE, else\n"
-"                       ~/.cache/wasmlab/browsers)\n"
-"  --tarball FILE       add chromium@VERSION from this npm tarball instead of\n"
-"                       downloading it (still verified against the registry)\n"
-"  --name NAME          add system: the entry's name\n"
-"  --json               list: a JSON array\n"
-"  -q, --quiet          no progress notes\n"
-"  -h, --help           this help\n"
-"\n"
-"Exit codes: 0 done (also: already present); 1 could not (network, disk,\n"
-"corrupt download, a browser that does not start); 2 bad usage, or the spec\n"
-"names nothing (no such version, not in the store); 130 interrupted.\n";
+static const struct cli_option browsers_options[] = {
+    { "store", 0, "DIR", "the store (default $WASMLAB_BROWSER_STORE, else\n"
+      "~/.cache/wasmlab/browsers)", 's' },
+    { "tarball", 0, "FILE", "add chromium@VERSION from this npm tarball instead of\n"
+      "downloading it (still verified against the registry; add only)", 't' },
+    { "name", 0, "NAME", "add system: the entry's name (add only)", 'n' },
+    { "json", 0, NULL, "list: a JSON array", 'j' },
+    { "quiet", 'q', NULL, "no progress notes", 'q' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+#define BROWSERS_EXIT_NOTES \
+    "(0 also: already present; 1: network, disk, corrupt download, a browser that\n" \
+    "does not start; 2 also: the spec names nothing (no such version, not in the\n" \
+    "store))"
+#define BROWSERS_SPECS \
+    "SPEC:\n" \
+    "  chromium@VERSION     @sparticuz/chromium from the npm registry (headless_shell):\n" \
+    "                       126 means the newest 126.x; fetched with npm pack, checked\n" \
+    "                       against the registry's sha512 integrity, bin/chromium.br\n" \
+    "                       brotli-decompressed\n" \
+    "  debian@VERSION       Debian's chromium (full build) from the apt archive:\n" \
+    "                       apt-get download + dpkg-deb -x, not installed system-wide\n" \
+    "  debian-headless-shell@VERSION   Debian's chromium-headless-shell, likewise\n" \
+    "  system [PATH]        register an installed executable (default /usr/bin/chromium)\n" \
+    "                       as 'system' (or system-BASENAME, or --name NAME)\n" \
+    "  NAME                 (list/remove/path) an entry's name, e.g. chromium-126.0.0"
+
+static const struct cli_command browsers_command = {
+    .name = "browsers",
+    .usage = "ACTION [SPEC] [options]",
+    .description =
+        "Keeps Chromium builds in a store folder for `wasmlab run --browser SPEC`.\n"
+        "Actions (each has its own --help):\n"
+        "  add SPEC [PATH]   add a build (started once to record its product, V8\n"
+        "                    version, revision and kind)\n"
+        "  list              the stored builds\n"
+        "  path SPEC         print a stored build's executable\n"
+        "  remove SPEC       remove a stored build\n"
+        "\n" BROWSERS_SPECS,
+    .options = browsers_options,
+    .exits = CLI_EXITS_BASIC | CLI_EXITS_INTERRUPTED,
+    .exit_notes = BROWSERS_EXIT_NOTES,
+    .examples = "wasmlab browsers add chromium@126\n"
+                "wasmlab browsers list",
+    .in_order = true,
+};
+
+/* The actions, each with the same options (those of another action are a
+ * usage error after parsing). */
+static const struct cli_command action_commands[] = {
+    { .name = "browsers add", .usage = "SPEC [PATH] [options]",
+      .description =
+          "Adds a Chromium build to the store. Every browser is started once when\n"
+          "added (Browser.getVersion) to record its product, V8 version, revision and\n"
+          "kind; one that does not start is not added. Adding a version already\n"
+          "present does nothing. A failed add leaves the store as it was.\n"
+          "\n" BROWSERS_SPECS,
+      .options = browsers_options, .exits = CLI_EXITS_BASIC | CLI_EXITS_INTERRUPTED,
+      .exit_notes = BROWSERS_EXIT_NOTES,
+      .examples = "wasmlab browsers add chromium@126\n"
+                  "wasmlab browsers add system /usr/bin/chromium --name full-chromium\n"
+                  "wasmlab browsers add chromium@126 --tarball sparticuz-chromium-126.0.0.tgz",
+      .in_order = true },
+    { .name = "browsers list", .usage = "[options]",
+      .description = "Lists the stored builds: name, kind, product, V8 version, executable.",
+      .options = browsers_options, .exits = CLI_EXITS_BASIC,
+      .examples = "wasmlab browsers list\nwasmlab browsers list --json", .in_order = true },
+    { .name = "browsers path", .usage = "SPEC [options]",
+      .description = "Prints a stored build's executable (SPEC: chromium@126 or an entry's\n"
+                     "name such as chromium-126.0.0).",
+      .options = browsers_options, .exits = CLI_EXITS_BASIC,
+      .exit_notes = "(2 also when SPEC is not in the store)",
+      .examples = "wasmlab browsers path chromium@126", .in_order = true },
+    { .name = "browsers remove", .usage = "SPEC [options]",
+      .description = "Removes a stored build and its files.",
+      .options = browsers_options, .exits = CLI_EXITS_BASIC,
+      .exit_notes = "(2 also when SPEC is not in the store)",
+      .examples = "wasmlab browsers remove chromium@126", .in_order = true },
+};
+#define N_ACTIONS (sizeof action_commands / sizeof action_commands[0])
+
+/* The action named on the command line (its first word that is not an
+ * option or an option's value), so `browsers add --help` is add's help. */
+static const struct cli_command *command_for(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0)
+            break;
+        if (a[0] == '-') {
+            for (const struct cli_option *o = browsers_options; o->name; o++)
+                if (o->arg && strncmp(a, "--", 2) == 0 && strcmp(a + 2, o->name) == 0)
+                    i++;            /* skip the option's value */
+            continue;
+        }
+        for (size_t k = 0; k < N_ACTIONS; k++)
+            if (strcmp(a, action_commands[k].name + strlen("browsers ")) == 0)
+                return &action_commands[k];
+        break;
+    }
+    return &browsers_command;
+}
 
 static volatile int interrupted;
 
@@ -114,72 +180,49 @@ static int do_list(const char *store, bool as_json)
 
 int cmd_browsers(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "store", required_argument, NULL, 's' },
-        { "tarball", required_argument, NULL, 't' },
-        { "name", required_argument, NULL, 'n' },
-        { "json", no_argument, NULL, 'j' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     char store[4096];
     browser_store_default_dir(store, sizeof store);
     struct browser_add_options opt = { .interrupted = &interrupted };
     bool as_json = false;
     const char *pos[4];
     int npos = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
-    /* '-' in optstring: positional arguments come back in order as 1. */
-    while ((c = getopt_long(argc, argv, "-:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 1:
+    const struct cli_command *cmd = command_for(argc, argv);
+    struct cli_parser cp;
+    cli_begin(&cp, cmd, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0 || id == CLI_POSITIONAL) {
+        switch (id) {
+        case CLI_POSITIONAL:
             if (npos >= 3) {
-                warnf("browsers: unexpected argument %s (see wasmlab browsers --help)", optarg);
-                return EXIT_USAGE;
+                cli_end(&cp);
+                return cli_usage_error(cmd, "unexpected argument %s", cp.arg);
             }
-            pos[npos++] = optarg;
+            pos[npos++] = cp.arg;
             break;
-        case 's': snprintf(store, sizeof store, "%s", optarg); break;
-        case 't': opt.tarball = optarg; break;
-        case 'n': opt.name = optarg; break;
+        case 's': snprintf(store, sizeof store, "%s", cp.arg); break;
+        case 't': opt.tarball = cp.arg; break;
+        case 'n': opt.name = cp.arg; break;
         case 'j': as_json = true; break;
         case 'q': util_quiet = true; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        case ':':
-            warnf("browsers: option %s needs a value (see wasmlab browsers --help)",
-                  argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            warnf("browsers: unknown option %s (see wasmlab browsers --help)", argv[optind - 1]);
-            return EXIT_USAGE;
         }
     }
-    if (npos == 0) {
-        fputs(usage_text, stderr);
-        return EXIT_USAGE;
-    }
+    if (id < 0)
+        return cli_exit_for(id);
+    if (npos == 0)
+        return cli_usage_error(cmd, "missing ACTION: one of add, list, path, remove");
     const char *sub = pos[0];
     int want_args = strcmp(sub, "list") == 0 ? 0 : 1;
     if (strcmp(sub, "add") == 0 && npos == 3 && strcmp(pos[1], "system") == 0)
         want_args = 2;
-    if (strcmp(sub, "list") && strcmp(sub, "add") && strcmp(sub, "remove") && strcmp(sub, "path")) {
-        warnf("browsers: unknown command %s (add, list, remove, path)", sub);
-        return EXIT_USAGE;
-    }
-    if (npos - 1 != want_args) {
-        warnf("browsers %s: %s (see wasmlab browsers --help)", sub,
-              npos - 1 < want_args ? "which browser? give a SPEC" : "too many arguments");
-        return EXIT_USAGE;
-    }
-    if ((opt.tarball || opt.name) && strcmp(sub, "add") != 0) {
-        warnf("browsers %s: --tarball and --name apply to add only", sub);
-        return EXIT_USAGE;
-    }
+    if (cmd == &browsers_command)
+        return cli_usage_error(cmd, "unknown command %s: one of add, list, path, remove", sub);
+    if (npos - 1 != want_args)
+        return cli_usage_error(cmd, "%s", npos - 1 < want_args ? "which browser? give a SPEC"
+                                                               : "too many arguments");
+    if ((opt.tarball || opt.name) && strcmp(sub, "add") != 0)
+        return cli_usage_error(cmd, "--tarball and --name apply to add only");
+    if (opt.name && strcmp(pos[1], "system") != 0)
+        return cli_usage_error(cmd, "--name %s: applies to add system only", opt.name);
     if (strcmp(sub, "list") == 0)
         return do_list(store, as_json);
 
@@ -212,10 +255,6 @@ int cmd_browsers(int argc, char **argv)
     /* add */
     if (npos == 3)
         opt.system_path = pos[2];
-    if (opt.name && strcmp(pos[1], "system") != 0) {
-        warnf("browsers add %s: --name applies to add system only", pos[1]);
-        return EXIT_USAGE;
-    }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;

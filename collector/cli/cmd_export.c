@@ -1,7 +1,6 @@
 #include "collector/cli/cmd_export.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <jansson.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/cli/selection.h"
 #include "collector/trace/stored_trace.h"
 #include "collector/trace/trace_slices.h"
@@ -18,31 +18,66 @@
 #include "db/read_loads.h"
 #include "db/read_rows.h"
 
-static const char usage_text[] =
-"usage: wasmlab export trace  --load ID [-o FILE.json] [--db FILE]\n"
-"       wasmlab export folded --load ID [-o FILE] [--all-processes] [--db FILE]\n"
-"       wasmlab export csv|json --table NAME [--run ID] [-o FILE] [--db FILE]\n"
-"\n"
-"  trace    the load's raw trace as Chrome recorded it (Chrome's JSON trace\n"
-"           format): Perfetto UI, chrome://tracing and wasmlab import-trace\n"
-"           open it\n"
-"  folded   folded stacks of the load's trace slices, one line per stack:\n"
-"           \"thread;slice;child... self_us\" (flamegraph.pl, speedscope);\n"
-"           the renderer's threads, or every process with --all-processes;\n"
-"           the counts sum to the top-level slices' total time (µs)\n"
-"  csv      one table with a header row (RFC 4180 quoting; NULL is empty)\n"
-"  json     one table as a JSON array of objects (NULL is null)\n"
-"\n"
-"  --db FILE      results database (default results.db)\n"
-"  --load ID      the load (trace, folded)\n"
-"  --table NAME   the table (csv, json): runs, browsers, modules, loads,\n"
-"                 net_chunks, compile_events, page_marks, gc_pauses, ... (every\n"
-"                 table of the DB but load_traces; see db/README.md)\n"
-"  --run ID       csv/json: only the rows that belong to that run\n"
-"  -o FILE        write FILE instead of stdout\n"
-"\n"
-"Exit codes: 0 ok; 1 could not write; 2 bad usage or input (unknown table,\n"
-"load or run; a load without a stored trace).\n";
+#define OPT_DB { "db", 0, "FILE", "results database (default results.db)", 'd' }
+#define OPT_OUT { "output", 'o', "FILE", "write FILE instead of stdout", 'o' }
+#define OPT_LOAD { "load", 0, "ID", "the load (required)", 'l' }
+static const struct cli_option trace_options[] = { OPT_LOAD, OPT_OUT, OPT_DB, { 0 } };
+static const struct cli_option folded_options[] = {
+    OPT_LOAD, OPT_OUT,
+    { "all-processes", 0, NULL, "every process's threads, not only the renderer's", 'a' },
+    OPT_DB, { 0 }
+};
+static const struct cli_option table_options[] = {
+    { "table", 0, "NAME", "the table (required): runs, browsers, modules, loads,\n"
+      "net_chunks, compile_events, page_marks, gc_pauses, ... (every\n"
+      "table of the DB but load_traces; see db/README.md)", 't' },
+    { "run", 0, "ID", "only the rows that belong to that run", 'r' },
+    OPT_OUT, OPT_DB, { 0 }
+};
+
+#define EXPORT_EXIT_NOTES \
+    "(1: could not write; 2 also for an unknown table, load or run, or a load\n" \
+    "without a stored trace)"
+#define EXPORT_SUB(NAME, USAGE, DESC, OPTS, EXAMPLES) \
+    { .name = "export " NAME, .usage = USAGE, .description = DESC, .options = OPTS, \
+      .exits = CLI_EXITS_BASIC, .exit_notes = EXPORT_EXIT_NOTES, .examples = EXAMPLES }
+
+/* One command per format, so `export trace --help` shows trace's options. */
+static const struct cli_command export_commands[] = {
+    EXPORT_SUB("trace", "--load ID [options]",
+               "The load's raw trace as Chrome recorded it (Chrome's JSON trace format):\n"
+               "Perfetto UI, chrome://tracing and wasmlab import-trace open it.",
+               trace_options, "wasmlab export trace --load 42 -o load42.json"),
+    EXPORT_SUB("folded", "--load ID [options]",
+               "Folded stacks of the load's trace slices, one line per stack:\n"
+               "\"thread;slice;child... self_us\" (flamegraph.pl, speedscope); the\n"
+               "renderer's threads, or every process with --all-processes; the counts sum\n"
+               "to the top-level slices' total time (µs).",
+               folded_options, "wasmlab export folded --load 42 | flamegraph.pl > load42.svg"),
+    EXPORT_SUB("csv", "--table NAME [options]",
+               "One table with a header row (RFC 4180 quoting; NULL is empty).",
+               table_options, "wasmlab export csv --table loads --run 3 -o loads.csv"),
+    EXPORT_SUB("json", "--table NAME [options]",
+               "One table as a JSON array of objects (NULL is null).",
+               table_options, "wasmlab export json --table runs"),
+};
+
+static const struct cli_command export_command = {
+    .name = "export",
+    .usage = "FORMAT [options]",
+    .description =
+        "Writes a load's trace or folded stacks, or a table, to stdout or -o FILE.\n"
+        "Formats (each has its own --help):\n"
+        "  trace    the load's raw trace (Chrome's JSON trace format)\n"
+        "  folded   folded stacks of the load's trace slices (flamegraph.pl)\n"
+        "  csv      one table with a header row\n"
+        "  json     one table as a JSON array of objects",
+    .options = table_options + 3,   /* no options of its own: the empty entry */
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = EXPORT_EXIT_NOTES,
+    .examples = "wasmlab export trace --load 42 -o load42.json\n"
+                "wasmlab export csv --table loads",
+};
 
 struct export_opts {
     const char *what;
@@ -311,76 +346,50 @@ static int export_table(struct db *db, const struct export_opts *o, bool json)
 
 int cmd_export(int argc, char **argv)
 {
-    if (argc < 2) {
-        fputs(usage_text, stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
+    const struct cli_command *cmd = NULL;
+    for (size_t i = 0; argc >= 2 && i < sizeof export_commands / sizeof export_commands[0]; i++)
+        if (strcmp(argv[1], export_commands[i].name + strlen("export ")) == 0)
+            cmd = &export_commands[i];
+    if (!cmd) {
+        if (argc >= 2 && argv[1][0] == '-') {  /* --help, or an option before FORMAT */
+            struct cli_parser cp;
+            cli_begin(&cp, &export_command, argc, argv);
+            int id = cli_next(&cp);
+            cli_end(&cp);
+            if (id < 0)
+                return cli_exit_for(id);
+        }
+        if (argc < 2 || argv[1][0] == '-')
+            return cli_usage_error(&export_command, "missing format: one of trace, folded, csv, json");
+        return cli_usage_error(&export_command, "unknown format %s: one of trace, folded, csv, json",
+                               argv[1]);
     }
     struct export_opts o = { .what = argv[1], .db_path = "results.db" };
     bool is_trace = strcmp(o.what, "trace") == 0, is_folded = strcmp(o.what, "folded") == 0;
     bool is_csv = strcmp(o.what, "csv") == 0, is_json = strcmp(o.what, "json") == 0;
-    if (!is_trace && !is_folded && !is_csv && !is_json) {
-        warnf("export: unknown format %s: trace, folded, csv or json (see wasmlab export --help)",
-              o.what);
-        return EXIT_USAGE;
-    }
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "load", required_argument, NULL, 'l' },
-        { "table", required_argument, NULL, 't' },
-        { "run", required_argument, NULL, 'r' },
-        { "output", required_argument, NULL, 'o' },
-        { "all-processes", no_argument, NULL, 'a' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    opterr = 0;
-    optind = 1;
     argc--;
     argv++;
-    int c;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': o.db_path = optarg; break;
-        case 'l': o.load = optarg; break;
-        case 't': o.table = optarg; break;
-        case 'r': o.run = optarg; break;
-        case 'o': o.out = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, cmd, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': o.db_path = cp.arg; break;
+        case 'l': o.load = cp.arg; break;
+        case 't': o.table = cp.arg; break;
+        case 'r': o.run = cp.arg; break;
+        case 'o': o.out = cp.arg; break;
         case 'a': o.all_processes = true; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        case ':':
-            warnf("export: option %s needs a value (see wasmlab export --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            warnf("export: unknown option %s (see wasmlab export --help)", argv[optind - 1]);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        warnf("export: unexpected argument %s (see wasmlab export --help)", argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
-    if ((is_trace || is_folded) && !o.load) {
-        warnf("export %s: --load ID is required", o.what);
-        return EXIT_USAGE;
-    }
-    if ((is_csv || is_json) && !o.table) {
-        warnf("export %s: --table NAME is required (see wasmlab export --help)", o.what);
-        return EXIT_USAGE;
-    }
-    if ((is_trace || is_folded) && (o.table || o.run)) {
-        warnf("export %s: --table and --run are for csv and json", o.what);
-        return EXIT_USAGE;
-    }
-    if ((is_csv || is_json) && (o.load || o.all_processes)) {
-        warnf("export %s: --load and --all-processes are for trace and folded", o.what);
-        return EXIT_USAGE;
-    }
+    if ((is_trace || is_folded) && !o.load)
+        return cli_usage_error(cmd, "--load ID is required");
+    if ((is_csv || is_json) && !o.table)
+        return cli_usage_error(cmd, "--table NAME is required");
     struct db *db = selection_open_db("export", o.db_path);
     if (!db)
         return EXIT_USAGE;

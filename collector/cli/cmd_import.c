@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <zlib.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/trace/extract.h"
 #include "collector/measure/load.h"
 #include "collector/measure/store.h"
@@ -27,24 +27,32 @@
 
 #define PIECE (256 * 1024)
 
-static const char usage_text[] =
-"usage: wasmlab import-trace FILE.json[.gz] [--db FILE] [--module-path PATH] [--api API]\n"
-"\n"
-"Stores a Chrome trace recorded elsewhere as one load, measured by the same\n"
-"extractor as a live run (first byte, chunks, compile finished, ...). Both\n"
-"of Chrome's forms are read: a JSON array of events, or {\"traceEvents\":[...]};\n"
-"plain or gzipped. The file is streamed: memory does not grow with its size.\n"
-"\n"
-"  --db FILE            results database (default results.db; created if new)\n"
-"  --module-path PATH   the module's URL path, e.g. /modules/go/hello.wasm\n"
-"                       (default: the earliest request whose path ends in .wasm)\n"
-"  --api API            streaming or buffered (default: streaming when the\n"
-"                       trace has wasm.StartStreamingCompilation)\n"
-"  -q, --quiet          no notes on stderr\n"
-"\n"
-"Prints the new load's id. Exit codes: 0 stored and measured; 1 DB error;\n"
-"2 bad usage or input (missing or malformed file, no .wasm request);\n"
-"3 stored, but the trace lacks what the metric needs (status trace_error).\n";
+static const struct cli_option import_options[] = {
+    { "db", 0, "FILE", "results database (default results.db; created if new)", 'd' },
+    { "module-path", 0, "PATH", "the module's URL path, e.g. /modules/go/hello.wasm\n"
+      "(default: the earliest request whose path ends in .wasm)", 'm' },
+    { "api", 0, "API", "streaming or buffered (default: streaming when the\n"
+      "trace has wasm.StartStreamingCompilation)", 'a' },
+    { "quiet", 'q', NULL, "no notes on stderr", 'q' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command import_command = {
+    .name = "import-trace",
+    .usage = "FILE.json[.gz] [options]",
+    .description =
+        "Stores a Chrome trace recorded elsewhere as one load, measured by the same\n"
+        "extractor as a live run (first byte, chunks, compile finished, ...). Both\n"
+        "of Chrome's forms are read: a JSON array of events, or {\"traceEvents\":[...]};\n"
+        "plain or gzipped. The file is streamed: memory does not grow with its size.\n"
+        "Prints the new load's id.",
+    .options = import_options,
+    .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED,
+    .exit_notes = "(1: DB error; 2 also for a missing or malformed file, no .wasm request;\n"
+                  "3: stored, but the trace lacks what the metric needs: status trace_error)",
+    .examples = "wasmlab import-trace load42.json --db results.db\n"
+                "wasmlab import-trace trace.json.gz --module-path /modules/go/hello.wasm",
+};
 
 /* ---- reading the file in pieces ---- */
 
@@ -461,60 +469,47 @@ static int import_trace(const char *file, const char *db_path, const char *modul
 
 int cmd_import_trace(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "module-path", required_argument, NULL, 'm' },
-        { "api", required_argument, NULL, 'a' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *db_path = "results.db", *module_path = NULL, *api = NULL, *file = NULL;
     char *cmdline = join_command_line(argc, argv);   /* before getopt reorders argv */
     int exit_code = EXIT_USAGE;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &import_command, argc, argv);
+    int id;
+    static const char *const apis[] = { "streaming", "buffered", NULL };
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
         case 'm':
-            if (optarg[0] != '/') {
-                warnf("import-trace: --module-path %s: must be a URL path starting with /",
-                      optarg);
+            if (cp.arg[0] != '/') {
+                cli_end(&cp);
+                cli_usage_error(&import_command,
+                                "--module-path %s: must be a URL path starting with /", cp.arg);
                 goto usage;
             }
-            module_path = optarg;
+            module_path = cp.arg;
             break;
         case 'a':
-            if (strcmp(optarg, "streaming") && strcmp(optarg, "buffered")) {
-                warnf("import-trace: --api %s: must be streaming or buffered", optarg);
+            if (cli_choice(&cp, apis) < 0) {
+                cli_end(&cp);
                 goto usage;
             }
-            api = optarg;
+            api = cp.arg;
             break;
         case 'q': util_quiet = true; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit_code = EXIT_OK;
-            goto usage;
-        case ':':
-            warnf("import-trace: option %s needs a value (see wasmlab import-trace --help)",
-                  argv[optind - 1]);
-            goto usage;
-        default:
-            warnf("import-trace: unknown option %s (see wasmlab import-trace --help)",
-                  argv[optind - 1]);
-            goto usage;
         }
     }
-    if (optind < argc)
-        file = argv[optind++];
-    if (!file || optind < argc) {
-        warnf("import-trace: %s (usage: wasmlab import-trace FILE.json [--db FILE])",
-              file ? "one trace file at a time" : "missing FILE.json");
+    if (id < 0) {
+        exit_code = cli_exit_for(id);
         goto usage;
     }
+    if (argc - cp.rest > 1) {
+        cli_usage_error(&import_command, "one trace file at a time (extra argument %s)",
+                        argv[cp.rest + 1]);
+        goto usage;
+    }
+    if (cli_positionals(&cp, 1, 1, "FILE.json") < 0)
+        goto usage;
+    file = argv[cp.rest];
     exit_code = import_trace(file, db_path, module_path, api, cmdline);
 usage:
     free(cmdline);

@@ -1,22 +1,26 @@
 /* cmd_inspect: see cmd_inspect.h for the contract. */
+#define _GNU_SOURCE
 #include "collector/cli/cmd_inspect.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/cli/options.h"
+#include "collector/wasm/manifest.h"
 #include "collector/wasm/module_sizes.h"
 #include "base/util.h"
 #include "collector/wasm/wasm_binary.h"
 #include "db/db.h"
+#include "wasmlab_config.h"
 
 struct inspect_options {
     const char *file;
+    const char *manifest;       /* where a NAME is looked up */
     const char *db_path;        /* NULL: do not store */
     bool json;
 };
@@ -41,84 +45,91 @@ struct inspection {
     size_t group_count;
 };
 
-#define INSPECT_USAGE_LINE "usage: wasmlab inspect FILE.wasm [--db FILE] [--json]"
-static const char usage_text[] =
-    INSPECT_USAGE_LINE "\n"
-    "  Lists the module's sections, function/import/export counts, imports by\n"
-    "  module, and its gzip -9 and brotli -q 11 sizes.\n"
-    "  --json      print one JSON object instead of a table\n"
-    "  --db FILE   also store sizes, sections and imports in the results DB\n"
-    "Exit status: 0 ok, 1 DB or output error, 2 usage error or bad input\n"
-    "(missing, unreadable, empty or malformed file).\n";
+static const struct cli_option inspect_options[] = {
+    { "json", 0, NULL, "print one JSON object instead of a table", 'j' },
+    { "db", 0, "FILE", "also store sizes, sections and imports in the results DB", 'd' },
+    { "manifest", 0, "FILE", "where NAME is looked up (default: the build's manifest)", 'M' },
+    { NULL, 0, NULL, NULL, 0 }
+};
 
-static void inspect_error(const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+static const struct cli_command inspect_command = {
+    .name = "inspect",
+    .usage = "FILE.wasm|NAME [options]",
+    .description =
+        "Lists the module's sections, function/import/export counts, imports by\n"
+        "module, and its gzip -9 and brotli -q 11 sizes. The module is a file, or a\n"
+        "built module's manifest name such as go/hello (wasmlab modules lists them);\n"
+        "a file of that name wins. After -- every argument is a file.",
+    .options = inspect_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(1: DB or output error; 2 also for a missing, unreadable, empty or\n"
+                  "malformed file)",
+    .examples = "wasmlab inspect go/hello\n"
+                "wasmlab inspect build/modules/c/json.wasm --json\n"
+                "wasmlab inspect app.wasm --db results.db",
+};
 
 /* One diagnostic line: "wasmlab inspect: FILE: reason". */
 static void inspect_error(const char *file, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void inspect_error(const char *file, const char *fmt, ...)
 {
+    char *reason;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "wasmlab inspect: %s: ", file);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    if (vasprintf(&reason, fmt, ap) < 0)
+        reason = NULL;
     va_end(ap);
+    cli_warn(&inspect_command, "%s: %s", file, reason ? reason : fmt);
+    free(reason);
 }
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* One line on stderr: "wasmlab inspect: problem (usage: ...)". */
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("wasmlab inspect: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputs(" (" INSPECT_USAGE_LINE ")\n", stderr);
-    va_end(ap);
-}
-
-/* Fills *opt from argv; returns -1 after printing a usage error, 1 when
- * --help was asked (usage printed to stdout), 0 to go on. */
+/* Fills *opt from argv. Returns 0 to go on, or CLI_HELP / CLI_BAD. */
 static int parse_options(int argc, char **argv, struct inspect_options *opt)
 {
-    bool only_files = false;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_files && strcmp(a, "--") == 0) {
-            only_files = true;
-        } else if (!only_files && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
-            fputs(usage_text, stdout);
-            return 1;
-        } else if (!only_files && strcmp(a, "--json") == 0) {
-            opt->json = true;
-        } else if (!only_files && strcmp(a, "--db") == 0) {
-            if (i + 1 >= argc || argv[i + 1][0] == '\0') {
-                usage_error("%s needs a file name", a);
-                return -1;
+    opt->manifest = WASMLAB_MANIFEST;
+    struct cli_parser p;
+    cli_begin(&p, &inspect_command, argc, argv);
+    int id;
+    while ((id = cli_next(&p)) > 0) {
+        switch (id) {
+        case 'j': opt->json = true; break;
+        case 'M': opt->manifest = p.arg; break;
+        case 'd':
+            if (!*p.arg) {
+                cli_end(&p);
+                cli_usage_error(&inspect_command, "option --db needs a value");
+                return CLI_BAD;
             }
-            opt->db_path = argv[++i];
-        } else if (!only_files && strncmp(a, "--db=", 5) == 0) {
-            if (a[5] == '\0') {
-                usage_error("%s needs a file name", "--db");
-                return -1;
-            }
-            opt->db_path = a + 5;
-        } else if (!only_files && a[0] == '-' && a[1] != '\0') {
-            usage_error("unknown option %s", a);
-            return -1;
-        } else if (opt->file) {
-            usage_error("one module at a time (extra argument %s)", a);
-            return -1;
-        } else {
-            opt->file = a;
+            opt->db_path = p.arg;
+            break;
         }
     }
-    if (!opt->file) {
-        usage_error("%s", "missing FILE.wasm");
-        return -1;
+    if (id < 0)
+        return id;
+    if (p.argc - p.rest > 1) {
+        cli_usage_error(&inspect_command, "one module at a time (extra argument %s)",
+                        p.argv[p.rest + 1]);
+        return CLI_BAD;
     }
+    if (cli_positionals(&p, 1, 1, "FILE.wasm or NAME") < 0)
+        return CLI_BAD;
+    opt->file = p.argv[p.rest];
     return 0;
+}
+
+/* A file argument that does not exist may be a manifest name ("go/hello"):
+ * returns the manifest's file for it (caller frees), or NULL. */
+static char *manifest_file_for(const char *name, const char *manifest_path)
+{
+    struct manifest mf;
+    char err[512];
+    if (manifest_load(manifest_path, &mf, err, sizeof err) < 0)
+        return NULL;
+    const struct manifest_module *mm = manifest_find(&mf, name);
+    char *file = mm ? xstrdup(mm->file) : NULL;
+    manifest_free(&mf);
+    return file;
 }
 
 /* ---- imports by module ---- */
@@ -360,12 +371,12 @@ static int store_inspection(const char *db_path, const struct inspection *in)
     char err[512];
     struct db *db = db_open(db_path, err, sizeof err);
     if (!db) {
-        fprintf(stderr, "wasmlab inspect: %s\n", err);
+        cli_warn(&inspect_command, "%s", err);
         return -2;
     }
     int rc = db_begin(db);
-    if (rc == 0 && module_sizes_store(db_sqlite(db), in->file, &in->sizes) < 0) {
-        inspect_error(db_path, "storing %s: %s", in->file, sqlite3_errmsg(db_sqlite(db)));
+    if (rc == 0 && module_sizes_store(db, in->file, &in->sizes, err, sizeof err) < 0) {
+        inspect_error(db_path, "storing %s: %s", in->file, err);
         db_rollback(db);
         db_close(db);
         return -1;
@@ -392,18 +403,32 @@ int cmd_inspect(int argc, char **argv)
     struct inspect_options opt = { 0 };
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0)
-        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        return cli_exit_for(parsed);
 
     size_t len = 0;
     uint8_t *data = read_whole_file(opt.file, &len);
+    char *named = NULL;     /* the manifest's file when opt.file is a NAME */
+    int e = data ? 0 : errno;
+    if (!data && e == ENOENT && (named = manifest_file_for(opt.file, opt.manifest))) {
+        data = read_whole_file(named, &len);
+        e = data ? 0 : errno;
+        if (data)
+            opt.file = named;
+    }
     if (!data) {
-        inspect_error(opt.file, "%s", strerror(errno));
+        size_t n = strlen(opt.file);
+        bool maybe_name = e == ENOENT && !named && (n < 5 || strcmp(opt.file + n - 5, ".wasm"));
+        inspect_error(named ? named : opt.file, "%s%s", strerror(e),
+                      maybe_name ? ", nor a module of the manifest (wasmlab modules lists them)"
+                                 : "");
+        free(named);
         return EXIT_USAGE;
     }
     if (len == 0) {
         inspect_error(opt.file, "empty file (a module is at least %d bytes)",
                       WASM_HEADER_SIZE);
         free(data);
+        free(named);
         return EXIT_USAGE;
     }
 
@@ -412,6 +437,7 @@ int cmd_inspect(int argc, char **argv)
     if (module_sizes_parse(data, len, &in.sizes, why, sizeof why) < 0) {
         inspect_error(opt.file, "%s", why);
         free(data);
+        free(named);
         return EXIT_USAGE;
     }
     int status = EXIT_OK;
@@ -448,5 +474,6 @@ int cmd_inspect(int argc, char **argv)
 out:
     inspection_free(&in);
     free(data);
+    free(named);
     return status;
 }

@@ -1,6 +1,9 @@
-/* cmd_inspect: `wasmlab inspect FILE.wasm [--db FILE] [--json]`.
+/* cmd_inspect: `wasmlab inspect FILE.wasm|NAME [--db FILE] [--json]
+ * [--manifest FILE]`.
  *
- * Reads one module, parses it with wasm_binary (no browser involved) and
+ * The module is a file, or, when no file of that name exists, a built
+ * module's manifest name ("go/hello"; `wasmlab modules` lists them). Reads
+ * one module, parses it with wasm_binary (no browser involved) and
  * prints to stdout:
  *   - its size, SHA-256, and compressed sizes: gzip (zlib deflate level 9 in
  *     a gzip wrapper without a file name; GNU `gzip -9 -n` differs by up to
@@ -22,6 +25,7 @@
  *
  * Diagnostics go to stderr as one line: "wasmlab inspect: FILE: reason";
  * a malformed module's reason starts "offset N: " (the byte at fault).
+ * Usage errors have the cli layer's shape (collector/cli/options.h).
  *
  * Exit status:
  *   0  the module was inspected (and stored, with --db);

@@ -10,41 +10,47 @@
 #include <string.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "base/util.h"
 #include "db/db.h"
 #include "db/merge.h"
 
-static const char usage_text[] =
-"usage: wasmlab merge OUT.db IN.db...\n"
-"\n"
-"Copies into OUT.db (created if missing) every run of each IN.db that OUT.db\n"
-"lacks (runs are keyed by UUID), with its loads and all their rows (chunks,\n"
-"compile events, marks, traces, GC pauses, ...); browsers and modules are\n"
-"matched by content, not by row id. Loads a run in OUT.db already has are not\n"
-"copied again, so merging the same file twice changes nothing, and a run\n"
-"merged while still running gets its later loads on the next merge.\n"
-"An input with an older schema is migrated in a temporary copy (the input is\n"
-"never written); one with a newer schema is refused. Each input is merged in\n"
-"one transaction.\n"
-"\n"
-"Exit codes: 0 merged; 1 DB error; 2 bad usage or a bad input (missing, not a\n"
-"wasmlab DB, newer schema, the same file as OUT).\n";
+static const struct cli_option merge_options[] = { { NULL, 0, NULL, NULL, 0 } };
+
+static const struct cli_command merge_command = {
+    .name = "merge",
+    .usage = "OUT.db IN.db...",
+    .description =
+        "Copies into OUT.db (created if missing) every run of each IN.db that OUT.db\n"
+        "lacks (runs are keyed by UUID), with its loads and all their rows (chunks,\n"
+        "compile events, marks, traces, GC pauses, ...); browsers and modules are\n"
+        "matched by content, not by row id. Loads a run in OUT.db already has are not\n"
+        "copied again, so merging the same file twice changes nothing, and a run\n"
+        "merged while still running gets its later loads on the next merge.\n"
+        "An input with an older schema is migrated in a temporary copy (the input is\n"
+        "never written); one with a newer schema is refused. Each input is merged in\n"
+        "one transaction.",
+    .options = merge_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(1: DB error; 2 also for a bad input: missing, not a wasmlab DB, newer\n"
+                  "schema, the same file as OUT)",
+    .examples = "wasmlab merge all.db shard1.db shard2.db shard3.db",
+};
 
 int cmd_merge(int argc, char **argv)
 {
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs(usage_text, stdout);
-        return EXIT_OK;
-    }
-    for (int i = 1; i < argc; i++)
-        if (argv[i][0] == '-') {
-            warnf("merge: unknown option %s (see wasmlab merge --help)", argv[i]);
-            return EXIT_USAGE;
-        }
-    if (argc < 3) {
-        warnf("merge: give OUT.db and at least one IN.db (see wasmlab merge --help)");
-        return EXIT_USAGE;
-    }
+    struct cli_parser cp;
+    cli_begin(&cp, &merge_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0)
+        ;
+    if (id < 0)
+        return cli_exit_for(id);
+    if (argc - cp.rest < 2)
+        return cli_usage_error(&merge_command, "give OUT.db and at least one IN.db");
+    /* the positionals as argv[1..]: OUT.db, then the inputs */
+    argc -= cp.rest - 1;
+    argv += cp.rest - 1;
     const char *out_path = argv[1];
     char err[1024];
     /* Check every input before writing anything. */

@@ -5,7 +5,7 @@
 #include "collector/cli/cmd_nightly.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,28 +13,43 @@
 #include "collector/cli/cmd_sweep.h"
 #include "collector/cli/exit_codes.h"
 #include "collector/report/compare.h"
+#include "collector/cli/options.h"
 #include "base/util.h"
 #include "db/db.h"
 #include "db/read_compare.h"
 
-static const char usage_text[] =
-"usage: wasmlab nightly EXPERIMENT.json [--db FILE] [--report FILE.md]\n"
-"                       [--threshold PCT] [--shard K/N] [--resume] [--no-fetch] [-q]\n"
-"\n"
-"Runs the experiment as `wasmlab sweep EXPERIMENT.json` does, then compares\n"
-"each browser's loads with the previous completed run of the same experiment\n"
-"in the same DB (as `wasmlab compare` does, per browser), and writes a\n"
-"Markdown summary to --report (default nightly-report.md).\n"
-"\n"
-"  --shard K/N      run only configurations i with i mod N == K-1, as sweep;\n"
-"                   the baseline is then the previous run of the same shard\n"
-"  --resume         finish an interrupted nightly: continue the newest\n"
-"                   unfinished run in --db, then compare as usual\n"
-"\n"
-"Exit codes: 0 nothing regressed (or the first nightly: nothing to compare);\n"
-"4 something is slower beyond --threshold (default 5%) with significance;\n"
-"3 the sweep completed but some loads failed; 1, 2 or 130 as for wasmlab\n"
-"sweep (error, bad usage, interrupted: finish it with --resume).\n";
+static const struct cli_option nightly_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "report", 0, "FILE.md", "the Markdown summary (default nightly-report.md)", 'r' },
+    { "threshold", 0, "PCT", "smallest relative change that counts as slower\n"
+      "(default 5, 0..1000000 percent)", 't' },
+    { "shard", 0, "K/N", "run only configurations i with i mod N == K-1, as sweep;\n"
+      "the baseline is then the previous run of the same shard", 's' },
+    { "resume", 0, NULL, "finish an interrupted nightly: continue the newest\n"
+      "unfinished run in --db, then compare as usual", 'R' },
+    { "no-fetch", 0, NULL, "never download a browser: fail if one is not in the store", 'n' },
+    { "quiet", 'q', NULL, "no progress or notes on stderr", 'q' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command nightly_command = {
+    .name = "nightly",
+    .usage = "EXPERIMENT.json [options]",
+    .description =
+        "Runs `wasmlab sweep EXPERIMENT.json`, then compares each browser's loads\n"
+        "with the previous completed run of the same experiment in the same DB\n"
+        "(`wasmlab compare`, per browser), and writes a Markdown summary to --report\n"
+        "(default nightly-report.md).",
+    .options = nightly_options,
+    .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED | CLI_EXITS_REGRESSION |
+             CLI_EXITS_INTERRUPTED,
+    .exit_notes = "(0 also for the first nightly: nothing to compare; 4: slower beyond\n"
+                  "--threshold with significance; 3: the sweep completed but some loads failed;\n"
+                  "130: interrupted, finish it with --resume)",
+    .examples = "wasmlab nightly experiments/example.json --db nightly.db --report today.md\n"
+                "wasmlab nightly experiments/nightly.json --shard 2/4 --db shard-2.db\n"
+                "wasmlab nightly experiments/nightly.json --resume",
+};
 
 /* One browser's section of the report. Returns EXIT_REGRESSION, EXIT_OK, or
  * EXIT_ERROR when the DB could not be read. */
@@ -134,57 +149,41 @@ out:
 
 int cmd_nightly(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "report", required_argument, NULL, 'r' },
-        { "threshold", required_argument, NULL, 't' },
-        { "shard", required_argument, NULL, 's' },
-        { "resume", no_argument, NULL, 'R' },
-        { "no-fetch", no_argument, NULL, 'n' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *report = "nightly-report.md";
     double threshold = 5;
     struct sweep_options so;
     sweep_options_init(&so);
     so.command = "nightly";
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        char *end = NULL;
-        switch (c) {
-        case 'd': so.db_path = optarg; break;
-        case 'r': report = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &nightly_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': so.db_path = cp.arg; break;
+        case 'r': report = cp.arg; break;
         case 't':
-            errno = 0;
-            threshold = strtod(optarg, &end);
-            if (errno || end == optarg || *end || !(threshold >= 0 && threshold < 1e6)) {
-                warnf("nightly: --threshold %s: a percentage, 0 or more", optarg);
+            if (cli_double(&cp, 0, 1e6, "percent", &threshold) < 0) {
+                cli_end(&cp);
                 return EXIT_USAGE;
             }
             break;
         case 's':
-            if (sweep_parse_shard(optarg, &so.shard_k, &so.shard_n) < 0) {
-                warnf("nightly: --shard %s: must be K/N with 1 <= K <= N", optarg);
-                return EXIT_USAGE;
+            if (sweep_parse_shard(cp.arg, &so.shard_k, &so.shard_n) < 0) {
+                cli_end(&cp);
+                return cli_usage_error(&nightly_command,
+                                       "--shard %s: must be K/N with 1 <= K <= N", cp.arg);
             }
             break;
         case 'R': so.resume = true; break;
         case 'n': so.fetch = false; break;
         case 'q': util_quiet = true; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': warnf("nightly: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
-        default: warnf("nightly: unknown option %s", argv[optind - 1]); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        warnf("nightly: give exactly one EXPERIMENT.json (see wasmlab nightly --help)");
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 1, 1, "EXPERIMENT.json") < 0)
         return EXIT_USAGE;
-    }
-    so.experiment_file = argv[optind];
+    so.experiment_file = argv[cp.rest];
     so.argc = argc;
     so.argv = argv;
     FILE *out = fopen(report, "we");

@@ -1,45 +1,75 @@
 #include "collector/cli/cmd_plot.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/plot/gnuplot.h"
 #include "collector/plot/plot.h"
 #include "collector/cli/selection.h"
 #include "base/util.h"
 
-static void usage(FILE *out)
+static const struct cli_option plot_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "run", 0, "ID|all", "the run to draw (default: the newest; sweep and sizes:\n"
+      "all runs)", 'r' },
+    { "load", 0, "ID", "timeline, pauses: the load (default: the run's ok load\n"
+      "nearest its module's median first-byte-to-compile)", 'l' },
+    { "module", 0, "NAME", "only this module (e.g. go/hello)", 'm' },
+    { "out", 0, "DIR", "folder for the image (default .; made if missing); the\n"
+      "file is KIND-runID.png, KIND-all.png or timeline-loadID.png", 'O' },
+    { "output", 'o', "FILE", "the image's path instead", 'o' },
+    { "format", 0, "png|svg", "image format (default png, or -o's extension)", 'f' },
+    { "window", 0, "compile|load", "timeline: from the request to compile finished\n"
+      "(default) or the whole load", 'w' },
+    { "width", 0, "PX", "image width (each kind has its own default; 200..8000)", 'W' },
+    { "height", 0, "PX", "image height (each kind has its own default; 200..8000)", 'H' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+#define PLOT_EXIT_NOTES \
+    "(1: gnuplot or I/O failed; 2 also for an unknown kind, run, load or module,\n" \
+    "no data to draw, an unwritable --out, gnuplot not found)"
+
+/* `plot --help` lists the kinds, `plot KIND --help` describes one: both are
+ * built from plot_kinds[] (one process prints one help, so static buffers). */
+static const struct cli_command *plot_command(const struct plot_kind *kind)
 {
-    fprintf(out,
-"usage: wasmlab plot KIND [options]\n"
-"\n"
-"Draws one chart of the results DB with gnuplot (found on PATH, or\n"
-"$WASMLAB_GNUPLOT). Kinds:\n\n");
-    for (size_t i = 0; plot_kinds[i].name; i++)
-        fprintf(out, "  %-11s %s\n", plot_kinds[i].name, plot_kinds[i].summary);
-    fprintf(out,
-"\n"
-"  --db FILE          results database (default results.db)\n"
-"  --run ID|all       the run to draw (default: the newest; sweep and sizes:\n"
-"                     all runs)\n"
-"  --load ID          timeline, pauses: the load (default: the run's ok load nearest\n"
-"                     its module's median first-byte-to-compile)\n"
-"  --module NAME      only this module (e.g. go/hello)\n"
-"  --out DIR          folder for the image (default .; made if missing); the\n"
-"                     file is KIND-runID.png, KIND-all.png or timeline-loadID.png\n"
-"  -o, --output FILE  the image's path instead\n"
-"  --format png|svg   image format (default png, or -o's extension)\n"
-"  --window compile|load   timeline: from the request to compile finished\n"
-"                     (default) or the whole load\n"
-"  --width PX, --height PX   image size (each kind has its own default)\n"
-"  -h, --help         this help\n"
-"\n"
-"Prints the image's path. Exit codes: 0 drawn; 1 gnuplot or I/O failed;\n"
-"2 bad usage or input (unknown kind, run, load or module, no data to draw,\n"
-"unwritable --out, gnuplot not found). See docs/charts.md.\n");
+    static char name[64], description[2048], examples[256];
+    static struct cli_command cmd = {
+        .options = plot_options,
+        .exits = CLI_EXITS_BASIC,
+        .exit_notes = PLOT_EXIT_NOTES,
+    };
+    size_t len;
+    if (kind) {
+        snprintf(name, sizeof name, "plot %s", kind->name);
+        cmd.usage = "[options]";
+        len = (size_t)snprintf(description, sizeof description,
+                               "The %s chart: %s.\n\nDrawn with gnuplot (found on PATH, or "
+                               "$WASMLAB_GNUPLOT); prints the image's path.\nSee docs/charts.md.",
+                               kind->name, kind->summary);
+        snprintf(examples, sizeof examples, "wasmlab plot %s --db results.db%s", kind->name,
+                 kind->per_load ? "\nwasmlab plot timeline --load 42 --format svg" : "");
+    } else {
+        snprintf(name, sizeof name, "plot");
+        cmd.usage = "KIND [options]";
+        len = (size_t)snprintf(description, sizeof description,
+                               "Draws one chart of the results DB with gnuplot (found on PATH, or\n"
+                               "$WASMLAB_GNUPLOT) and prints the image's path. See "
+                               "docs/charts.md.\nKinds (each has its own --help):");
+        for (size_t i = 0; plot_kinds[i].name && len < sizeof description; i++)
+            len += (size_t)snprintf(description + len, sizeof description - len, "\n  %-11s %s",
+                                    plot_kinds[i].name, plot_kinds[i].summary);
+        snprintf(examples, sizeof examples,
+                 "wasmlab plot latency --db results.db\nwasmlab plot timeline -o t.svg");
+    }
+    cmd.name = name;
+    cmd.description = description;
+    cmd.examples = examples;
+    return &cmd;
 }
 
 static bool ends_with(const char *s, const char *suffix)
@@ -126,102 +156,79 @@ static int draw(struct db *db, const struct plot_kind *kind, const struct plot_s
 
 int cmd_plot(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return EXIT_OK;
+    const struct cli_command *cmd = plot_command(NULL);
+    char names[256] = "";
+    for (size_t i = 0; plot_kinds[i].name; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 plot_kinds[i].name);
+    if (argc < 2 || argv[1][0] == '-') {
+        struct cli_parser cp;           /* --help, or an option before KIND */
+        cli_begin(&cp, cmd, argc, argv);
+        int id = argc < 2 ? CLI_DONE : cli_next(&cp);
+        cli_end(&cp);
+        if (id < 0)
+            return cli_exit_for(id);
+        return cli_usage_error(cmd, "missing kind: one of %s", names);
     }
     const struct plot_kind *kind = plot_kind_find(argv[1]);
-    if (!kind) {
-        warnf("plot: unknown kind %s (see wasmlab plot --help)", argv[1]);
-        return EXIT_USAGE;
-    }
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "run", required_argument, NULL, 'r' },
-        { "load", required_argument, NULL, 'l' },
-        { "module", required_argument, NULL, 'm' },
-        { "out", required_argument, NULL, 'O' },
-        { "output", required_argument, NULL, 'o' },
-        { "format", required_argument, NULL, 'f' },
-        { "width", required_argument, NULL, 'W' },
-        { "height", required_argument, NULL, 'H' },
-        { "window", required_argument, NULL, 'w' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
+    if (!kind)
+        return cli_usage_error(cmd, "unknown kind %s: one of %s", argv[1], names);
+    cmd = plot_command(kind);
     const char *db_path = "results.db", *run_arg = NULL, *load_arg = NULL, *module = NULL;
     const char *out_dir = ".", *output = NULL, *format_arg = NULL, *window_arg = NULL;
     long width = 0, height = 0;
-    opterr = 0;
-    optind = 1;
-    int c;
     argc--;
     argv++;
-    while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'r': run_arg = optarg; break;
-        case 'l': load_arg = optarg; break;
-        case 'm': module = optarg; break;
-        case 'O': out_dir = optarg; break;
-        case 'o': output = optarg; break;
-        case 'f': format_arg = optarg; break;
-        case 'w': window_arg = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, cmd, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
+        case 'r': run_arg = cp.arg; break;
+        case 'l': load_arg = cp.arg; break;
+        case 'm': module = cp.arg; break;
+        case 'O': out_dir = cp.arg; break;
+        case 'o': output = cp.arg; break;
+        case 'f': format_arg = cp.arg; break;
+        case 'w': window_arg = cp.arg; break;
         case 'W':
         case 'H':
-            if (parse_long(optarg, 200, 8000, c == 'W' ? &width : &height) < 0) {
-                warnf("plot: --%s %s: not a number of pixels from 200 to 8000",
-                      c == 'W' ? "width" : "height", optarg);
+            if (cli_long(&cp, 200, 8000, "pixels", id == 'W' ? &width : &height) < 0) {
+                cli_end(&cp);
                 return EXIT_USAGE;
             }
             break;
-        case 'h':
-            usage(stdout);
-            return EXIT_OK;
-        case ':':
-            warnf("plot: option %s needs a value (see wasmlab plot --help)", argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            warnf("plot: unknown option %s (see wasmlab plot --help)", argv[optind - 1]);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        warnf("plot: unexpected argument %s (see wasmlab plot --help)", argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
     enum plot_format format = PLOT_PNG;
     if (format_arg) {
         if (strcmp(format_arg, "svg") == 0)
             format = PLOT_SVG;
         else if (strcmp(format_arg, "png") != 0) {
-            warnf("plot: --format %s: must be png or svg", format_arg);
-            return EXIT_USAGE;
+            return cli_usage_error(cmd, "--format %s: must be png or svg", format_arg);
         }
     } else if (output && ends_with(output, ".svg")) {
         format = PLOT_SVG;
     }
     enum plot_window window = PLOT_WINDOW_COMPILE;
     if (window_arg) {
-        if (!kind->per_load) {
-            warnf("plot: --window is for per-load kinds (timeline), not %s", kind->name);
-            return EXIT_USAGE;
-        }
+        if (!kind->per_load)
+            return cli_usage_error(cmd, "--window is for per-load kinds (timeline), not %s",
+                                   kind->name);
         if (strcmp(window_arg, "load") == 0)
             window = PLOT_WINDOW_LOAD;
         else if (strcmp(window_arg, "compile") != 0) {
-            warnf("plot: --window %s: must be load or compile", window_arg);
-            return EXIT_USAGE;
+            return cli_usage_error(cmd, "--window %s: must be load or compile", window_arg);
         }
     }
-    if (load_arg && !kind->per_load) {
-        warnf("plot: --load is for per-load kinds (timeline), not %s", kind->name);
-        return EXIT_USAGE;
-    }
+    if (load_arg && !kind->per_load)
+        return cli_usage_error(cmd, "--load is for per-load kinds (timeline), not %s",
+                               kind->name);
 
     struct db *db = selection_open_db("plot", db_path);
     if (!db)

@@ -1,26 +1,16 @@
 #include "collector/cli/cmd_report.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "collector/cli/exit_codes.h"
 #include "collector/report/report_alloc.h"
+#include "collector/cli/options.h"
 #include "collector/report/report_gc.h"
 #include "collector/report/report_html.h"
 #include "collector/report/report_sizes.h"
-#include "base/util.h"
 
 /* Each kind: int fn(int argc, char **argv) with argv[0] the kind's name.
- * Add a kind: write collector/report_<kind>.c, declare its function below,
- * add a row to kinds[]. */
-struct report_kind {
-    const char *name;
-    int (*fn)(int argc, char **argv);
-    const char *summary;
-};
-
-static const struct report_kind kinds[] = {
-    /* rows are added here by each report's own change */
+ * Add a kind: write collector/report/report_<kind>.c, declare its function
+ * below, add a row to kinds[] and a line to the description. */
+static const struct cli_subcommand kinds[] = {
     { "gc", report_gc, "GC pauses (V8 and Go) per module, browser and workload" },
     { "alloc", report_alloc, "C allocator latency (malloc/free ns) per module, browser and op" },
     { "sizes", report_sizes, "module sizes: C vs Go, variants, where Go's bytes go; next to the seeds' claims" },
@@ -28,26 +18,28 @@ static const struct report_kind kinds[] = {
     { NULL, NULL, NULL }
 };
 
-static void usage(FILE *out)
-{
-    fprintf(out, "usage: wasmlab report KIND [options]   (wasmlab report KIND --help)\n\n");
-    for (size_t i = 0; kinds[i].name; i++)
-        fprintf(out, "  %-8s %s\n", kinds[i].name, kinds[i].summary);
-}
+static const struct cli_option report_options[] = { { NULL, 0, NULL, NULL, 0 } };
+
+static const struct cli_command report_command = {
+    .name = "report",
+    .usage = "KIND [options]",
+    .description =
+        "Reports from the results DB (and, for sizes, the built modules). Each kind\n"
+        "has its own options: wasmlab report KIND --help.\n"
+        "\n"
+        "Kinds:\n"
+        "  gc     GC pauses (V8 and Go) per module, browser and workload\n"
+        "  sizes  module sizes: C vs Go, variants, where Go's bytes go; next to the\n"
+        "         seeds' claims\n"
+        "  html   one self-contained HTML page: summary tables and every chart",
+    .options = report_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(the kind's own --help lists its codes)",
+    .examples = "wasmlab report gc --db results.db\n"
+                "wasmlab report sizes --format markdown",
+};
 
 int cmd_report(int argc, char **argv)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        usage(stdout);
-        return EXIT_OK;
-    }
-    for (size_t i = 0; kinds[i].name; i++)
-        if (strcmp(argv[1], kinds[i].name) == 0)
-            return kinds[i].fn(argc - 1, argv + 1);
-    warnf("report: unknown kind %s (see wasmlab report --help)", argv[1]);
-    return EXIT_USAGE;
+    return cli_dispatch(&report_command, kinds, argc, argv);
 }

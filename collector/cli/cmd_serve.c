@@ -1,6 +1,5 @@
 #include "collector/cli/cmd_serve.h"
 
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,17 +8,32 @@
 #include <libwebsockets.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/measure/server.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
 
-static const char usage_text[] =
-"usage: wasmlab serve [--pages DIR] [--modules DIR] [--port-file FILE]\n"
-"\n"
-"Serves the harness pages under /pages/ and the built modules under\n"
-"/modules/ on 127.0.0.1 (an ephemeral port, printed on stdout as\n"
-"http://127.0.0.1:PORT/) until SIGINT or SIGTERM. --port-file also writes the\n"
-"port to FILE. Same server, headers and path checks as `wasmlab run` uses.\n";
+static const struct cli_option serve_options[] = {
+    { "pages", 0, "DIR", "harness pages (default: the source tree's pages/)", 'p' },
+    { "modules", 0, "DIR", "built modules (default: the build's modules/)", 'm' },
+    { "port-file", 0, "FILE", "also write the port to FILE", 'f' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command serve_command = {
+    .name = "serve",
+    .usage = "[options]",
+    .description =
+        "Serves the harness pages under /pages/ and the built modules under\n"
+        "/modules/ on 127.0.0.1 (an ephemeral port, printed on stdout as\n"
+        "http://127.0.0.1:PORT/) until SIGINT or SIGTERM. Same server, headers and\n"
+        "path checks as `wasmlab run` uses.",
+    .options = serve_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(0 also after SIGINT/SIGTERM: stopping is how serve ends; 2 also when\n"
+                  "--port-file cannot be written)",
+    .examples = "wasmlab serve --port-file /tmp/port",
+};
 
 static volatile sig_atomic_t stop;
 
@@ -36,34 +50,24 @@ static void tick(lws_sorted_usec_list_t *sul)
 
 int cmd_serve(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "pages", required_argument, NULL, 'p' },
-        { "modules", required_argument, NULL, 'm' },
-        { "port-file", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *pages = WASMLAB_PAGES_DIR, *modules = WASMLAB_MODULES_DIR, *port_file = NULL;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p': pages = optarg; break;
-        case 'm': modules = optarg; break;
-        case 'f': port_file = optarg; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': warnf("serve: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
-        default: warnf("serve: unknown option %s", argv[optind - 1]); return EXIT_USAGE;
+    struct cli_parser cp;
+    cli_begin(&cp, &serve_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'p': pages = cp.arg; break;
+        case 'm': modules = cp.arg; break;
+        case 'f': port_file = cp.arg; break;
         }
     }
-    if (optind < argc) {
-        warnf("serve: unexpected argument %s", argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
     struct stat st;
     if (stat(pages, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        warnf("serve: pages folder %s does not exist", pages);
+        cli_warn(&serve_command, "pages folder %s does not exist", pages);
         return EXIT_USAGE;
     }
     struct sigaction sa;
@@ -80,7 +84,7 @@ int cmd_serve(int argc, char **argv)
     char err[256];
     struct server *srv = ctx ? server_start(ctx, err, sizeof err) : NULL;
     if (!srv) {
-        warnf("serve: %s", ctx ? err : "cannot create the event loop");
+        cli_warn(&serve_command, "%s", ctx ? err : "cannot create the event loop");
         if (ctx)
             lws_context_destroy(ctx);
         return EXIT_ERROR;
@@ -94,7 +98,7 @@ int cmd_serve(int argc, char **argv)
     if (port_file) {
         FILE *f = fopen(port_file, "we");
         if (!f || fprintf(f, "%d\n", server_port(srv)) < 0 || fclose(f) != 0) {
-            warnf("serve: --port-file %s: cannot write it", port_file);
+            cli_warn(&serve_command, "--port-file %s: cannot write it", port_file);
             rc = EXIT_USAGE;
             stop = 1;
         }

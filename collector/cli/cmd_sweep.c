@@ -1,40 +1,47 @@
 #define _GNU_SOURCE
 #include "collector/cli/cmd_sweep.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "collector/browsers/spec.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/measure/experiment.h"
 #include "collector/measure/plan.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
 
-static const char usage_text[] =
-"usage: wasmlab sweep EXPERIMENT.json [options]\n"
-"\n"
-"Runs the experiment's matrix: browsers x modules x APIs x conditions, each\n"
-"configuration loaded `loads` times after `warmup` unstored loads, rounds\n"
-"interleaved across configurations. The file's format: docs/experiments.md.\n"
-"Browsers named like chromium@126 come from the browser store (wasmlab\n"
-"browsers) and are added to it first when missing.\n"
-"\n"
-"  --db FILE        results database (default results.db)\n"
-"  --shard K/N      run only configurations i with i mod N == K-1 (1 <= K <= N):\n"
-"                   N machines each run one shard, then `wasmlab merge`\n"
-"  --resume         continue the newest unfinished run in --db\n"
-"  --no-fetch       never download a browser: fail if one is not in the store\n"
-"  --manifest FILE  module manifest (default: the build's)\n"
-"  --pages DIR      harness pages (default: the source tree's pages/)\n"
-"  --save-traces DIR  also write each load's raw trace to DIR/load-ID.json\n"
-"  --json           summary as JSON\n"
-"  -q, --quiet      no progress on stderr (progress shows only on a terminal)\n"
-"\n"
-"Exit codes as for wasmlab run: 0 all ok, 1 error, 2 bad usage or experiment\n"
-"file, 3 some loads failed, 130 interrupted (use --resume).\n";
+static const struct cli_option sweep_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "shard", 0, "K/N", "run only configurations i with i mod N == K-1 (1 <= K <= N):\n"
+      "N machines each run one shard, then `wasmlab merge`", 's' },
+    { "resume", 0, NULL, "continue the newest unfinished run in --db", 'r' },
+    { "no-fetch", 0, NULL, "never download a browser: fail if one is not in the store", 'n' },
+    { "manifest", 0, "FILE", "module manifest (default: the build's)", 'M' },
+    { "pages", 0, "DIR", "harness pages (default: the source tree's pages/)", 'P' },
+    { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json", 'S' },
+    { "json", 0, NULL, "summary as JSON", 'j' },
+    { "quiet", 'q', NULL, "no progress on stderr (progress shows only on a terminal)", 'q' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command sweep_command = {
+    .name = "sweep",
+    .usage = "EXPERIMENT.json [options]",
+    .description =
+        "Runs the experiment's matrix: browsers x modules x APIs x conditions, each\n"
+        "configuration loaded `loads` times after `warmup` unstored loads, rounds\n"
+        "interleaved across configurations. The file's format: docs/experiments.md.\n"
+        "Browsers named like chromium@126 come from the browser store (wasmlab\n"
+        "browsers) and are added to it first when missing.",
+    .options = sweep_options,
+    .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED | CLI_EXITS_INTERRUPTED,
+    .exit_notes = "(as for wasmlab run; 2 also for a bad experiment file; after 130 use --resume)",
+    .examples = "wasmlab sweep experiments/example.json --db sweep.db\n"
+                "wasmlab sweep exp.json --shard 2/3 --db shard2.db",
+};
 
 /* Resolves every browser of the plan (collector/browsers/spec.h), adding
  * missing store builds unless fetch is false, and warns when they mix
@@ -127,51 +134,36 @@ out:
 
 int cmd_sweep(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "shard", required_argument, NULL, 's' },
-        { "resume", no_argument, NULL, 'r' },
-        { "no-fetch", no_argument, NULL, 'n' },
-        { "manifest", required_argument, NULL, 'M' },
-        { "pages", required_argument, NULL, 'P' },
-        { "save-traces", required_argument, NULL, 'S' },
-        { "json", no_argument, NULL, 'j' },
-        { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     struct sweep_options o;
     sweep_options_init(&o);
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': o.db_path = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &sweep_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': o.db_path = cp.arg; break;
         case 's':
-            if (sweep_parse_shard(optarg, &o.shard_k, &o.shard_n) < 0) {
-                warnf("sweep: --shard %s: must be K/N with 1 <= K <= N", optarg);
-                return EXIT_USAGE;
+            if (sweep_parse_shard(cp.arg, &o.shard_k, &o.shard_n) < 0) {
+                cli_end(&cp);
+                return cli_usage_error(&sweep_command,
+                                       "--shard %s: must be K/N with 1 <= K <= N <= 100000",
+                                       cp.arg);
             }
             break;
         case 'r': o.resume = true; break;
         case 'n': o.fetch = false; break;
-        case 'M': o.manifest_path = optarg; break;
-        case 'P': o.pages_dir = optarg; break;
-        case 'S': o.save_traces = optarg; break;
+        case 'M': o.manifest_path = cp.arg; break;
+        case 'P': o.pages_dir = cp.arg; break;
+        case 'S': o.save_traces = cp.arg; break;
         case 'j': o.json = true; break;
         case 'q': util_quiet = true; break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': warnf("sweep: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
-        default: warnf("sweep: unknown option %s (see wasmlab sweep --help)", argv[optind - 1]);
-                 return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1) {
-        warnf("sweep: give exactly one EXPERIMENT.json (see wasmlab sweep --help)");
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 1, 1, "EXPERIMENT.json") < 0)
         return EXIT_USAGE;
-    }
-    o.experiment_file = argv[optind];
+    o.experiment_file = argv[cp.rest];
     o.argc = argc;
     o.argv = argv;
     return sweep_execute(&o);

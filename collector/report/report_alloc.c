@@ -1,6 +1,5 @@
 #include "collector/report/report_alloc.h"
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 
 #include "base/util.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/cli/selection.h"
 #include "collector/report/table_out.h"
 #include "db/db.h"
@@ -16,19 +16,30 @@
 #include "db/read_rows.h"
 #include "db/read_runs.h"
 
-static const char usage_text[] =
-"usage: wasmlab report alloc [--db FILE] [--run ID] [--format text|csv|json|markdown]\n"
-"\n"
-"The C allocator's latency per module, condition, browser and op (malloc,\n"
-"free), from the histograms c/gc-churn records in the page (every 16th call\n"
-"timed; table alloc_histograms). Only ok loads; a group sums its loads.\n"
-"Columns: loads, samples, sample_every, mean_ns (sum / samples), p50_ns and\n"
-"p95_ns (from the log2 buckets, interpolated inside a bucket), max_ns, and\n"
-"clock_res_ns (the page's clock: 5 or 100 us in a browser, so most samples\n"
-"read 0 ns). --run defaults to the newest run in the DB.\n"
-"\n"
-"Exit codes: 0 printed; 2 bad usage or input (no such DB or run, a DB\n"
-"without alloc_histograms).\n";
+static const struct cli_option alloc_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "run", 0, "ID", "the run to report (default: the newest run in the DB)", 'r' },
+    { "format", 0, "F", "text (default), csv, json or markdown", 'f' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command alloc_command = {
+    .name = "report alloc",
+    .usage = "[options]",
+    .description =
+        "The C allocator's latency per module, condition, browser and op (malloc,\n"
+        "free), from the histograms c/gc-churn records in the page (every 16th call\n"
+        "timed; table alloc_histograms). Only ok loads; a group sums its loads.\n"
+        "Columns: loads, samples, sample_every, mean_ns (sum / samples), p50_ns and\n"
+        "p95_ns (from the log2 buckets, interpolated inside a bucket), max_ns, and\n"
+        "clock_res_ns (the page's clock: 5 or 100 us in a browser, so most samples\n"
+        "read 0 ns).",
+    .options = alloc_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(2 also for a DB that is missing, has no runs or lacks --run)",
+    .examples = "wasmlab run --module c/gc-churn --loads 5 && wasmlab report alloc\n"
+                "wasmlab report alloc --run 3 --format csv",
+};
 
 double alloc_quantile_ns(const int64_t *bucket, int n_buckets, int64_t max_ns, double p)
 {
@@ -174,44 +185,28 @@ static int report(struct db *db, const char *db_path, int64_t run_id, enum table
 
 int report_alloc(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "run", required_argument, NULL, 'r' },
-        { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *db_path = "results.db", *run_arg = NULL;
     enum table_format fmt = TABLE_TEXT;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'r': run_arg = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &alloc_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
+        case 'r': run_arg = cp.arg; break;
         case 'f':
-            if (table_format_parse(optarg, &fmt) < 0) {
-                warnf("report alloc: --format %s: must be text, csv, json or markdown", optarg);
-                return EXIT_USAGE;
+            if (table_format_parse(cp.arg, &fmt) < 0) {
+                cli_end(&cp);
+                return cli_usage_error(&alloc_command,
+                                       "--format %s: must be text, csv, json or markdown", cp.arg);
             }
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':':
-            warnf("report alloc: option %s needs a value (see wasmlab report alloc --help)",
-                  argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            warnf("report alloc: unknown option %s (see wasmlab report alloc --help)",
-                  argv[optind - 1]);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        warnf("report alloc: unexpected argument %s (see wasmlab report alloc --help)",
-              argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
     struct db *db = selection_open_db("report alloc", db_path);
     if (!db)
         return EXIT_USAGE;

@@ -1,7 +1,6 @@
 #include "collector/report/report_gc.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <unistd.h>
 #include <math.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include <string.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "base/stats.h"
 #include "collector/report/table_out.h"
 #include "base/util.h"
@@ -17,20 +17,32 @@
 #include "db/read_rows.h"
 #include "db/read_runs.h"
 
-static const char usage_text[] =
-"usage: wasmlab report gc [--db FILE] [--run ID] [--format text|csv|json|markdown]\n"
-"\n"
-"GC pauses per module, condition, browser and workload arguments (--args,\n"
-"--js-churn),\n"
-"for each source: v8 (MinorGC/MajorGC/incremental steps from the trace) and\n"
-"go (Go's stop-the-world pauses from runtime.MemStats, for Go modules).\n"
-"Only pauses inside each load's workload window count (from wasmlab:run-start\n"
-"to the end of the run and of any --js-churn); only ok loads.\n"
-"Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
-"interpolation), pauses_per_s and paused_fraction of the workload time.\n"
-"The text format prints two tables that fit 100 columns (the groups, then\n"
-"their pauses) with shorter names; csv, json and markdown keep one row each.\n"
-"--run defaults to the newest run in the DB.\n";
+static const struct cli_option gc_options[] = {
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "run", 0, "ID", "the run to report (default: the newest run in the DB)", 'r' },
+    { "format", 0, "F", "text (default), csv, json or markdown", 'f' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command gc_command = {
+    .name = "report gc",
+    .usage = "[options]",
+    .description =
+        "GC pauses per module, condition, browser and workload arguments (--args,\n"
+        "--js-churn), for each source: v8 (MinorGC/MajorGC/incremental steps from the\n"
+        "trace) and go (Go's stop-the-world pauses from runtime.MemStats, for Go\n"
+        "modules). Only pauses inside each load's workload window count (from\n"
+        "wasmlab:run-start to the end of the run and of any --js-churn); only ok loads.\n"
+        "Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
+        "interpolation), pauses_per_s and paused_fraction of the workload time.\n"
+        "The text format prints two tables that fit 100 columns (the groups, then\n"
+        "their pauses) with shorter names; csv, json and markdown keep one row each.",
+    .options = gc_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(2 also for a DB that is missing, has no runs or lacks --run)",
+    .examples = "wasmlab report gc --db results.db\n"
+                "wasmlab report gc --run 3 --format csv",
+};
 
 /* One row of the report: a group's pauses of one source. */
 struct gc_row {
@@ -173,43 +185,32 @@ static void print_text(const struct db_gc_group *groups, size_t n_groups,
 
 int report_gc(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "run", required_argument, NULL, 'r' },
-        { "format", required_argument, NULL, 'f' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *db_path = "results.db";
     long run_id = 0;
     enum table_format fmt = TABLE_TEXT;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'r':
-            if (parse_long(optarg, 1, 1L << 40, &run_id) < 0) {
-                warnf("report gc: --run %s: not a run id", optarg);
-                return EXIT_USAGE;
-            }
-            break;
+    struct cli_parser cp;
+    cli_begin(&cp, &gc_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        int bad = 0;
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
+        case 'r': bad = cli_long(&cp, 1, 1L << 40, "(a run id)", &run_id); break;
         case 'f':
-            if (table_format_parse(optarg, &fmt) < 0) {
-                warnf("report gc: --format %s: must be text, csv, json or markdown", optarg);
-                return EXIT_USAGE;
-            }
+            if (table_format_parse(cp.arg, &fmt) < 0)
+                bad = cli_usage_error(&gc_command,
+                                      "--format %s: must be text, csv, json or markdown", cp.arg);
             break;
-        case 'h': fputs(usage_text, stdout); return EXIT_OK;
-        case ':': warnf("report gc: option %s needs a value", argv[optind - 1]); return EXIT_USAGE;
-        default: warnf("report gc: unknown option %s", argv[optind - 1]); return EXIT_USAGE;
+        }
+        if (bad) {
+            cli_end(&cp);
+            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        warnf("report gc: unexpected argument %s", argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
     if (access(db_path, R_OK) != 0) {
         warnf("report gc: DB %s: %s", db_path, strerror(errno));
         return EXIT_USAGE;

@@ -3,7 +3,6 @@
 #include "collector/report/run_summary.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <unistd.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/plot/gnuplot.h"
 #include "collector/plot/plot.h"
 #include "collector/cli/selection.h"
@@ -20,22 +20,29 @@
 #include "db/read_runs.h"
 #include "wasmlab_config.h"
 
-static const char usage_text[] =
-"usage: wasmlab report html --out DIR [--run ID|all] [--db FILE] [--no-charts]\n"
-"\n"
-"Writes DIR/index.html: one self-contained page (no network, no scripts;\n"
-"charts embedded as PNG data: URIs) with the run's summary tables and every\n"
-"chart kind of `wasmlab plot` (the timeline of each module's median load).\n"
-"Opens offline; attach it to a bug as one file.\n"
-"\n"
-"  --out DIR      folder to write index.html into (made if missing)\n"
-"  --run ID|all   the run (default: the newest)\n"
-"  --db FILE      results database (default results.db)\n"
-"  --no-charts    tables only (no gnuplot needed)\n"
-"\n"
-"Prints the page's path. Exit codes: 0 written; 1 gnuplot or I/O failed;\n"
-"2 bad usage or input (unknown run, DB without loads, unwritable --out,\n"
-"gnuplot not found).\n";
+static const struct cli_option html_options[] = {
+    { "out", 0, "DIR", "folder to write index.html into (made if missing; required)", 'O' },
+    { "run", 0, "ID|all", "the run (default: the newest)", 'r' },
+    { "db", 0, "FILE", "results database (default results.db)", 'd' },
+    { "no-charts", 0, NULL, "tables only (no gnuplot needed)", 'n' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command html_command = {
+    .name = "report html",
+    .usage = "--out DIR [options]",
+    .description =
+        "Writes DIR/index.html: one self-contained page (no network, no scripts;\n"
+        "charts embedded as PNG data: URIs) with the run's summary tables and every\n"
+        "chart kind of `wasmlab plot` (the timeline of each module's median load).\n"
+        "Opens offline; attach it to a bug as one file. Prints the page's path.",
+    .options = html_options,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(1: gnuplot or I/O failed; 2 also for an unknown run, a DB without loads,\n"
+                  "an unwritable --out, gnuplot not found)",
+    .examples = "wasmlab report html --out report/ --db results.db\n"
+                "wasmlab report html --out report/ --run all --no-charts",
+};
 
 /* ---- HTML helpers ---- */
 
@@ -367,47 +374,25 @@ static int write_page(FILE *f, struct db *db, const char *db_path, int64_t run_i
 
 int report_html(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        { "db", required_argument, NULL, 'd' },
-        { "run", required_argument, NULL, 'r' },
-        { "out", required_argument, NULL, 'O' },
-        { "no-charts", no_argument, NULL, 'n' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
     const char *db_path = "results.db", *run_arg = NULL, *out_dir = NULL;
     bool no_charts = false;
-    opterr = 0;
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'd': db_path = optarg; break;
-        case 'r': run_arg = optarg; break;
-        case 'O': out_dir = optarg; break;
+    struct cli_parser cp;
+    cli_begin(&cp, &html_command, argc, argv);
+    int id;
+    while ((id = cli_next(&cp)) > 0) {
+        switch (id) {
+        case 'd': db_path = cp.arg; break;
+        case 'r': run_arg = cp.arg; break;
+        case 'O': out_dir = cp.arg; break;
         case 'n': no_charts = true; break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_OK;
-        case ':':
-            warnf("report html: option %s needs a value (see wasmlab report html --help)",
-                  argv[optind - 1]);
-            return EXIT_USAGE;
-        default:
-            warnf("report html: unknown option %s (see wasmlab report html --help)",
-                  argv[optind - 1]);
-            return EXIT_USAGE;
         }
     }
-    if (optind < argc) {
-        warnf("report html: unexpected argument %s (see wasmlab report html --help)",
-              argv[optind]);
+    if (id < 0)
+        return cli_exit_for(id);
+    if (cli_positionals(&cp, 0, 0, "") < 0)
         return EXIT_USAGE;
-    }
-    if (!out_dir) {
-        warnf("report html: --out DIR is required (see wasmlab report html --help)");
-        return EXIT_USAGE;
-    }
+    if (!out_dir)
+        return cli_usage_error(&html_command, "--out DIR is required");
     char gnuplot[4096] = "", err[512];
     if (!no_charts && gnuplot_find(gnuplot, sizeof gnuplot, err, sizeof err) < 0) {
         warnf("report html: %s; or give --no-charts", err);

@@ -14,27 +14,45 @@
 #include <unistd.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/options.h"
 #include "collector/wasm/manifest.h"
 #include "collector/wasm/module_sizes.h"
 #include "collector/report/table_out.h"
 #include "base/util.h"
 #include "db/db.h"
+#include "db/sizes.h"
 #include "wasmlab_config.h"
 
-#define SIZES_USAGE_LINE \
-    "usage: wasmlab report sizes [--manifest FILE] [--format text|csv|json|markdown] [--db FILE]"
-static const char usage_text[] =
-    SIZES_USAGE_LINE "\n"
-    "  Module sizes of the built modules, C vs Go: hello and json bytes, gzip -9\n"
-    "  and brotli -q 11 of json, default and best variant; where Go's bytes go;\n"
-    "  each next to the seed's claims (seed 000_5e82831c72500002.txt).\n"
-    "  --manifest FILE  the build manifest (default " WASMLAB_MANIFEST ")\n"
-    "  --format F       text (default) or markdown: the tables; csv or json: one\n"
-    "                   row per figure\n"
-    "  --db FILE        also record every manifest module in the results DB\n"
-    "                   (modules, module_sizes, module_sections, module_imports)\n"
-    "Exit status: 0 ok, 1 DB, compression or output error, 2 usage error or\n"
-    "bad input (manifest or module file missing, malformed or stale).\n";
+static const struct cli_option sizes_options_table[] = {
+    { "manifest", 0, "FILE", "the build manifest (default " WASMLAB_MANIFEST ")", 'M' },
+    { "format", 0, "F", "text (default) or markdown: the tables; csv or json: one\n"
+      "row per figure", 'f' },
+    { "db", 0, "FILE", "also record every manifest module in the results DB\n"
+      "(modules, module_sizes, module_sections, module_imports);\n"
+      "the DB is also the compressed sizes' cache", 'd' },
+    { "verbose", 'v', NULL, "say how many modules were compressed and how many came\n"
+      "from the cache", 'v' },
+    { NULL, 0, NULL, NULL, 0 }
+};
+
+static const struct cli_command sizes_command = {
+    .name = "report sizes",
+    .usage = "[options]",
+    .description =
+        "Module sizes of the built modules, C vs Go: hello and json bytes, gzip -9\n"
+        "and brotli -q 11 of json, default and best variant; where Go's bytes go;\n"
+        "each next to the seed's claims (seed 000_5e82831c72500002.txt).\n"
+        "Compressed sizes are cached by sha256 (in --db, else in\n"
+        "$XDG_CACHE_HOME/wasmlab/sizes-cache.tsv when XDG_CACHE_HOME is set, else\n"
+        "sizes-cache.tsv next to the manifest), so a second run is instant.\n"
+        "On a terminal, progress shows on stderr.",
+    .options = sizes_options_table,
+    .exits = CLI_EXITS_BASIC,
+    .exit_notes = "(1: DB, compression or output error; 2 also for a manifest or module\n"
+                  "file that is missing, malformed or stale)",
+    .examples = "wasmlab report sizes\n"
+                "wasmlab report sizes --format markdown --db results.db",
+};
 
 /* ---- what the report is about ---- */
 
@@ -99,6 +117,7 @@ struct sizes_options {
     const char *manifest;
     const char *db_path;        /* NULL: do not store */
     enum table_format format;
+    bool verbose;               /* say what the cache saved */
 };
 
 /* One manifest entry and what was measured of it. */
@@ -108,7 +127,8 @@ struct entry {
     size_t len;
     struct module_sizes ms;     /* names in ms.module point into data */
     bool in_scope;              /* c|go x hello|json: compressed and shown */
-    bool compress;              /* in scope, or --db */
+    bool compress;              /* in scope, or --db: sizes wanted, data kept */
+    bool cached;                /* the sizes came from the cache */
     int compress_rc;
     char why[256];              /* compression failure */
 };
@@ -117,64 +137,50 @@ struct sizes_report {
     struct manifest mf;
     struct entry *entries;      /* manifest order */
     size_t n;
+    size_t n_compressed, n_cached;
 };
 
-static void sizes_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 /* One line on stderr: "wasmlab report sizes: ...". */
+static void sizes_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sizes_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("wasmlab report sizes: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vwarnf(sizes_command.name, fmt, ap);
     va_end(ap);
 }
 
 /* ---- options ---- */
 
-/* Returns -1 after a usage error, 1 after --help, 0 to go on. */
+/* Returns 0 to go on, or CLI_HELP / CLI_BAD. */
 static int parse_options(int argc, char **argv, struct sizes_options *opt)
 {
-    static const char *const with_value[] = { "--manifest", "--format", "--db" };
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage_text, stdout);
-            return 1;
+    struct cli_parser p;
+    cli_begin(&p, &sizes_command, argc, argv);
+    int id;
+    while ((id = cli_next(&p)) > 0) {
+        if (id != 'v' && !*p.arg) {
+            cli_end(&p);
+            cli_usage_error(&sizes_command, "option --%s needs a value", p.opt);
+            return CLI_BAD;
         }
-        const char *name = NULL, *value = NULL;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
-            size_t n = strlen(with_value[k]);
-            if (strcmp(a, with_value[k]) == 0) {
-                name = with_value[k];
-                value = i + 1 < argc ? argv[++i] : "";
-            } else if (strncmp(a, with_value[k], n) == 0 && a[n] == '=') {
-                name = with_value[k];
-                value = a + n + 1;
+        switch (id) {
+        case 'M': opt->manifest = p.arg; break;
+        case 'd': opt->db_path = p.arg; break;
+        case 'v': opt->verbose = true; break;
+        case 'f':
+            if (table_format_parse(p.arg, &opt->format) < 0) {
+                cli_end(&p);
+                cli_usage_error(&sizes_command, "--format %s: must be text, csv, json or markdown",
+                                p.arg);
+                return CLI_BAD;
             }
-        }
-        if (!name) {
-            sizes_error("%s %s (" SIZES_USAGE_LINE ")",
-                        a[0] == '-' ? "unknown option" : "unexpected argument", a);
-            return -1;
-        }
-        if (value[0] == '\0') {
-            sizes_error("%s needs a value (" SIZES_USAGE_LINE ")", name);
-            return -1;
-        }
-        if (strcmp(name, "--manifest") == 0) {
-            opt->manifest = value;
-        } else if (strcmp(name, "--db") == 0) {
-            opt->db_path = value;
-        } else if (table_format_parse(value, &opt->format) < 0) {
-            sizes_error("--format %s: must be text, csv, json or markdown (" SIZES_USAGE_LINE ")",
-                        value);
-            return -1;
+            break;
         }
     }
-    return 0;
+    if (id < 0)
+        return id;
+    return cli_positionals(&p, 0, 0, "") < 0 ? CLI_BAD : 0;
 }
 
 /* ---- measuring ---- */
@@ -223,8 +229,17 @@ static int read_entry(struct entry *e)
 struct compress_queue {
     pthread_mutex_t lock;
     struct entry **jobs;
-    size_t n, next;
+    size_t n, next, done;
+    bool tty;                   /* show progress on stderr */
 };
+
+/* One progress line, rewritten in place ("\r"); called under q->lock. */
+static void show_progress(const struct compress_queue *q, const struct entry *e)
+{
+    fprintf(stderr, "\r\033[K[%zu/%zu] compressed %s (%.1f MB, brotli -q 11)", q->done, q->n,
+            e->mm->name, (double)e->len / 1e6);
+    fflush(stderr);
+}
 
 static void *compress_worker(void *arg)
 {
@@ -236,6 +251,11 @@ static void *compress_worker(void *arg)
         if (!e)
             return NULL;
         e->compress_rc = module_sizes_compress(e->data, e->len, &e->ms, e->why, sizeof e->why);
+        pthread_mutex_lock(&q->lock);
+        q->done++;
+        if (q->tty)
+            show_progress(q, e);
+        pthread_mutex_unlock(&q->lock);
     }
 }
 
@@ -245,15 +265,18 @@ static int by_size_desc(const void *a, const void *b)
     return x->len < y->len ? 1 : x->len > y->len ? -1 : 0;
 }
 
-/* Compresses every entry marked compress, on up to one thread per CPU (the
- * calling thread is one of them). Returns 0, or -1 after printing the first
- * failure in manifest order. */
+/* Compresses every entry marked compress and not cached, on up to one
+ * thread per CPU (the calling thread is one of them), with a progress line
+ * on a terminal (cleared at the end). Returns 0, or -1 after printing the
+ * first failure in manifest order. */
 static int compress_entries(struct sizes_report *r)
 {
-    struct compress_queue q = { .jobs = xcalloc(r->n + 1, sizeof *q.jobs) };
+    struct compress_queue q = { .jobs = xcalloc(r->n + 1, sizeof *q.jobs),
+                                .tty = isatty(2) && !util_quiet };
     for (size_t i = 0; i < r->n; i++)
-        if (r->entries[i].compress)
+        if (r->entries[i].compress && !r->entries[i].cached)
             q.jobs[q.n++] = &r->entries[i];
+    r->n_compressed = q.n;
     qsort(q.jobs, q.n, sizeof *q.jobs, by_size_desc);
     pthread_mutex_init(&q.lock, NULL);
 
@@ -274,6 +297,10 @@ static int compress_entries(struct sizes_report *r)
     free(threads);
     pthread_mutex_destroy(&q.lock);
     free(q.jobs);
+    if (q.tty && q.n > 0) {
+        fputs("\r\033[K", stderr);     /* leave no progress line behind */
+        fflush(stderr);
+    }
 
     for (size_t i = 0; i < r->n; i++) {
         const struct entry *e = &r->entries[i];
@@ -293,8 +320,70 @@ static const struct entry *find_entry(const struct sizes_report *r, const char *
     return NULL;
 }
 
-/* Loads the manifest and measures its modules. Returns an exit status. */
-static int measure(struct sizes_report *r, const struct sizes_options *opt)
+/* ---- the cache of compressed sizes ---- */
+
+/* Where the cache file lives when there is no --db: $XDG_CACHE_HOME/wasmlab
+ * when set, else next to the manifest (the build's modules folder). Returns
+ * a new string (caller frees). */
+static char *cache_file_path(const struct manifest *mf)
+{
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    if (xdg && *xdg)
+        return xasprintf("%s/wasmlab/sizes-cache.tsv", xdg);
+    return xasprintf("%s/sizes-cache.tsv", mf->dir);
+}
+
+/* Marks the entries whose sizes the cache (the DB with --db, else the cache
+ * file) already has. Returns 0, or -1 after printing a DB error. */
+static int use_cache(struct sizes_report *r, struct db *db, struct sizes_cache *file)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        struct entry *e = &r->entries[i];
+        if (!e->compress)
+            continue;
+        int64_t gz = 0, br = 0;
+        size_t gzs = 0, brs = 0;
+        char err[512];
+        int found = 0;
+        if (db) {
+            found = db_sizes_lookup(db, e->ms.sha256, (int64_t)e->len, &gz, &br, err, sizeof err);
+            if (found < 0) {
+                sizes_error("%s", err);
+                return -1;
+            }
+            gzs = (size_t)gz;
+            brs = (size_t)br;
+        } else {
+            found = sizes_cache_get(file, e->ms.sha256, e->len, &gzs, &brs);
+        }
+        if (found) {
+            e->ms.gzip_bytes = gzs;
+            e->ms.brotli_bytes = brs;
+            e->ms.compressed = true;
+            e->cached = true;
+            r->n_cached++;
+        }
+    }
+    return 0;
+}
+
+/* Keeps what was just compressed in the cache file (a failure to write it
+ * costs only time next run: a note, not an error). */
+static void fill_cache(const struct sizes_report *r, struct sizes_cache *file)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const struct entry *e = &r->entries[i];
+        if (e->compress && !e->cached && e->ms.compressed)
+            sizes_cache_put(file, e->ms.sha256, e->len, e->ms.gzip_bytes, e->ms.brotli_bytes);
+    }
+    char err[512];
+    if (sizes_cache_save(file, err, sizeof err) < 0)
+        cli_note(&sizes_command, "cannot keep the sizes cache %s", err);
+}
+
+/* Loads the manifest and measures its modules; with db, the DB is the
+ * cache, else a cache file. Returns an exit status. */
+static int measure(struct sizes_report *r, const struct sizes_options *opt, struct db *db)
 {
     struct stat st;
     if (stat(opt->manifest, &st) < 0) {
@@ -333,7 +422,21 @@ static int measure(struct sizes_report *r, const struct sizes_options *opt)
             e->data = NULL;
         }
     }
-    return compress_entries(r) < 0 ? EXIT_ERROR : EXIT_OK;
+    struct sizes_cache file = { 0 };
+    char *cache_path = db ? NULL : cache_file_path(&r->mf);
+    if (cache_path)
+        sizes_cache_load(&file, cache_path);
+    int status = use_cache(r, db, &file) < 0 ? EXIT_ERROR : EXIT_OK;
+    if (status == EXIT_OK)
+        status = compress_entries(r) < 0 ? EXIT_ERROR : EXIT_OK;
+    if (status == EXIT_OK && cache_path)
+        fill_cache(r, &file);
+    if (status == EXIT_OK && opt->verbose)
+        cli_note(&sizes_command, "%zu modules compressed, %zu sizes from the cache (%s)",
+                 r->n_compressed, r->n_cached, cache_path ? cache_path : opt->db_path);
+    sizes_cache_free(&file);
+    free(cache_path);
+    return status;
 }
 
 static void report_free(struct sizes_report *r)
@@ -366,8 +469,9 @@ static int store(const struct sizes_report *r, struct db *db, const char *db_pat
         int64_t id;
         what = mm->name;
         rc = db_upsert_module(db, &row, &id);
-        if (rc == 0 && module_sizes_store(db_sqlite(db), mm->file, &e->ms) < 0) {
-            sizes_error("%s: storing %s: %s", db_path, mm->name, sqlite3_errmsg(db_sqlite(db)));
+        char err[512];
+        if (rc == 0 && module_sizes_store(db, mm->file, &e->ms, err, sizeof err) < 0) {
+            sizes_error("%s: storing %s: %s", db_path, mm->name, err);
             db_rollback(db);
             db_close(db);
             return EXIT_ERROR;
@@ -822,7 +926,7 @@ int report_sizes(int argc, char **argv)
     struct sizes_options opt = { .manifest = WASMLAB_MANIFEST, .format = TABLE_TEXT };
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0)
-        return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+        return cli_exit_for(parsed);
 
     /* Open the DB first: a bad --db path fails before minutes of brotli. */
     struct db *db = NULL;
@@ -835,7 +939,7 @@ int report_sizes(int argc, char **argv)
         }
     }
     struct sizes_report r = { 0 };
-    int status = measure(&r, &opt);
+    int status = measure(&r, &opt, db);
     /* Store before printing, so a failure leaves stdout empty. */
     if (status == EXIT_OK && db)
         status = store(&r, db, opt.db_path);

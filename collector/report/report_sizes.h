@@ -1,4 +1,5 @@
-/* report_sizes: `wasmlab report sizes [--manifest FILE] [--format F] [--db FILE]`.
+/* report_sizes: `wasmlab report sizes [--manifest FILE] [--format F] [--db FILE]
+ * [-v]`.
  *
  * Reproduces the seed's size table (seed 000_5e82831c72500002.txt, table
  * "二进制体积实测") from the built modules, measured at run time:
@@ -25,6 +26,14 @@
  * `modules` row (db_upsert_module) and its module_sizes, module_sections and
  * module_imports rows (so with --db every module is compressed), in one
  * transaction, before anything is printed.
+ *
+ * Compressed sizes are cached by content (sha256 and size): with --db the
+ * DB's module_sizes rows are the cache (db/sizes.h); without it a cache file
+ * (module_sizes.h's sizes_cache) in $XDG_CACHE_HOME/wasmlab/ when
+ * XDG_CACHE_HOME is set, else next to the manifest. A second run compresses
+ * nothing; -v/--verbose says how many were compressed and how many cached.
+ * On a terminal (stderr, not with -q) a progress line counts the
+ * compressions and is cleared at the end.
  *
  * Diagnostics: one line on stderr, "wasmlab report sizes: ...", naming the
  * file at fault. Exit status (collector/cli/exit_codes.h): 0 printed; 1 the DB

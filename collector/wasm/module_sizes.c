@@ -3,6 +3,9 @@
 #include "collector/wasm/module_sizes.h"
 
 #include <brotli/encode.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +13,7 @@
 #include <zlib.h>
 
 #include "base/util.h"
+#include "db/sizes.h"
 
 /* ---- compressed sizes ---- */
 
@@ -130,99 +134,160 @@ void module_breakdown_of(const struct wasm_module *m, struct module_breakdown *o
 
 /* ---- DB ---- */
 
-static int bind_name(sqlite3_stmt *st, int col, struct wasm_name name)
+static struct db_bytes db_name(struct wasm_name name)
 {
-    return sqlite3_bind_text64(st, col, name.len ? name.bytes : "", name.len,
-                               SQLITE_STATIC, SQLITE_UTF8);
+    return (struct db_bytes){ name.bytes, name.len };
 }
 
-/* Runs a prepared statement to completion and resets it; 0 or -1. */
-static int step_done(sqlite3_stmt *st)
+int module_sizes_store(struct db *db, const char *file, const struct module_sizes *ms,
+                       char *err, size_t errlen)
 {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int module_sizes_store(sqlite3 *sql, const char *file, const struct module_sizes *ms)
-{
-    static const char *const deletes[] = {
-        "DELETE FROM module_sections WHERE module_sha256 = ?1",
-        "DELETE FROM module_imports WHERE module_sha256 = ?1",
-        "DELETE FROM module_sizes WHERE module_sha256 = ?1",
-    };
     const struct wasm_module *m = &ms->module;
-    sqlite3_stmt *st = NULL;
-    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++) {
-        if (sqlite3_prepare_v2(sql, deletes[i], -1, &st, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_text(st, 1, ms->sha256, -1, SQLITE_STATIC);
-        int rc = step_done(st);
-        sqlite3_finalize(st);
-        if (rc < 0)
-            return -1;
-    }
-
-    char now[32];
-    utc_iso8601(now, sizeof now);
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_sizes (module_sha256, file, bytes, gzip_bytes, "
-            "brotli_bytes, functions, imported_functions, imports, exports, inspected_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, ms->sha256, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, file, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (sqlite3_int64)ms->bytes);
-    sqlite3_bind_int64(st, 4, (sqlite3_int64)ms->gzip_bytes);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)ms->brotli_bytes);
-    sqlite3_bind_int64(st, 6, (sqlite3_int64)m->function_count);
-    sqlite3_bind_int64(st, 7, (sqlite3_int64)m->imports_by_kind[WASM_EXTERN_FUNC]);
-    sqlite3_bind_int64(st, 8, (sqlite3_int64)m->import_count);
-    sqlite3_bind_int64(st, 9, (sqlite3_int64)m->export_count);
-    sqlite3_bind_text(st, 10, now, -1, SQLITE_STATIC);
-    int rc = step_done(st);
-    sqlite3_finalize(st);
-    if (rc < 0)
-        return -1;
-
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_sections (module_sha256, section_index, id, name, offset, "
-            "size, payload_offset, payload_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    for (size_t i = 0; i < m->section_count && rc == 0; i++) {
+    struct db_section_row *sections = xcalloc(m->section_count + 1, sizeof *sections);
+    struct db_import_row *imports = xcalloc(m->import_count + 1, sizeof *imports);
+    for (size_t i = 0; i < m->section_count; i++) {
         const struct wasm_section *s = &m->sections[i];
-        sqlite3_bind_text(st, 1, ms->sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_int(st, 3, s->id);
-        if (s->id == WASM_SECTION_CUSTOM)
-            bind_name(st, 4, s->name);
-        else
-            sqlite3_bind_null(st, 4);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)s->offset);
-        sqlite3_bind_int64(st, 6, (sqlite3_int64)(s->header_size + s->payload_size));
-        sqlite3_bind_int64(st, 7, (sqlite3_int64)s->payload_offset);
-        sqlite3_bind_int64(st, 8, (sqlite3_int64)s->payload_size);
-        rc = step_done(st);
+        sections[i] = (struct db_section_row){
+            .id = s->id,
+            .name = s->id == WASM_SECTION_CUSTOM ? db_name(s->name) : (struct db_bytes){ 0 },
+            .offset = (int64_t)s->offset,
+            .size = (int64_t)(s->header_size + s->payload_size),
+            .payload_offset = (int64_t)s->payload_offset,
+            .payload_size = (int64_t)s->payload_size,
+        };
     }
-    sqlite3_finalize(st);
-    if (rc < 0)
-        return -1;
-
-    if (sqlite3_prepare_v2(sql,
-            "INSERT INTO module_imports (module_sha256, import_index, module, field, kind) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    for (size_t i = 0; i < m->import_count && rc == 0; i++) {
+    for (size_t i = 0; i < m->import_count; i++) {
         const struct wasm_import *imp = &m->imports[i];
-        sqlite3_bind_text(st, 1, ms->sha256, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        bind_name(st, 3, imp->module);
-        bind_name(st, 4, imp->field);
-        sqlite3_bind_text(st, 5, wasm_extern_kind_name(imp->kind), -1, SQLITE_STATIC);
-        rc = step_done(st);
+        imports[i] = (struct db_import_row){ db_name(imp->module), db_name(imp->field),
+                                             wasm_extern_kind_name(imp->kind) };
     }
-    sqlite3_finalize(st);
+    struct db_module_sizes row = {
+        .sha256 = ms->sha256, .file = file,
+        .bytes = (int64_t)ms->bytes, .gzip_bytes = (int64_t)ms->gzip_bytes,
+        .brotli_bytes = (int64_t)ms->brotli_bytes,
+        .functions = (int64_t)m->function_count,
+        .imported_functions = (int64_t)m->imports_by_kind[WASM_EXTERN_FUNC],
+        .imports = (int64_t)m->import_count, .exports = (int64_t)m->export_count,
+        .sections = sections, .n_sections = m->section_count,
+        .import_rows = imports, .n_import_rows = m->import_count,
+    };
+    int rc = db_sizes_store(db, &row, err, errlen);
+    free(sections);
+    free(imports);
     return rc;
+}
+
+/* ---- the cache file ---- */
+
+/* The first line: the format and the compressors' versions, since another
+ * zlib or brotli may compress to other sizes. */
+static void cache_header(char *buf, size_t len)
+{
+    uint32_t v = BrotliEncoderVersion();
+    snprintf(buf, len, "wasmlab sizes cache 1 zlib %s brotli %u.%u.%u", zlibVersion(),
+             v >> 24, (v >> 12) & 0xfff, v & 0xfff);
+}
+
+void sizes_cache_load(struct sizes_cache *c, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    c->path = xstrdup(path);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return;     /* no cache yet */
+    char want[128], line[256];
+    cache_header(want, sizeof want);
+    if (fgets(line, sizeof line, f) && strncmp(line, want, strlen(want)) == 0 &&
+        line[strlen(want)] == '\n') {
+        struct sizes_cache_entry e;
+        while (fgets(line, sizeof line, f))
+            if (sscanf(line, "%64s %zu %zu %zu", e.sha256, &e.bytes, &e.gzip_bytes,
+                       &e.brotli_bytes) == 4 && strlen(e.sha256) == 64)
+                sizes_cache_put(c, e.sha256, e.bytes, e.gzip_bytes, e.brotli_bytes);
+    }
+    c->dirty = false;       /* what was read needs no writing back */
+    fclose(f);
+}
+
+bool sizes_cache_get(const struct sizes_cache *c, const char *sha256, size_t bytes,
+                     size_t *gzip_bytes, size_t *brotli_bytes)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i].bytes == bytes && strcmp(c->v[i].sha256, sha256) == 0) {
+            *gzip_bytes = c->v[i].gzip_bytes;
+            *brotli_bytes = c->v[i].brotli_bytes;
+            return true;
+        }
+    return false;
+}
+
+void sizes_cache_put(struct sizes_cache *c, const char *sha256, size_t bytes, size_t gzip_bytes,
+                     size_t brotli_bytes)
+{
+    size_t g, b;
+    if (sizes_cache_get(c, sha256, bytes, &g, &b))
+        return;
+    if (c->n == c->cap) {
+        c->cap = c->cap ? 2 * c->cap : 64;
+        c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+    }
+    struct sizes_cache_entry *e = &c->v[c->n++];
+    snprintf(e->sha256, sizeof e->sha256, "%s", sha256);
+    e->bytes = bytes;
+    e->gzip_bytes = gzip_bytes;
+    e->brotli_bytes = brotli_bytes;
+    c->dirty = true;
+}
+
+/* mkdir -p of path's folder. */
+static int make_parent(const char *path)
+{
+    char *dir = xstrdup(path);
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+            free(dir);
+            return -1;
+        }
+        *p = '/';
+    }
+    free(dir);
+    return 0;
+}
+
+int sizes_cache_save(struct sizes_cache *c, char *err, size_t errlen)
+{
+    if (!c->dirty)
+        return 0;
+    /* A temp file renamed over the cache: a reader sees the old or the new
+     * file, never half of one, and two writers lose at most entries. */
+    char *tmp = xasprintf("%s.%ld.tmp", c->path, (long)getpid());
+    char header[128];
+    cache_header(header, sizeof header);
+    FILE *f = make_parent(c->path) == 0 ? fopen(tmp, "we") : NULL;
+    int rc = f ? 0 : -1;
+    if (f) {
+        fprintf(f, "%s\n", header);
+        for (size_t i = 0; i < c->n; i++)
+            fprintf(f, "%s %zu %zu %zu\n", c->v[i].sha256, c->v[i].bytes, c->v[i].gzip_bytes,
+                    c->v[i].brotli_bytes);
+        rc = fclose(f) == 0 && rename(tmp, c->path) == 0 ? 0 : -1;
+    }
+    if (rc < 0) {
+        snprintf(err, errlen, "%s: %s", c->path, strerror(errno));
+        unlink(tmp);
+    } else {
+        c->dirty = false;
+    }
+    free(tmp);
+    return rc;
+}
+
+void sizes_cache_free(struct sizes_cache *c)
+{
+    free(c->path);
+    free(c->v);
+    memset(c, 0, sizeof *c);
 }

@@ -1,9 +1,9 @@
 /* module_sizes: how big a module is, where its bytes are, and how small it
  * compresses. The one place wasmlab computes a module's gzip and brotli
  * sizes and splits it into sections (`wasmlab inspect` and `wasmlab report
- * sizes` both use it), and the one place that writes the module_sizes,
- * module_sections and module_imports tables
- * (db/migrations/002_module_sections.sql).
+ * sizes` both use it), the one place that turns them into rows of the
+ * module_sizes, module_sections and module_imports tables (the SQL is
+ * db/sizes.c's), and a cache file of compressed sizes by content.
  *
  * The sizes, exactly:
  *   - bytes: the file size;
@@ -25,9 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
-
 #include "collector/wasm/wasm_binary.h"
+#include "db/db.h"
 
 struct module_sizes {
     size_t bytes;               /* file size */
@@ -74,10 +73,40 @@ struct module_breakdown {
 };
 void module_breakdown_of(const struct wasm_module *m, struct module_breakdown *out);
 
-/* Stores one module's sizes, sections and imports, replacing any earlier
- * rows for the same content (sha256); file goes in module_sizes.file. The
- * sizes must be compressed. Runs no transaction of its own: call it inside
- * the caller's. Returns 0, or -1 with the reason on the sqlite3 handle. */
-int module_sizes_store(sqlite3 *sql, const char *file, const struct module_sizes *ms);
+/* Stores one module's sizes, sections and imports through db/sizes.h,
+ * replacing any earlier rows for the same content (sha256); file goes in
+ * module_sizes.file. The sizes must be compressed. Runs no transaction of
+ * its own: call it inside the caller's. Returns 0, or -1 with SQLite's
+ * reason in err. */
+int module_sizes_store(struct db *db, const char *file, const struct module_sizes *ms,
+                       char *err, size_t errlen);
+
+/* A cache of compressed sizes by content (sha256 and size), in a text file:
+ * a header line naming the format and the zlib and brotli versions (a cache
+ * written with other versions is ignored), then "SHA256 BYTES GZIP BROTLI"
+ * per line. Brotli -q 11 takes ~1.3 s per MB, so `report sizes` keeps what
+ * it computed here and a second run compresses nothing.
+ * Not thread-safe: get and put from one thread. */
+struct sizes_cache_entry {
+    char sha256[65];
+    size_t bytes, gzip_bytes, brotli_bytes;
+};
+struct sizes_cache {
+    char *path;                 /* owned */
+    struct sizes_cache_entry *v;
+    size_t n, cap;
+    bool dirty;                 /* entries added since load or save */
+};
+/* Reads path (a missing, unreadable or outdated file is an empty cache). */
+void sizes_cache_load(struct sizes_cache *c, const char *path);
+/* True and the two sizes when the content is in the cache. */
+bool sizes_cache_get(const struct sizes_cache *c, const char *sha256, size_t bytes,
+                     size_t *gzip_bytes, size_t *brotli_bytes);
+void sizes_cache_put(struct sizes_cache *c, const char *sha256, size_t bytes, size_t gzip_bytes,
+                     size_t brotli_bytes);
+/* Writes the cache when entries were added (making its folder; a temp
+ * file renamed over the old one). Returns 0, or -1 with the reason in err. */
+int sizes_cache_save(struct sizes_cache *c, char *err, size_t errlen);
+void sizes_cache_free(struct sizes_cache *c);
 
 #endif

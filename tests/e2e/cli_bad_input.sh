@@ -3,17 +3,18 @@
 # code, and never harms data already stored.
 source "$(dirname "$0")/../lib.sh"
 
-expect_fail 2 "unknown command frobnicate" "$WASMLAB" frobnicate
+expect_fail 2 "wasmlab: unknown command frobnicate (see wasmlab --help)" "$WASMLAB" frobnicate
 # no command at all: exit 2 with the usage (a list, not a one-line error)
 rc=0; "$WASMLAB" >/dev/null 2>"$TMP/err" || rc=$?
 check "no command: exit 2 and usage on stderr" bash -c "[ $rc -eq 2 ] && grep -q '^usage: wasmlab' '$TMP/err'"
 check "--help exits 0" "$WASMLAB" --help
 check "run --help exits 0 and documents exit codes" bash -c "'$WASMLAB' run --help | grep -q 'Exit codes'"
-expect_fail 2 "unknown option --frob" "$WASMLAB" run --frob
-expect_fail 2 "--loads" "$WASMLAB" run --loads zero
-expect_fail 2 "--loads -3" "$WASMLAB" run --loads -3
-expect_fail 2 "--api ftp" "$WASMLAB" run --api ftp
-expect_fail 2 "needs a value" "$WASMLAB" run --db
+expect_usage run "unknown option --frob" "$WASMLAB" run --frob
+expect_usage run "--loads zero: must be a whole number from 1 to 100000 loads" "$WASMLAB" run --loads zero
+expect_usage run "--loads -3: must be a whole number from 1 to 100000 loads" "$WASMLAB" run --loads -3
+expect_usage run "--api ftp: must be streaming or buffered" "$WASMLAB" run --api ftp
+expect_usage run "option --db needs a value" "$WASMLAB" run --db
+expect_usage run "unexpected argument extra" "$WASMLAB" run extra
 expect_fail 2 "unknown module c/nope" "$WASMLAB" run --module c/nope --db "$TMP/a.db"
 
 # Browsers that are not there or are not browsers.

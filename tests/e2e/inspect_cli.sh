@@ -34,21 +34,21 @@ expect() {
   fi
 }
 
-usage="(usage: wasmlab inspect FILE.wasm [--db FILE] [--json])"
+see="(see wasmlab inspect --help)"
 
-# ---- usage errors: exit 2 ----
-expect 2 "wasmlab inspect: missing FILE.wasm $usage"
-expect 2 "wasmlab inspect: missing FILE.wasm $usage" --json
-expect 2 "wasmlab inspect: unknown option --bogus $usage" --bogus "$fixtures/empty.wasm"
-expect 2 "wasmlab inspect: unknown option -x $usage" -x
-expect 2 "wasmlab inspect: one module at a time (extra argument b.wasm) $usage" a.wasm b.wasm
-expect 2 "wasmlab inspect: --db needs a file name $usage" "$fixtures/empty.wasm" --db
-expect 2 "wasmlab inspect: --db needs a file name $usage" "$fixtures/empty.wasm" --db ""
-expect 2 "wasmlab inspect: --db needs a file name $usage" "$fixtures/empty.wasm" --db=
+# ---- usage errors: exit 2, the cli layer's one-line shape ----
+expect 2 "wasmlab inspect: missing FILE.wasm or NAME $see"
+expect 2 "wasmlab inspect: missing FILE.wasm or NAME $see" --json
+expect 2 "wasmlab inspect: unknown option --bogus $see" --bogus "$fixtures/empty.wasm"
+expect 2 "wasmlab inspect: unknown option -x $see" -x
+expect 2 "wasmlab inspect: one module at a time (extra argument b.wasm) $see" a.wasm b.wasm
+expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm" --db
+expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm" --db ""
+expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm" --db=
 
 # ---- help: exit 0, usage on stdout ----
 cases=$((cases + 1))
-if ! "$wasmlab" inspect --help > "$tmp/out" 2>&1 || ! grep -q '^usage: wasmlab inspect FILE.wasm' "$tmp/out"; then
+if ! "$wasmlab" inspect --help > "$tmp/out" 2>&1 || ! grep -q '^usage: wasmlab inspect FILE.wasm|NAME' "$tmp/out"; then
   fail "inspect --help"
 fi
 

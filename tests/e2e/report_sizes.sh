@@ -16,11 +16,17 @@
 #   - errors: missing or malformed manifest, a missing, stale or malformed
 #     module file, a manifest without go/json, bad options, a DB folder that
 #     does not exist: exit 2, one line on stderr naming the culprit, nothing
-#     on stdout.
+#     on stdout;
+#   - the cache of compressed sizes: a second run compresses nothing (-v
+#     counts) and prints the same bytes, in the cache file and in --db; a
+#     cache from other compressor versions is ignored; on a terminal a
+#     progress line shows on stderr and is cleared at the end.
 # Usage: report_sizes.sh WASMLAB SOURCE_DIR BINARY_DIR [MODULES_DIR]
 source "$(dirname "$0")/../lib.sh"
 MODULES=${4:-$BUILD/modules}
 MANIFEST=$MODULES/manifest.json
+# The sizes cache file goes here, not into the build's modules folder.
+export XDG_CACHE_HOME=$TMP/xdg
 
 for tool in brotli python3 sqlite3; do
   command -v "$tool" >/dev/null || { echo "report_sizes: $tool not found" >&2; exit 1; }
@@ -341,5 +347,56 @@ print(f"report_sizes: {len(truth)} modules checked independently, {len(problems)
 sys.exit(1 if problems else 0)
 EOF
 checks=$((checks + 1))
+
+# ---- the cache: counted compressions, identical output ----
+# verbose_counts FILE: "COMPRESSED CACHED" from the -v note, else "? ?".
+verbose_counts() {
+  sed -n 's/^wasmlab report sizes: \([0-9]*\) modules compressed, \([0-9]*\) sizes from the cache (.*)$/\1 \2/p' "$1" | grep . || echo "? ?"
+}
+cache_run() {   # cache_run NAME XDG ARGS...: out and err into $TMP/cache-NAME.*
+  local name=$1 xdg=$2; shift 2
+  XDG_CACHE_HOME=$xdg "$WASMLAB" report sizes --manifest "$small/manifest.json" -v "$@" \
+    > "$TMP/cache-$name.out" 2> "$TMP/cache-$name.err" \
+    || fail "report sizes -v $*: $(head -c 300 "$TMP/cache-$name.err")"
+}
+cache_run first "$TMP/xdg-c" --format csv
+cache_run second "$TMP/xdg-c" --format csv
+read -r c1 h1 <<<"$(verbose_counts "$TMP/cache-first.err")"
+read -r c2 h2 <<<"$(verbose_counts "$TMP/cache-second.err")"
+check "first run compresses and finds nothing cached ($c1 $h1)" test "$c1" -gt 0 -a "$h1" -eq 0
+check "second run compresses nothing, all $c1 from the cache ($c2 $h2)" test "$c2" -eq 0 -a "$h2" -eq "$c1"
+check "the -v note names the cache file" grep -qF "($TMP/xdg-c/wasmlab/sizes-cache.tsv)" "$TMP/cache-second.err"
+check "second run: the same output" cmp -s "$TMP/cache-first.out" "$TMP/cache-second.out"
+check "cached output equals the computed one" cmp -s "$TMP/cache-first.out" "$TMP/small.csv"
+# A cache written with other compressor versions is not trusted: its (wrong)
+# sizes are ignored and everything is compressed again.
+mkdir -p "$TMP/xdg-old/wasmlab"
+{
+  echo "wasmlab sizes cache 1 zlib 0.0.1 brotli 0.0.1"
+  sed -n '2,$p' "$TMP/xdg-c/wasmlab/sizes-cache.tsv" | awk '{ print $1, $2, 1, 1 }'
+} > "$TMP/xdg-old/wasmlab/sizes-cache.tsv"
+cache_run old "$TMP/xdg-old" --format csv
+read -r c3 h3 <<<"$(verbose_counts "$TMP/cache-old.err")"
+check "an outdated cache is ignored ($c3 $h3)" test "$c3" -eq "$c1" -a "$h3" -eq 0
+check "an outdated cache changes no figure" cmp -s "$TMP/cache-old.out" "$TMP/small.csv"
+# With --db the DB is the cache: the third --db run on small.db compresses nothing.
+cache_run db "$TMP/xdg-unused" --format csv --db "$TMP/small.db"
+read -r c4 h4 <<<"$(verbose_counts "$TMP/cache-db.err")"
+check "--db: the DB is the cache ($c4 $h4)" test "$c4" -eq 0 -a "$h4" -eq 7
+check "--db: the cached report is the same" cmp -s "$TMP/cache-db.out" "$TMP/small.csv"
+check "--db: no cache file is written" test ! -e "$TMP/xdg-unused/wasmlab/sizes-cache.tsv"
+
+# ---- progress on a terminal (script gives stderr a pty; stdout to a file) ----
+if command -v script >/dev/null; then
+  XDG_CACHE_HOME=$TMP/xdg-tty script -qec \
+    "'$WASMLAB' report sizes --manifest '$small/manifest.json' > '$TMP/tty.out'" "$TMP/tty.log" \
+    >/dev/null 2>&1 || fail "report sizes on a terminal"
+  check "terminal: a progress line [1/N] on stderr" grep -qa '\[1/[0-9]*\] compressed ' "$TMP/tty.log"
+  check "terminal: the progress line is cleared at the end" \
+    python3 -c 'import sys; d=open(sys.argv[1],"rb").read().split(b"\nScript done")[0]; sys.exit(0 if d.rstrip(b"\r\n").endswith(b"\r\x1b[K") else 1)' "$TMP/tty.log"
+  check "terminal: stdout is the same report" cmp -s "$TMP/tty.out" "$TMP/small.text"
+else
+  fail "script not found (Debian package bsdutils)"
+fi
 
 finish

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "tests/check.h"
-#include "db/db.h"
+#include "db/db_internal.h"   /* the raw handle: this test checks db/ itself */
 #include "db/db_migrations.h"
 
 static int64_t scalar(struct db *db, const char *sql)
