@@ -15,7 +15,7 @@
 #include "collector/measure/store.h"
 #include "collector/trace/trace_parser.h"
 #include "base/util.h"
-#include "db/db.h"
+#include "db/db_internal.h"   /* the raw handle: the test reads rows back with SQL */
 #include "tests/fixture_io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

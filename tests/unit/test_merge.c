@@ -14,7 +14,7 @@
 
 #include "tests/check.h"
 #include "base/util.h"
-#include "db/db.h"
+#include "db/db_internal.h"   /* the raw handle: the test reads rows back with SQL */
 #include "db/db_migrations.h"
 #include "db/merge.h"
 

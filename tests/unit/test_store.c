@@ -15,7 +15,7 @@
 #include "tests/check.h"
 #include "base/gzip_writer.h"
 #include "collector/measure/store.h"
-#include "db/db.h"
+#include "db/db_internal.h"   /* the raw handle: the test reads rows back with SQL */
 #include "db/loads.h"
 #include "db/run_summary.h"
 

@@ -13,7 +13,7 @@
 #include "collector/trace/stored_trace.h"
 #include "collector/trace/trace_parser.h"
 #include "collector/trace/trace_slices.h"
-#include "db/db.h"
+#include "db/db_internal.h"   /* the raw handle, to shape load_traces as the test needs */
 #include "tests/fixture_io.h"
 
 static void build(const char *text, size_t len, size_t chunk, int64_t pid, int64_t from,
