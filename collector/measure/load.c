@@ -328,31 +328,25 @@ static double mark_ms(json_t *report, const char *name)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-int load_run(struct load_session *s, const struct load_request *r, struct load_outcome *out)
-{
-    memset(out, 0, sizeof *out);
-    snprintf(out->status, sizeof out->status, "ok");
-    out->trace_data_loss = -1;
-    out->trace_buffer_pct = NAN;
-    out->page_compile_ms = NAN;
-    int64_t t0 = mono_us();
-
+/* One load's CDP state, shared by its steps. */
+struct load_steps {
+    struct load_session *s;
     struct load_state st;
-    memset(&st, 0, sizeof st);
-    st.data_loss = -1;
-    st.buffer_pct = NAN;
-    s->current = &st;
-    char context_id[128] = "";
-    bool tracing = false;
-    json_t *res = NULL;
-    int rc;
-    int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
+    char context_id[128];
+    bool tracing;
+};
 
-    rc = cdp_call(s->cdp, NULL, "Target.createBrowserContext",
-                  json_pack("{s:b}", "disposeOnDetach", 1), &res, COMMAND_TIMEOUT_MS);
+/* A fresh browser context, a tab on the same-origin blank page, attached,
+ * with the binding, settled. Returns a CDP status. */
+static int open_page(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
+    json_t *res = NULL;
+    int rc = cdp_call(s->cdp, NULL, "Target.createBrowserContext",
+                      json_pack("{s:b}", "disposeOnDetach", 1), &res, COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
-        goto cdp_error;
-    snprintf(context_id, sizeof context_id, "%s",
+        return rc;
+    snprintf(ls->context_id, sizeof ls->context_id, "%s",
              json_string_value(json_object_get(res, "browserContextId")) ?: "");
     json_decref(res);
 
@@ -360,29 +354,29 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     char blank[80];
     snprintf(blank, sizeof blank, "http://127.0.0.1:%d/pages/blank.html", s->http_port);
     rc = cdp_call(s->cdp, NULL, "Target.createTarget",
-                  json_pack("{s:s, s:s}", "url", blank, "browserContextId", context_id),
+                  json_pack("{s:s, s:s}", "url", blank, "browserContextId", ls->context_id),
                   &res, COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
-        goto cdp_error;
-    snprintf(st.target_id, sizeof st.target_id, "%s",
+        return rc;
+    snprintf(ls->st.target_id, sizeof ls->st.target_id, "%s",
              json_string_value(json_object_get(res, "targetId")) ?: "");
     json_decref(res);
 
     rc = cdp_call(s->cdp, NULL, "Target.attachToTarget",
-                  json_pack("{s:s, s:b}", "targetId", st.target_id, "flatten", 1),
+                  json_pack("{s:s, s:b}", "targetId", ls->st.target_id, "flatten", 1),
                   &res, COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
-        goto cdp_error;
-    snprintf(st.session_id, sizeof st.session_id, "%s",
+        return rc;
+    snprintf(ls->st.session_id, sizeof ls->st.session_id, "%s",
              json_string_value(json_object_get(res, "sessionId")) ?: "");
     json_decref(res);
 
-    if ((rc = cdp_call(s->cdp, st.session_id, "Runtime.enable", NULL, NULL,
+    if ((rc = cdp_call(s->cdp, ls->st.session_id, "Runtime.enable", NULL, NULL,
                        COMMAND_TIMEOUT_MS)) != CDP_OK ||
-        (rc = cdp_call(s->cdp, st.session_id, "Runtime.addBinding",
+        (rc = cdp_call(s->cdp, ls->st.session_id, "Runtime.addBinding",
                        json_pack("{s:s}", "name", BINDING_NAME), NULL,
                        COMMAND_TIMEOUT_MS)) != CDP_OK)
-        goto cdp_error;
+        return rc;
 
     /* Start tracing only once the new renderer has settled. A renderer still
      * initialising when tracing starts leaves a data source that never
@@ -391,77 +385,104 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
      * OnEnableTracingTimeout). Measured on Chromium 156 here: with no pause
      * ~30% of loads stalled; 100 ms after the blank page's JS context
      * exists, none did. A stall still seen doubles the pause (up to 1 s). */
-    if ((rc = cdp_wait(s->cdp, blank_ready, &st, COMMAND_TIMEOUT_MS)) != CDP_OK)
-        goto cdp_error;
+    if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
+        return rc;
     if (s->settle_ms <= 0)
         s->settle_ms = 100;
     settle(s, s->settle_ms);
+    return CDP_OK;
+}
 
+static int start_tracing(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
     int64_t t_start = mono_us();
-    if ((rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(s->trace_buffer_kb), NULL,
-                       COMMAND_TIMEOUT_MS)) != CDP_OK)
-        goto cdp_error;
-    tracing = true;
+    int rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(s->trace_buffer_kb), NULL,
+                      COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        return rc;
+    ls->tracing = true;
     if (mono_us() - t_start > 5000000 && s->settle_ms < 1000) {
         s->settle_ms *= 2;
         notef("Tracing.start stalled; settling %d ms before tracing from now on",
               s->settle_ms);
     }
+    return CDP_OK;
+}
 
+/* Navigates to the harness and waits for its report (or a crash, or the
+ * page timeout). A page-level failure is a status in out, not an error:
+ * returns CDP_OK then. */
+static int run_page(struct load_steps *ls, const struct load_request *r,
+                    struct load_outcome *out)
+{
+    struct load_session *s = ls->s;
+    struct load_state *st = &ls->st;
+    int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
+    json_t *res = NULL;
     char *url = harness_url(s->http_port, r);
-    rc = cdp_call(s->cdp, st.session_id, "Page.navigate", json_pack("{s:s}", "url", url),
-                  &res, COMMAND_TIMEOUT_MS);
+    int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
+                      &res, COMMAND_TIMEOUT_MS);
     free(url);
     if (rc != CDP_OK)
-        goto cdp_error;
+        return rc;
     const char *nav_err = json_string_value(json_object_get(res, "errorText"));
     if (nav_err)
         set_status(out, "page_error", "navigation failed: %s", nav_err);
     json_decref(res);
 
     if (!nav_err) {
-        rc = cdp_wait(s->cdp, page_finished, &st, page_timeout_ms);
+        rc = cdp_wait(s->cdp, page_finished, st, page_timeout_ms);
         if (rc == CDP_ETIMEOUT) {
             set_status(out, "timeout", "no report from the harness within %d ms%s%s",
-                       page_timeout_ms, st.exception[0] ? "; page exception: " : "",
-                       st.exception);
+                       page_timeout_ms, st->exception[0] ? "; page exception: " : "",
+                       st->exception);
             if (!browser_responds(s)) {
                 out->browser_lost = true;
                 snprintf(out->error + strlen(out->error), sizeof out->error - strlen(out->error),
                          "; the browser stopped answering");
-                goto done;
+                return CDP_OK;
             }
         } else if (rc != CDP_OK)
-            goto cdp_error;
-        else if (st.target_crashed)
+            return rc;
+        else if (st->target_crashed)
             set_status(out, "renderer_crashed", "the page's renderer crashed");
-        else if (st.target_detached && !st.report)
+        else if (st->target_detached && !st->report)
             set_status(out, "renderer_crashed", "the page's target went away");
     }
-    if (st.report) {
-        out->page_report = json_incref(st.report);
-        page_report_status(out, st.report);
-        out->page_compile_ms = mark_ms(st.report, "wasmlab:compiled") -
-                               mark_ms(st.report, "wasmlab:response");
+    if (st->report) {
+        out->page_report = json_incref(st->report);
+        page_report_status(out, st->report);
+        out->page_compile_ms = mark_ms(st->report, "wasmlab:compiled") -
+                               mark_ms(st->report, "wasmlab:response");
     }
+    return CDP_OK;
+}
 
-    /* Stop tracing and read what was recorded, whatever happened above: a
-     * failed load's trace still says how far it got. */
-    tracing = false;
-    if ((rc = cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS)) != CDP_OK)
-        goto cdp_error;
-    if ((rc = cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS)) != CDP_OK)
-        goto cdp_error;
-    out->trace_data_loss = st.data_loss;
-    out->trace_buffer_pct = st.buffer_pct;
+/* Stops tracing and streams what was recorded through the extractor,
+ * whatever happened before: a failed load's trace still says how far it
+ * got. */
+static int read_load_trace(struct load_steps *ls, const struct load_request *r,
+                           struct load_outcome *out)
+{
+    struct load_session *s = ls->s;
+    struct load_state *st = &ls->st;
+    ls->tracing = false;
+    int rc = cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        return rc;
+    if ((rc = cdp_wait(s->cdp, tracing_done, st, TRACE_TIMEOUT_MS)) != CDP_OK)
+        return rc;
+    out->trace_data_loss = st->data_loss;
+    out->trace_buffer_pct = st->buffer_pct;
 
     struct extractor *x = extractor_new(r->module_url);
     struct trace_parser *tp = trace_parser_new(extract_event, x);
-    int trc = st.stream[0] ? read_trace(s, st.stream, tp, out) : -1;
-    if (!st.stream[0])
+    int trc = st->stream[0] ? read_trace(s, st->stream, tp, out) : -1;
+    if (!st->stream[0])
         set_status(out, "trace_error", "Tracing.tracingComplete carried no stream");
-    if (st.stream[0])
-        cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st.stream), NULL,
+    if (st->stream[0])
+        cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st->stream), NULL,
                  COMMAND_TIMEOUT_MS);
     out->trace_bytes = (int64_t)trace_parser_bytes(tp);
     out->trace_events = (int64_t)trace_parser_events(tp);
@@ -474,37 +495,67 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     }
     trace_parser_free(tp);
     extractor_free(x);
-    if (out->browser_lost)
-        goto done;
+    return CDP_OK;
+}
 
-    if (context_id[0])
-        cdp_call(s->cdp, NULL, "Target.disposeBrowserContext",
-                 json_pack("{s:s}", "browserContextId", context_id), NULL, COMMAND_TIMEOUT_MS);
-    /* Let the renderer finish dying before the next load starts tracing, so
-     * its exit does not fall inside the next trace session. */
-    if (out->have_extract && out->x.renderer_pid > 0)
-        wait_process_gone(out->x.renderer_pid);
+static void dispose_context(struct load_steps *ls)
+{
+    if (ls->context_id[0])
+        cdp_call(ls->s->cdp, NULL, "Target.disposeBrowserContext",
+                 json_pack("{s:s}", "browserContextId", ls->context_id), NULL,
+                 COMMAND_TIMEOUT_MS);
+}
 
-    goto done;
-
-cdp_error:
-    cdp_failed(s, out, rc);
-    if (!out->browser_lost && cdp_is_open(s->cdp)) {
-        /* Leave the browser clean for the next load. */
-        if (tracing) {
-            cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS);
-            cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS);
-            if (st.stream[0])
-                cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st.stream),
-                         NULL, COMMAND_TIMEOUT_MS);
-        }
-        if (context_id[0])
-            cdp_call(s->cdp, NULL, "Target.disposeBrowserContext",
-                     json_pack("{s:s}", "browserContextId", context_id), NULL,
-                     COMMAND_TIMEOUT_MS);
+/* After a CDP failure: leave the browser clean for the next load. */
+static void clean_up_after_error(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
+    if (ls->tracing) {
+        cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS);
+        cdp_wait(s->cdp, tracing_done, &ls->st, TRACE_TIMEOUT_MS);
+        if (ls->st.stream[0])
+            cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", ls->st.stream),
+                     NULL, COMMAND_TIMEOUT_MS);
     }
-done:
-    json_decref(st.report);
+    dispose_context(ls);
+}
+
+int load_run(struct load_session *s, const struct load_request *r, struct load_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->status, sizeof out->status, "ok");
+    out->trace_data_loss = -1;
+    out->trace_buffer_pct = NAN;
+    out->page_compile_ms = NAN;
+    int64_t t0 = mono_us();
+
+    struct load_steps ls;
+    memset(&ls, 0, sizeof ls);
+    ls.s = s;
+    ls.st.data_loss = -1;
+    ls.st.buffer_pct = NAN;
+    s->current = &ls.st;
+    int rc;
+    if ((rc = open_page(&ls)) != CDP_OK || (rc = start_tracing(&ls)) != CDP_OK ||
+        (rc = run_page(&ls, r, out)) != CDP_OK) {
+        cdp_failed(s, out, rc);
+        if (!out->browser_lost && cdp_is_open(s->cdp))
+            clean_up_after_error(&ls);
+    } else if (!out->browser_lost) {
+        /* the hung browser's trace is not read: it would not answer */
+        if ((rc = read_load_trace(&ls, r, out)) != CDP_OK) {
+            cdp_failed(s, out, rc);
+            if (!out->browser_lost && cdp_is_open(s->cdp))
+                clean_up_after_error(&ls);
+        } else if (!out->browser_lost) {
+            dispose_context(&ls);
+            /* Let the renderer finish dying before the next load starts
+             * tracing, so its exit does not fall inside the next trace. */
+            if (out->have_extract && out->x.renderer_pid > 0)
+                wait_process_gone(out->x.renderer_pid);
+        }
+    }
+    json_decref(ls.st.report);
     s->current = NULL;
     out->wall_ms = (double)(mono_us() - t0) / 1000.0;
     return strcmp(out->status, "ok") == 0 ? 0 : -1;
