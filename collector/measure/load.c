@@ -214,8 +214,8 @@ static void set_status(struct load_outcome *out, const char *status, const char 
 static void cdp_failed(struct load_session *s, struct load_outcome *out, int rc)
 {
     if (rc == CDP_ECLOSED || rc == CDP_EABORT) {
-        /* plan.c (classify_lost_browser) turns connection_lost into browser_crashed when the browser
-         * process is in fact gone */
+        /* plan.c (classify_lost_browser) turns connection_lost into
+         * browser_crashed when the browser process is in fact gone */
         out->browser_lost = true;
         set_status(out, rc == CDP_EABORT ? "aborted" : "connection_lost", "%s",
                    cdp_errmsg(s->cdp));
