@@ -79,6 +79,7 @@ commands=(
   "serve|--pages"
   "report|"
   "report gc|--db"
+  "report alloc|--db"
   "report sizes|--manifest"
   "report html|--out"
   "modules|--manifest"
@@ -152,4 +153,15 @@ usage_err "give OUT.db and at least one IN.db" merge -- out.db
 for c in run sweep nightly serve report modules inspect browsers compare merge plot export import-trace; do
   check "wasmlab --help lists $c" grep -q "^  $c " "$TMP/top"
 done
+# ...and nothing the helps list escapes this test: every command of
+# `wasmlab --help` and every kind of `report --help` is in commands[] above.
+listed=$(printf '%s\n' "${commands[@]}" | cut -d'|' -f1)
+for c in $(awk '/^  [a-z][a-z-]+  /{print $1}' "$TMP/top"); do
+  check "commands[] covers $c" grep -qx "$c" <<<"$listed"
+done
+"$WASMLAB" report --help | awk '/^Kinds:/{k=1;next} k && /^  [a-z]+ /{print $1} /^$/{if(k)k=0}' >"$TMP/kinds"
+check "report --help lists kinds" test -s "$TMP/kinds"
+while read -r k; do
+  check "commands[] covers report $k" grep -qx "report $k" <<<"$listed"
+done <"$TMP/kinds"
 finish
