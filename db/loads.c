@@ -97,12 +97,39 @@ static int store_rows(struct db *db, int64_t id, const struct db_load_record *r)
     return rc;
 }
 
+/* The phase columns, set on the row db_insert_load just wrote. */
+static int store_phases(struct db *db, int64_t id, const struct db_load_phases *p)
+{
+    sqlite3_stmt *st = db_prepare(db, "UPDATE loads SET compile_start_us = ?,"
+                                      " compile_start_event = ?, instantiate_end_us = ?,"
+                                      " instantiate_end_source = ?, first_output_us = ?,"
+                                      " startup_us = ?, compile_work_us = ?, overlap_us = ?,"
+                                      " compile_before_last_byte_pct = ? WHERE id = ?");
+    if (!st)
+        return -1;
+    db_bind_int(st, 1, p->compile_start_us);
+    db_bind_text(st, 2, p->compile_start_event);
+    db_bind_int(st, 3, p->instantiate_end_us);
+    db_bind_text(st, 4, p->instantiate_end_source);
+    db_bind_int(st, 5, p->first_output_us);
+    db_bind_int(st, 6, p->startup_us);
+    db_bind_int(st, 7, p->compile_work_us);
+    db_bind_int(st, 8, p->overlap_us);
+    db_bind_real(st, 9, p->compile_before_last_byte_pct);
+    db_bind_int(st, 10, id);
+    int rc = db_step_done(db, st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_id)
 {
     int64_t id = 0;
     int rc = db_begin(db);
     if (rc == 0)
         rc = db_insert_load(db, &r->load, &id);
+    if (rc == 0 && r->phases)
+        rc = store_phases(db, id, r->phases);
     if (rc == 0)
         rc = store_rows(db, id, r);
     if (rc == 0 && r->trace)

@@ -57,6 +57,19 @@ struct db_trace_blob {
     int fd;
 };
 
+/* The load's compile phases (migration 008; meanings in db/README.md, one
+ * definition of each in collector/trace/extract.h). Integers DB_NULL and NaN
+ * reals store NULL; strings are borrowed, NULL stores NULL. */
+struct db_load_phases {
+    int64_t compile_start_us;
+    const char *compile_start_event;
+    int64_t instantiate_end_us;
+    const char *instantiate_end_source;
+    int64_t first_output_us, startup_us;
+    int64_t compile_work_us, overlap_us;
+    double compile_before_last_byte_pct;
+};
+
 /* Everything of one load. Array elements are stored in order; each table's
  * seq is the element's index. */
 struct db_load_record {
@@ -75,6 +88,7 @@ struct db_load_record {
     const struct db_alloc_histogram *hists;
     size_t n_hists;
     const struct db_trace_blob *trace;   /* NULL: no trace kept */
+    const struct db_load_phases *phases; /* NULL: all NULL */
 };
 
 /* Writes the whole record in one transaction and sets *load_id to the new

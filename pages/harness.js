@@ -3,7 +3,11 @@
 // Query string (set by the collector):
 //   module   URL of the .wasm (same origin)
 //   api      streaming (WebAssembly.compileStreaming) | buffered (fetch,
-//            arrayBuffer, WebAssembly.compile)
+//            arrayBuffer, WebAssembly.compile) | instantiate-streaming
+//            (WebAssembly.instantiateStreaming: compile and instantiate in
+//            one; the runtime's imports are given up front) | worker-sync (a
+//            dedicated Worker, worker.js, fetches the bytes and compiles them
+//            with synchronous new WebAssembly.Module, then posts the module)
 //   runtime  wasi | gojs | none (compile only: for outside modules)
 //   stdin    optional URL whose bytes are the program's stdin
 //   args     optional JSON array of program arguments
@@ -15,6 +19,10 @@
 // Marks are performance.mark()s named "wasmlab:*": they land in the trace
 // (blink.user_timing) on the trace clock, and their performance.now() values
 // are sent too, so the page's own view can be checked against the trace.
+// Moments marked: start, compile-start, response, compiled (the API's promise
+// resolved: for instantiate-streaming that includes instantiation),
+// instantiated (an instance exists), run-start, first-output (the program's
+// first write to stdout/stderr: start-up ends there), run-end, done.
 // The report goes to the collector through the CDP binding __wasmlabReport
 // (Runtime.addBinding): pushed, never polled.
 "use strict";
@@ -45,7 +53,9 @@
   };
   const dec = new TextDecoder();
   const OUTPUT_LIMIT = 1 << 20;   // keep the report bounded
+  let wroteOnce = false;
   const onWrite = (fd, buf) => {
+    if (!wroteOnce) { wroteOnce = true; mark("first-output"); }
     const key = fd === 2 ? "stderr" : "stdout";
     if (report[key].length < OUTPUT_LIMIT) report[key] += dec.decode(buf);
   };
@@ -67,8 +77,19 @@
       await loadScript(q.get("execjs"));
     }
 
+    // The runtime exists before the compile: instantiate-streaming needs its
+    // imports up front.
+    const wasi = runtime === "wasi" ? makeWasi({ args: ["prog", ...args], stdin, onWrite }) : null;
+    let go = null;
+    if (runtime === "gojs") {
+      go = new Go();
+      go.argv = ["prog", ...args];
+      go.exit = (code) => { report.exit_code = code; };
+    }
+    const imports = wasi ? wasi.importsAny() : go ? go.importObject : stubImports();
+
     report.phase = "compile";
-    let module;
+    let module, instance = null;
     if (api === "streaming") {
       mark("compile-start");
       const response = fetch(url).then((r) => { mark("response"); return r; });
@@ -79,31 +100,35 @@
       const buf = await r.arrayBuffer();
       mark("compile-start");
       module = await WebAssembly.compile(buf);
+    } else if (api === "instantiate-streaming") {
+      mark("compile-start");
+      const response = fetch(url).then((r) => { mark("response"); return r; });
+      ({ module, instance } = await WebAssembly.instantiateStreaming(response, imports));
+    } else if (api === "worker-sync") {
+      mark("compile-start");
+      module = await compileInWorker(url);
     } else {
       throw new Error("unknown api " + api);
     }
     mark("compiled");
+    if (instance) mark("instantiated");
 
-    if (runtime === "wasi") {
+    if (runtime === "wasi" || runtime === "gojs") {
       report.phase = "instantiate";
-      const wasi = makeWasi({ args: ["prog", ...args], stdin, onWrite });
-      const instance = await WebAssembly.instantiate(module, wasi.importsFor(module));
+      if (!instance) {
+        instance = await WebAssembly.instantiate(module, imports);
+        mark("instantiated");
+      }
       mark("run-start");
       report.phase = "run";
-      report.exit_code = wasi.start(instance);
+      if (wasi) {
+        report.exit_code = wasi.start(instance);
+        report.wasi_calls = wasi.calls;
+      } else {
+        await go.run(instance);
+        if (report.exit_code === null) report.exit_code = 0;
+      }
       mark("run-end");
-      report.wasi_calls = wasi.calls;
-    } else if (runtime === "gojs") {
-      report.phase = "instantiate";
-      const go = new Go();
-      go.argv = ["prog", ...args];
-      go.exit = (code) => { report.exit_code = code; };
-      const instance = await WebAssembly.instantiate(module, go.importObject);
-      mark("run-start");
-      report.phase = "run";
-      await go.run(instance);
-      mark("run-end");
-      if (report.exit_code === null) report.exit_code = 0;
     }
     if (q.get("jschurn")) {
       report.phase = "jschurn";
@@ -142,6 +167,27 @@
       sum = (sum + live[r % count].v) | 0;
     }
     return sum;
+  }
+
+  // Compile-only modules under instantiate-streaming: every function import
+  // is a stub that throws if called; other import kinds fail to link.
+  function stubImports() {
+    const fn = () => { throw new Error("wasmlab: compile-only module called an import"); };
+    return new Proxy({}, { get: () => new Proxy({}, { get: () => fn }) });
+  }
+
+  // worker.js fetches and compiles synchronously off the main thread (no
+  // 8 MB limit there) and posts the module back (same agent cluster).
+  function compileInWorker(src) {
+    return new Promise((resolve, reject) => {
+      const w = new Worker("worker.js");
+      w.onmessage = (e) => {
+        w.terminate();
+        if (e.data.ok) resolve(e.data.module); else reject(new Error(e.data.error));
+      };
+      w.onerror = (e) => { w.terminate(); reject(new Error("worker: " + e.message)); };
+      w.postMessage({ url: new URL(src, location.href).href });
+    });
   }
 
   function loadScript(src) {

@@ -142,6 +142,26 @@ function makeWasi({ args = [], env = {}, stdin = new Uint8Array(0), onWrite }) {
     return { wasi_snapshot_preview1: wasi };
   }
 
+  // The imports without the module (instantiateStreaming has none yet):
+  // every name WebAssembly asks for, counted like importsFor's.
+  function importsAny() {
+    const wasi = new Proxy({}, {
+      get(target, name) {
+        if (typeof name !== "string") return undefined;
+        if (!(name in target)) {
+          const f = impl[name] || (() => ERRNO.NOSYS);
+          calls[name] = 0;
+          target[name] = (a, b, c, d, e, g, h, i, j) => {
+            calls[name]++;
+            return f(a, b, c, d, e, g, h, i, j);
+          };
+        }
+        return target[name];
+      },
+    });
+    return { wasi_snapshot_preview1: wasi };
+  }
+
   // Runs a command module (_start). Returns the exit code.
   function start(instance) {
     memory = instance.exports.memory;
@@ -155,5 +175,5 @@ function makeWasi({ args = [], env = {}, stdin = new Uint8Array(0), onWrite }) {
     }
   }
 
-  return { importsFor, start, calls };
+  return { importsFor, importsAny, start, calls };
 }

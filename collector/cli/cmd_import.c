@@ -17,6 +17,7 @@
 
 #include "collector/cli/exit_codes.h"
 #include "collector/cli/options.h"
+#include "collector/measure/compile_api.h"
 #include "collector/trace/extract.h"
 #include "collector/measure/load.h"
 #include "collector/measure/store.h"
@@ -475,7 +476,6 @@ int cmd_import_trace(int argc, char **argv)
     struct cli_parser cp;
     cli_begin(&cp, &import_command, argc, argv);
     int id;
-    static const char *const apis[] = { "streaming", "buffered", NULL };
     while ((id = cli_next(&cp)) > 0) {
         switch (id) {
         case 'd': db_path = cp.arg; break;
@@ -489,7 +489,7 @@ int cmd_import_trace(int argc, char **argv)
             module_path = cp.arg;
             break;
         case 'a':
-            if (cli_choice(&cp, apis) < 0) {
+            if (cli_choice(&cp, compile_apis) < 0) {
                 cli_end(&cp);
                 goto usage;
             }

@@ -9,6 +9,7 @@
 
 #include "collector/browsers/spec.h"
 #include "collector/cli/options.h"
+#include "collector/measure/compile_api.h"
 #include "collector/measure/plan.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
@@ -23,8 +24,10 @@ static const struct cli_option run_options[] = {
       "lists them); default: c/hello and go/hello", 'm' },
     { "module-file", 0, "FILE", "any outside .wasm file (repeatable); compiled only", 'f' },
     { "loads", 0, "N", "loads per module (default 20, 1..100000)", 'n' },
-    { "api", 0, "API", "streaming (WebAssembly.compileStreaming, default)\n"
-      "or buffered (fetch + arrayBuffer + WebAssembly.compile)", 'a' },
+    { "api", 0, "API", "streaming (WebAssembly.compileStreaming, default),\n"
+      "buffered (fetch + arrayBuffer + WebAssembly.compile),\n"
+      "instantiate-streaming (WebAssembly.instantiateStreaming)\n"
+      "or worker-sync (new WebAssembly.Module in a Worker)", 'a' },
     { "browser", 0, "B", "Chromium executable, 'headless-shell' (default,\n"
       DEFAULT_BROWSER "), 'chromium' (/usr/bin/chromium),\n"
       "or a stored build: chromium@126 (wasmlab browsers add)", 'b' },
@@ -85,7 +88,6 @@ static void set_module_args(struct plan_condition *cond, const char *text)
 static int take_option(struct cli_parser *p, int id, struct plan *cfg,
                        struct plan_condition *cond, const char **browser, int *n_browser_args)
 {
-    static const char *const apis[] = { "streaming", "buffered", NULL };
     char *v = p->arg;
     switch (id) {
     case 'm':
@@ -105,9 +107,9 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
     case 'J': return cli_long(p, 1, 4096, "MB", &cond->js_churn_mb);
     case 'K': return cli_long(p, 64, 4 << 20, "KB", &cfg->trace_buffer_kb);
     case 'a': {
-        int i = cli_choice(p, apis);
+        int i = cli_choice(p, compile_apis);
         if (i >= 0)
-            cfg->apis[0] = apis[i];
+            cfg->apis[0] = compile_apis[i];
         return i < 0 ? -1 : 0;
     }
     case 'b': *browser = v; return 0;   /* resolved by browser_spec_resolve */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "collector/measure/compile_api.h"
 
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
@@ -127,12 +128,16 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
     if (p->n_names + p->n_files > PLAN_MAX)
         return fail(err, errlen, file, "at most %d modules", PLAN_MAX);
 
+    _Static_assert(COMPILE_API_COUNT <= sizeof p->apis / sizeof p->apis[0],
+                   "a plan holds every compile API");
     if (json_object_get(root, "apis")) {
-        if (string_list(root, "apis", p->apis, &p->n_apis, 2, false, file, err, errlen) < 0)
+        if (string_list(root, "apis", p->apis, &p->n_apis, COMPILE_API_COUNT, false, file, err,
+                        errlen) < 0)
             return -1;
         for (int i = 0; i < p->n_apis; i++)
-            if (strcmp(p->apis[i], "streaming") && strcmp(p->apis[i], "buffered"))
-                return fail(err, errlen, file, "\"apis\"[%d] must be streaming or buffered", i);
+            if (!compile_api_valid(p->apis[i]))
+                return fail(err, errlen, file, "\"apis\"[%d]: unknown API %s (must be "
+                            COMPILE_API_LIST ")", i, p->apis[i]);
     } else {
         p->apis[0] = "streaming";
         p->n_apis = 1;

@@ -6,7 +6,8 @@
  *     "browsers": ["headless-shell", "chromium@126", "/path/to/chrome"],
  *     "modules": ["c/hello", "go/hello"],     names from the build manifest
  *     "module_files": ["/abs/or/relative.wasm"],
- *     "apis": ["streaming", "buffered"],      default ["streaming"]
+ *     "apis": ["streaming", "buffered"],      default ["streaming"]; any of
+ *             compile_api.h's list
  *     "conditions": [                          default [{"name": "default"}]
  *       {"name": "heap-128mb", "args": ["--live-mb", "128"], "js_churn_mb": 0}
  *     ],

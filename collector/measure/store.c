@@ -30,6 +30,7 @@ struct rows {
     char **hist_buckets;       /* json_dumps results */
     char *output;              /* page_output text */
     struct db_trace_blob trace;
+    struct db_load_phases phases;
     struct page_output po;
     bool have_po;
 };
@@ -85,6 +86,37 @@ static void fill_load(struct rows *r, const struct load_key *key, const struct l
         .trace_buffer_pct = o->trace_buffer_pct,
     };
 #undef T
+}
+
+/* The compile phases as extract.h defines them. The first output is the
+ * one moment with a fallback here: when the trace lacks the harness's
+ * "wasmlab:first-output" mark, the page's performance.now() of it is placed
+ * on the trace clock (page_clock.h, good to ~5 µs). */
+static void fill_phases(struct rows *r, const struct extract_result *x, json_t *report,
+                        const struct page_clock *clock)
+{
+    if (!x)
+        return;
+#define T(v) ((v) != EXTRACT_NONE ? (v) : DB_NULL)
+    r->phases = (struct db_load_phases){
+        .compile_start_us = T(x->compile_start_us),
+        .compile_start_event = x->compile_start_event,
+        .instantiate_end_us = T(x->instantiate_end_us),
+        .instantiate_end_source = x->instantiate_end_source,
+        .first_output_us = T(x->first_output_us), .startup_us = T(x->startup_us),
+        .compile_work_us = T(x->compile_work_us), .overlap_us = T(x->overlap_us),
+        .compile_before_last_byte_pct = x->compile_before_last_byte_pct,
+    };
+#undef T
+    json_t *page_ms = json_object_get(json_object_get(report, "marks"), "wasmlab:first-output");
+    if (x->first_output_us == EXTRACT_NONE && clock && json_is_number(page_ms)) {
+        int64_t us = page_clock_to_trace_us(clock, json_number_value(page_ms));
+        r->phases.first_output_us = us == INT64_MIN ? DB_NULL : us;
+        if (us != INT64_MIN && x->instantiate_end_us != EXTRACT_NONE &&
+            us >= x->instantiate_end_us)
+            r->phases.startup_us = us - x->instantiate_end_us;
+    }
+    r->rec.phases = &r->phases;
 }
 
 /* Chunks and compile events, as the extractor found them. */
@@ -269,6 +301,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
         page_output_parse(json_string_value(json_object_get(report, "stdout")), &r.po);
         r.have_po = true;
     }
+    fill_phases(&r, x, report, have_clock ? &clock : NULL);
     fill_gc(&r, x, have_clock ? &clock : NULL);
     fill_hists(&r);
     fill_long_tasks(&r, report, have_clock ? &clock : NULL);

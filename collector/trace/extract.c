@@ -1,5 +1,6 @@
 #include "collector/trace/extract.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,6 +255,130 @@ static int64_t mark_ts(const struct extract_result *res, const char *name)
     return EXTRACT_NONE;
 }
 
+/* The events that start a compile, one per API (extract.h). */
+static const char *const compile_start_events[] = {
+    "wasm.StartStreamingCompilation", "wasm.AsyncCompile", "wasm.SyncCompile", NULL
+};
+
+/* The earliest of several event names: *which gets the (static) name. */
+static const struct kept *first_wasm_of(const struct extractor *x, const char *const *names,
+                                        int64_t pid, int64_t from_ts, const char **which)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind != K_WASM || k->pid != pid || k->ts < from_ts)
+            continue;
+        for (int j = 0; names[j]; j++)
+            if (strcmp(k->name, names[j]) == 0) {
+                *which = names[j];
+                return k;
+            }
+    }
+    return NULL;
+}
+
+/* ts + dur of a complete slice, saturating (a hostile trace's numbers). */
+static int64_t slice_end(const struct kept *k)
+{
+    int64_t end;
+    if (k->dur < 0 || __builtin_add_overflow(k->ts, k->dur, &end))
+        return k->ts;
+    return end;
+}
+
+/* The thread of the harness's first mark: the page's JS thread. */
+static int64_t page_thread(const struct extractor *x, int64_t pid, int64_t dflt)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind == K_MARK && k->pid == pid && strcmp(k->name, "wasmlab:start") == 0)
+            return k->tid;
+    }
+    return dflt;
+}
+
+struct span {
+    int64_t tid, start, end;
+};
+
+static int by_thread_then_start(const void *a, const void *b)
+{
+    const struct span *sa = a, *sb = b;
+    if (sa->tid != sb->tid)
+        return sa->tid < sb->tid ? -1 : 1;
+    if (sa->start != sb->start)
+        return sa->start < sb->start ? -1 : 1;
+    return 0;
+}
+
+/* compile_work_us, overlap_us and the percentage (extract.h): slices off
+ * the main thread clipped to the compile window, merged per thread so that
+ * nested slices (SyncCompile > DecodeWasmModule > ...) count once. */
+static void compile_work(const struct extractor *x, int64_t pid, struct extract_result *res)
+{
+    int64_t from = res->compile_start_us, to = res->compile_finished_us;
+    if (from == EXTRACT_NONE || to == EXTRACT_NONE || to < from)
+        return;
+    struct span *sp = xcalloc(x->n ? x->n : 1, sizeof *sp);
+    size_t n = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind != K_WASM || k->ph != 'X' || k->pid != pid || k->tid == res->main_tid)
+            continue;
+        int64_t start = k->ts > from ? k->ts : from, end = slice_end(k);
+        if (end > to)
+            end = to;
+        if (end > start)
+            sp[n++] = (struct span){ k->tid, start, end };
+    }
+    if (n)
+        qsort(sp, n, sizeof *sp, by_thread_then_start);
+    int64_t work = 0, before = 0, last = res->last_byte_us;
+    for (size_t i = 0; i < n;) {
+        int64_t start = sp[i].start, end = sp[i].end;
+        size_t j = i + 1;
+        for (; j < n && sp[j].tid == sp[i].tid && sp[j].start <= end; j++)
+            if (sp[j].end > end)
+                end = sp[j].end;
+        work += end - start;   /* bounded by the window times threads: no overflow */
+        if (last != EXTRACT_NONE && last > start)
+            before += (end < last ? end : last) - start;
+        i = j;
+    }
+    free(sp);
+    res->compile_work_us = work;
+    res->overlap_us = last == EXTRACT_NONE ? EXTRACT_NONE : before;
+    if (work > 0 && last != EXTRACT_NONE)
+        res->compile_before_last_byte_pct = 100.0 * (double)before / (double)work;
+}
+
+/* Compile start, instantiate end, first output, start-up and compile work:
+ * the phases extract.h defines. Needs the marks, the last byte and the
+ * compile end already found. */
+static void extract_phases(const struct extractor *x, int64_t pid, int64_t compile_from,
+                           struct extract_result *res)
+{
+    const char *which = NULL;
+    const struct kept *cs = first_wasm_of(x, compile_start_events, pid, compile_from, &which);
+    if (cs) {
+        res->compile_start_us = cs->ts;
+        res->compile_start_event = which;
+    }
+    const struct kept *inst = first_wasm(x, "wasm.SyncInstantiate", pid,
+                                         cs ? cs->ts : compile_from);
+    if (inst && inst->ph == 'X' && inst->dur >= 0) {
+        res->instantiate_end_us = slice_end(inst);
+        res->instantiate_end_source = "wasm.SyncInstantiate";
+    } else if ((res->instantiate_end_us = mark_ts(res, "wasmlab:instantiated")) != EXTRACT_NONE) {
+        res->instantiate_end_source = "mark";
+    }
+    res->first_output_us = mark_ts(res, "wasmlab:first-output");
+    if (res->instantiate_end_us != EXTRACT_NONE && res->first_output_us != EXTRACT_NONE &&
+        res->first_output_us >= res->instantiate_end_us)
+        res->startup_us = res->first_output_us - res->instantiate_end_us;
+    compile_work(x, pid, res);
+}
+
 static int failf(struct extract_result *res, const char *fmt, const char *arg)
 {
     snprintf(res->error, sizeof res->error, fmt, arg);
@@ -267,6 +392,9 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         res->stream_start_us = res->compile_finished_us = res->resource_finish_us =
         res->load_end_us = EXTRACT_NONE;
     res->first_byte_to_compile_us = res->last_byte_to_compile_us = EXTRACT_NONE;
+    res->compile_start_us = res->instantiate_end_us = res->first_output_us = res->startup_us =
+        res->compile_work_us = res->overlap_us = EXTRACT_NONE;
+    res->compile_before_last_byte_pct = NAN;
     res->decoded_body_length = res->encoded_data_length = -1;
     res->renderer_pid = res->main_tid = -1;
     res->events_seen = x->events;
@@ -323,6 +451,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         res->stream_start_us = start->ts;
         res->main_tid = start->tid;
     }
+    res->main_tid = page_thread(x, send->pid, res->main_tid);
     int64_t chunks_from = start ? start->ts : compile_from;
 
     res->compile_events = xcalloc(x->n ? x->n : 1, sizeof *res->compile_events);
@@ -371,10 +500,17 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         done = first_wasm(x, "wasm.FinishAsyncCompile", send->pid, compile_from);
         res->compile_finished_event = "wasm.FinishAsyncCompile";
     }
-    if (!done)
-        res->compile_finished_event = NULL;
-    else
+    if (done) {
         res->compile_finished_us = done->ts;
+    } else if ((done = first_wasm(x, "wasm.SyncCompile", send->pid, compile_from)) &&
+               done->ph == 'X') {
+        res->compile_finished_us = slice_end(done);   /* worker-sync: no async job */
+        res->compile_finished_event = "wasm.SyncCompile";
+    } else {
+        done = NULL;
+        res->compile_finished_event = NULL;
+    }
+    extract_phases(x, send->pid, compile_from, res);
 
     if (res->response_received_us == EXTRACT_NONE)
         return failf(res, "no response for %s in the trace", x->module_path);

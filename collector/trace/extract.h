@@ -23,8 +23,42 @@
  *   compile finished  wasm.OnCompilationSucceeded (wraps the resolution of
  *                the compile promise), else wasm.FinishAsyncCompile; the
  *                first on the renderer at or after the compile start.
+ *                For worker-sync (no async compile job) the end of
+ *                wasm.SyncCompile on the worker's thread.
  *   first_byte_to_compile_us = compile finished - first byte
  *   last_byte_to_compile_us  = compile finished - last byte
+ *
+ * The load's phases (issue 11; checked against traces of Chromium 126):
+ *   main thread  the thread of the harness's "wasmlab:start" mark (the
+ *                page's JS thread); the request's thread when absent.
+ *   compile start  the first wasm.StartStreamingCompilation (streaming,
+ *                instantiate-streaming), wasm.AsyncCompile (buffered) or
+ *                wasm.SyncCompile (worker-sync, on the Worker's thread) on
+ *                the renderer at or after "wasmlab:compile-start".
+ *   download end = last byte (above).
+ *   compile end  = compile finished (above).
+ *   instantiate end  the end (ts + dur) of the first wasm.SyncInstantiate on
+ *                the renderer at or after the compile start (every API
+ *                instantiates through it); else the "wasmlab:instantiated"
+ *                mark; none for a compile-only load.
+ *   first output the "wasmlab:first-output" mark (the program's first write
+ *                to stdout/stderr; the trace has no event for it). When the
+ *                trace lacks the mark, the store places the page's own
+ *                performance.now() on the trace clock (page_clock.h).
+ *   startup_us   = first output - instantiate end (Go: wasm_exec.js's run and
+ *                the Go runtime's start; C: the WASI shim and wasi-libc's
+ *                start), none unless both exist.
+ *   compile work the wasm.* complete (X) slices on the renderer's threads
+ *                other than the main thread (V8's compile workers, and the
+ *                Worker running SyncCompile), clipped to [compile start,
+ *                compile end], nested and overlapping slices merged per
+ *                thread, summed over threads: compile_work_us. (Open B
+ *                slices at the trace's end are ignored.)
+ *   overlap_us   the part of compile work that lies before the last byte:
+ *                compilation done while bytes were still arriving (0 when
+ *                compilation starts after the download, as buffered does).
+ *   compile_before_last_byte_pct = 100 * overlap_us / compile_work_us
+ *                (NaN when there was no compile work).
  * All times are µs on the trace clock. */
 #ifndef WASMLAB_EXTRACT_H
 #define WASMLAB_EXTRACT_H
@@ -106,6 +140,13 @@ struct extract_result {
 
     struct extract_gc_event *gc_events;   /* V8 GC on the renderer, by time */
     size_t n_gc_events;
+
+    /* phases (see above), EXTRACT_NONE when not found */
+    int64_t compile_start_us, instantiate_end_us, first_output_us, startup_us;
+    const char *compile_start_event;      /* static string or NULL */
+    const char *instantiate_end_source;   /* "wasm.SyncInstantiate" | "mark" | NULL */
+    int64_t compile_work_us, overlap_us;  /* EXTRACT_NONE without compile start and end */
+    double compile_before_last_byte_pct;  /* NaN when unknown */
 
     int64_t first_byte_to_compile_us;     /* EXTRACT_NONE unless ok */
     int64_t last_byte_to_compile_us;

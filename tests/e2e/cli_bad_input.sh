@@ -12,7 +12,7 @@ check "run --help exits 0 and documents exit codes" bash -c "'$WASMLAB' run --he
 expect_usage run "unknown option --frob" "$WASMLAB" run --frob
 expect_usage run "--loads zero: must be a whole number from 1 to 100000 loads" "$WASMLAB" run --loads zero
 expect_usage run "--loads -3: must be a whole number from 1 to 100000 loads" "$WASMLAB" run --loads -3
-expect_usage run "--api ftp: must be streaming or buffered" "$WASMLAB" run --api ftp
+expect_usage run "--api ftp: must be streaming, buffered, instantiate-streaming or worker-sync" "$WASMLAB" run --api ftp
 expect_usage run "option --db needs a value" "$WASMLAB" run --db
 expect_usage run "unexpected argument extra" "$WASMLAB" run extra
 expect_fail 2 "unknown module c/nope" "$WASMLAB" run --module c/nope --db "$TMP/a.db"

@@ -133,8 +133,8 @@ done
 usage_err "--height 9000: must be a whole number from 200 to 8000 pixels" plot latency -- --height 9000
 
 # Choices and positionals in the same shape.
-usage_err "--api ftp: must be streaming or buffered" run -- --api ftp
-usage_err "--api ftp: must be streaming or buffered" import-trace -- --api ftp x.json
+usage_err "--api ftp: must be streaming, buffered, instantiate-streaming or worker-sync" run -- --api ftp
+usage_err "--api ftp: must be streaming, buffered, instantiate-streaming or worker-sync" import-trace -- --api ftp x.json
 usage_err "--format yaml: must be text, csv, json or markdown" report gc -- --format yaml
 usage_err "--format gif: must be png or svg" plot latency -- --format gif
 usage_err "unexpected argument extra" run -- extra

@@ -1,6 +1,7 @@
 /* The trace parser and extractor against real Chromium 156 traces
  * (tests/fixtures/traces/, with the values the live runs stored), fed in odd
  * chunk sizes; and against small hand-written traces for the edge cases. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,9 +282,129 @@ static void test_url_path(void)
     CHECK_STR(p, "/rel/x.wasm");
 }
 
+static const char *exp_str(json_t *e, const char *key)
+{
+    return json_string_value(json_object_get(e, key));
+}
+
+/* The compile phases (issue 11) on recorded Chromium 156 traces of every
+ * compile API: the values the live run stored, and the orderings that make
+ * them meaningful. */
+static void test_phase_traces(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/traces/expected_phases.json", FIXTURES_DIR);
+    json_t *all = json_load_file(path, 0, NULL);
+    CHECK(json_array_size(all) == 4);
+    size_t i;
+    json_t *e;
+    json_array_foreach(all, i, e) {
+        char name[512];
+        snprintf(name, sizeof name, "traces/%s", exp_str(e, "file"));
+        size_t len;
+        char *text = fixture_read_gz(name, &len);
+        CHECK(text != NULL);
+        if (!text)
+            continue;
+        struct extract_result r;
+        char perr[256];
+        int rc = extract_text(text, len, 8191, exp_str(e, "module_path"), &r, perr, sizeof perr);
+        CHECK_INT(rc, 0);
+        const char *api = exp_str(e, "api");
+        CHECK_INT(r.response_received_us, exp_int(e, "response_received_us"));
+        CHECK_INT(r.last_byte_us, exp_int(e, "last_byte_us"));
+        CHECK_INT(r.compile_finished_us, exp_int(e, "compile_finished_us"));
+        CHECK_STR(r.compile_finished_event, exp_str(e, "compile_finished_event"));
+        CHECK_INT(r.compile_start_us, exp_int(e, "compile_start_us"));
+        CHECK_STR(r.compile_start_event, exp_str(e, "compile_start_event"));
+        CHECK_INT(r.instantiate_end_us, exp_int(e, "instantiate_end_us"));
+        CHECK_STR(r.instantiate_end_source, exp_str(e, "instantiate_end_source"));
+        CHECK_INT(r.first_output_us, exp_int(e, "first_output_us"));
+        CHECK_INT(r.startup_us, exp_int(e, "startup_us"));
+        CHECK_INT(r.compile_work_us, exp_int(e, "compile_work_us"));
+        CHECK_INT(r.overlap_us, exp_int(e, "overlap_us"));
+        CHECK(fabs(r.compile_before_last_byte_pct -
+                   json_number_value(json_object_get(e, "compile_before_last_byte_pct"))) < 1e-9);
+        CHECK_INT(r.chunk_bytes, exp_int(e, "bytes_received"));
+        /* invariants */
+        CHECK(r.response_received_us <= r.compile_finished_us);
+        CHECK(r.compile_finished_us <= r.instantiate_end_us);
+        CHECK(r.startup_us > 0);
+        CHECK(r.overlap_us >= 0 && r.overlap_us <= r.compile_work_us);
+        if (strcmp(api, "buffered") == 0 || strcmp(api, "worker-sync") == 0) {
+            CHECK(r.compile_start_us >= r.last_byte_us);   /* compiles the whole buffer */
+            CHECK_INT(r.overlap_us, 0);
+        } else {
+            CHECK(r.compile_start_us < r.last_byte_us);    /* streams */
+        }
+        if (strcmp(api, "streaming") == 0)
+            CHECK(r.overlap_us > 0);   /* go/hello: 2 MB in several chunks */
+        if (strcmp(api, "worker-sync") == 0) {
+            /* SyncCompile runs on the Worker's thread, not the page's */
+            size_t found = 0;
+            for (size_t k = 0; k < r.n_compile_events; k++)
+                if (strcmp(r.compile_events[k].name, "wasm.SyncCompile") == 0) {
+                    found++;
+                    CHECK(r.compile_events[k].tid != r.main_tid);
+                    CHECK_INT(r.compile_events[k].pid, r.renderer_pid);
+                }
+            CHECK_INT(found, 1);
+        }
+        extract_result_free(&r);
+        free(text);
+    }
+    json_decref(all);
+}
+
+/* Compile work: nested slices count once, the main thread not at all,
+ * slices are clipped to the compile window, and the overlap is the part
+ * before the last byte. Window 1000..5000, last byte 3000, main thread 1. */
+static const char phase_trace[] =
+    "[{\"name\":\"wasmlab:start\",\"ph\":\"R\",\"ts\":500,\"pid\":7,\"tid\":1,\"cat\":\"blink.user_timing\"},"
+    " {\"name\":\"wasmlab:compile-start\",\"ph\":\"R\",\"ts\":900,\"pid\":7,\"tid\":1,\"cat\":\"blink.user_timing\"},"
+    " {\"name\":\"ResourceSendRequest\",\"ph\":\"I\",\"ts\":950,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"1\",\"url\":\"http://h/a.wasm\"}}},"
+    " {\"name\":\"wasm.StartStreamingCompilation\",\"ph\":\"X\",\"ts\":1000,\"dur\":5,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"ResourceReceiveResponse\",\"ph\":\"I\",\"ts\":1500,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"1\",\"statusCode\":200}}},"
+    " {\"name\":\"wasm.OnBytesReceived\",\"ph\":\"X\",\"ts\":3000,\"dur\":1,\"pid\":7,\"tid\":1,\"args\":{\"bytes\":10}},"
+    " {\"name\":\"wasm.ValidateFunctionsStreaming\",\"ph\":\"X\",\"ts\":800,\"dur\":400,\"pid\":7,\"tid\":2},"
+    " {\"name\":\"wasm.ExecuteCompilationUnits\",\"ph\":\"X\",\"ts\":2000,\"dur\":2000,\"pid\":7,\"tid\":2},"
+    " {\"name\":\"wasm.CompileBaseline\",\"ph\":\"X\",\"ts\":2500,\"dur\":500,\"pid\":7,\"tid\":2},"
+    " {\"name\":\"wasm.ExecuteCompilationUnits\",\"ph\":\"X\",\"ts\":4500,\"dur\":1000,\"pid\":7,\"tid\":3},"
+    " {\"name\":\"wasm.ExecuteCompilationUnits\",\"ph\":\"X\",\"ts\":2000,\"dur\":900,\"pid\":8,\"tid\":2},"
+    " {\"name\":\"wasm.CompileLazy\",\"ph\":\"X\",\"ts\":1200,\"dur\":1000,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"wasm.ExecuteCompilationUnits\",\"ph\":\"B\",\"ts\":1100,\"pid\":7,\"tid\":4},"
+    " {\"name\":\"wasm.OnCompilationSucceeded\",\"ph\":\"X\",\"ts\":5000,\"dur\":10,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"wasm.SyncInstantiate\",\"ph\":\"X\",\"ts\":5100,\"dur\":100,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"wasmlab:first-output\",\"ph\":\"R\",\"ts\":5900,\"pid\":7,\"tid\":1,\"cat\":\"blink.user_timing\"}]";
+
+static void test_phase_arithmetic(void)
+{
+    struct extract_result r;
+    char perr[256];
+    CHECK_INT(extract_text(phase_trace, strlen(phase_trace), 37, "/a.wasm", &r, perr,
+                           sizeof perr), 0);
+    CHECK_INT(r.main_tid, 1);
+    CHECK_INT(r.compile_start_us, 1000);
+    CHECK_INT(r.last_byte_us, 3000);
+    CHECK_INT(r.compile_finished_us, 5000);
+    CHECK_INT(r.instantiate_end_us, 5200);
+    CHECK_STR(r.instantiate_end_source, "wasm.SyncInstantiate");
+    CHECK_INT(r.first_output_us, 5900);
+    CHECK_INT(r.startup_us, 700);
+    /* tid 2: 1000..1200 + 2000..4000 (CompileBaseline nested) = 2200;
+     * tid 3: 4500..5000 = 500; pid 8 and the main thread excluded */
+    CHECK_INT(r.compile_work_us, 2700);
+    /* before 3000: 200 + 1000 */
+    CHECK_INT(r.overlap_us, 1200);
+    CHECK(fabs(r.compile_before_last_byte_pct - 100.0 * 1200 / 2700) < 1e-9);
+    extract_result_free(&r);
+}
+
 int main(void)
 {
     test_real_traces();
+    test_phase_traces();
+    test_phase_arithmetic();
     test_small_trace();
     test_hostile_json();
     test_out_of_range_numbers();
