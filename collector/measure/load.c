@@ -418,6 +418,7 @@ static int apply_network(struct load_steps *ls, const struct load_request *r)
     struct load_session *s = ls->s;
     if (s->server) {
         server_set_network(s->server, r->net);
+        server_prepare(s->server, r->module_url);   /* compress before, not during */
         struct server_send *old = NULL;
         server_take_sends(s->server, &old, NULL);   /* only this load's writes */
         free(old);

@@ -521,3 +521,16 @@ size_t server_take_sends(struct server *s, struct server_send **sends, int64_t *
     s->encoded_bytes = 0;
     return n;
 }
+
+int server_prepare(struct server *s, const char *url_path)
+{
+    if (s->net.encoding == NET_ENCODING_IDENTITY)
+        return 0;
+    int status = 404;
+    char *file = lookup(s, url_path, &status);
+    if (!file)
+        return -1;
+    int rc = encoded_body(s, file, s->net.encoding) ? 0 : -1;
+    free(file);
+    return rc;
+}

@@ -42,6 +42,10 @@ const struct server_stats *server_get_stats(const struct server *s);
  * not before bandwidth allows: t_headers + bytes_before_k / bandwidth. No
  * threads: all on the caller's lws loop. NULL = the default (unshaped). */
 void server_set_network(struct server *s, const struct net_condition *c);
+/* Encodes the file served at url_path for the current network condition now
+ * (when not cached yet), so compression time never lands inside a measured
+ * response. Returns 0, or -1 when the URL serves nothing or encoding failed. */
+int server_prepare(struct server *s, const char *url_path);
 
 /* One body write of a .wasm response: when it was handed to the kernel
  * (CLOCK_MONOTONIC µs, Chrome's trace clock on Linux) and how many bytes. */
