@@ -290,13 +290,13 @@ static int start_file(struct server *s, struct lws *wsi, struct transfer *t, con
     return 0;
 }
 
-static void log_send(struct server *s, int64_t bytes)
+static void log_send(struct server *s, int64_t ts_us, int64_t bytes)
 {
     if (s->n_sends == s->cap_sends) {
         s->cap_sends = s->cap_sends ? s->cap_sends * 2 : 256;
         s->sends = xrealloc(s->sends, s->cap_sends * sizeof *s->sends);
     }
-    s->sends[s->n_sends++] = (struct server_send){ mono_us(), bytes };
+    s->sends[s->n_sends++] = (struct server_send){ ts_us, bytes };
 }
 
 static int send_more(struct server *s, struct lws *wsi, struct transfer *t)
@@ -332,13 +332,16 @@ static int send_more(struct server *s, struct lws *wsi, struct transfer *t)
         return -1;
     }
     bool last = t->sent + (uint64_t)r >= t->size;
+    /* stamped before the write: the receiver can see the bytes (and stamp
+     * them) before lws_write returns to us */
+    int64_t ts = mono_us();
     int w = r > 0 ? lws_write(wsi, buf + LWS_PRE, (size_t)r,
                               last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) : 0;
     free(buf);
     if (w != r)
         return -1;
     if (t->wasm && r > 0)
-        log_send(s, r);
+        log_send(s, ts, r);
     t->sent += (uint64_t)r;
     if (t->cut_at && t->sent >= t->cut_at && !last)
         return -1;   /* fault: drop the connection mid-body */

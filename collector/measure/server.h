@@ -47,7 +47,7 @@ void server_set_network(struct server *s, const struct net_condition *c);
  * response. Returns 0, or -1 when the URL serves nothing or encoding failed. */
 int server_prepare(struct server *s, const char *url_path);
 
-/* One body write of a .wasm response: when it was handed to the kernel
+/* One body write of a .wasm response: when it was handed to lws_write
  * (CLOCK_MONOTONIC µs, Chrome's trace clock on Linux) and how many bytes. */
 struct server_send {
     int64_t ts_us, bytes;
