@@ -241,6 +241,13 @@ static void on_timer(lws_sorted_usec_list_t *sul)
     lws_callback_on_writable(t->wsi);
 }
 
+/* A paced body can take minutes: lws's own HTTP timeouts (5 s by default)
+ * would cut it. The page's timeout bounds a load instead. */
+static void no_lws_timeout(struct lws *wsi)
+{
+    lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0);
+}
+
 static int start_file(struct server *s, struct lws *wsi, struct transfer *t, const char *file)
 {
     t->fd = open(file, O_RDONLY | O_CLOEXEC);
@@ -278,6 +285,8 @@ static int start_file(struct server *s, struct lws *wsi, struct transfer *t, con
     if (paced)
         t->bandwidth = n->bandwidth;
     s->stats.ok++;
+    if (paced)
+        no_lws_timeout(wsi);
     if (paced && n->latency_ms > 0) {
         /* the added latency comes before the first response byte */
         t->headers_pending = true;
@@ -312,6 +321,7 @@ static int send_more(struct server *s, struct lws *wsi, struct transfer *t)
         int64_t due = t->t_body_us + (int64_t)((double)t->sent * 1e6 / (double)t->bandwidth);
         int64_t now = mono_us();
         if (now < due) {
+            no_lws_timeout(wsi);
             lws_sul_schedule(s->ctx, 0, &t->sul, on_timer, due - now);
             return 0;
         }
