@@ -264,6 +264,11 @@ static int start_file(struct server *s, struct lws *wsi, struct transfer *t, con
     t->size = (uint64_t)st.st_size;
     t->sent = 0;
     t->wsi = wsi;
+    /* a keep-alive connection reuses t: nothing of the last response stays */
+    t->mem = NULL;
+    t->encoding = NULL;
+    t->bandwidth = 0;
+    t->headers_pending = false;
     t->mime = server_mime_type(file);
     t->wasm = strcmp(t->mime, "application/wasm") == 0;
     t->cut_at = s->cut_wasm_at && t->wasm ? s->cut_wasm_at : 0;
