@@ -122,6 +122,47 @@ static int store_phases(struct db *db, int64_t id, const struct db_load_phases *
     return rc;
 }
 
+static int store_network(struct db *db, int64_t id, const struct db_load_record *r)
+{
+    const struct db_network *n = r->network;
+    if (n) {
+        sqlite3_stmt *st = db_prepare(db, "UPDATE loads SET net_profile = ?, net_bandwidth = ?,"
+                                          " net_latency_ms = ?, net_chunk = ?, net_encoding = ?,"
+                                          " net_shaper = ?, net_encoded_bytes = ? WHERE id = ?");
+        if (!st)
+            return -1;
+        db_bind_text(st, 1, n->profile);
+        db_bind_int(st, 2, n->bandwidth > 0 ? n->bandwidth : DB_NULL);
+        db_bind_int(st, 3, n->latency_ms);
+        db_bind_int(st, 4, n->chunk);
+        db_bind_text(st, 5, n->encoding);
+        db_bind_text(st, 6, n->shaper);
+        db_bind_int(st, 7, n->encoded_bytes);
+        db_bind_int(st, 8, id);
+        int rc = db_step_done(db, st);
+        sqlite3_finalize(st);
+        if (rc < 0)
+            return -1;
+    }
+    if (r->n_sends == 0)
+        return 0;
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO chunk_sends (load_id, seq, ts_us, bytes)"
+                                      " VALUES (?, ?, ?, ?)");
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < r->n_sends; i++) {
+        sqlite3_reset(st);
+        db_bind_int(st, 1, id);
+        db_bind_int(st, 2, (int64_t)i);
+        db_bind_int(st, 3, r->sends[i].ts_us);
+        db_bind_int(st, 4, r->sends[i].bytes);
+        rc = db_step_done(db, st);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_id)
 {
     int64_t id = 0;
@@ -132,6 +173,8 @@ int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_i
         rc = store_phases(db, id, r->phases);
     if (rc == 0)
         rc = store_rows(db, id, r);
+    if (rc == 0)
+        rc = store_network(db, id, r);
     if (rc == 0 && r->trace)
         rc = store_trace(db, id, r->trace);
     if (rc == 0)

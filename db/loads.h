@@ -70,6 +70,16 @@ struct db_load_phases {
     double compile_before_last_byte_pct;
 };
 
+/* How the load's module was served (migration 007). */
+struct db_network {
+    const char *profile;           /* "lan", "4g", "custom", ... */
+    int64_t bandwidth;             /* bytes/s; <= 0 stored as NULL (unshaped) */
+    int64_t latency_ms, chunk;
+    const char *encoding;          /* "identity" | "gzip" | "br" */
+    const char *shaper;            /* "server" | "cdp" */
+    int64_t encoded_bytes;         /* DB_NULL: unknown */
+};
+
 /* Everything of one load. Array elements are stored in order; each table's
  * seq is the element's index. */
 struct db_load_record {
@@ -89,6 +99,9 @@ struct db_load_record {
     size_t n_hists;
     const struct db_trace_blob *trace;   /* NULL: no trace kept */
     const struct db_load_phases *phases; /* NULL: all NULL */
+    const struct db_network *network;    /* NULL: columns stay NULL */
+    const struct db_chunk *sends;        /* chunk_sends rows (server writes) */
+    size_t n_sends;
 };
 
 /* Writes the whole record in one transaction and sets *load_id to the new

@@ -34,6 +34,10 @@ static const struct cli_option run_options[] = {
     { "args", 0, "\"A B ...\"", "the modules' arguments, replacing the manifest's (e.g.\n"
       "--args \"--live-mb 128 --rounds 50\" for gc-churn)", 'R' },
     { "condition", 0, "NAME", "label these loads' condition (default: default)", 'C' },
+    { "network", 0, "NET", "serve the module under a network condition: a profile\n"
+      "(lan, 4g, lte, 3g, 3g-slow, cable, dsl, slow-4g, lh-3g, desktop-4g)\n"
+      "and/or bw=BYTES/S,latency=MS,chunk=BYTES,encoding=identity|gzip|br,\n"
+      "shaper=server|cdp, e.g. --network 4g,encoding=br (docs/network.md)", 'N' },
     { "js-churn", 0, "MB", "after the module, the harness churns MB of live JS\n"
       "objects (V8 GC workload, for comparison; 1..4096)", 'J' },
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
@@ -134,6 +138,14 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
         }
         cond->name = v;
         return 0;
+    case 'N': {
+        char err[256];
+        if (net_parse(v, &cond->net, err, sizeof err) < 0) {
+            cli_usage_error(p->cmd, "--%s", err);
+            return -1;
+        }
+        return 0;
+    }
     case 'q': util_quiet = true; return 0;
     }
     return 0;

@@ -28,6 +28,50 @@ static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...
     return -1;
 }
 
+/* A condition's "network": a string in network.h's syntax, or an object
+ * {"profile": "4g", "bw": N, "latency": MS, "chunk": N, "encoding": "br",
+ * "shaper": "cdp"} (every key optional) turned into that syntax. */
+static int condition_network(json_t *v, struct net_condition *net, size_t i, const char *file,
+                             char *err, size_t errlen)
+{
+    char text[512] = "", why[300];
+    if (json_is_string(v)) {
+        snprintf(text, sizeof text, "%s", json_string_value(v));
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *val;
+        size_t at = 0;
+        const char *profile = json_string_value(json_object_get(v, "profile"));
+        if (profile)
+            at += (size_t)snprintf(text, sizeof text, "%s", profile);
+        json_object_foreach(v, key, val) {
+            if (strcmp(key, "profile") == 0)
+                continue;
+            bool num = !strcmp(key, "bw") || !strcmp(key, "latency") || !strcmp(key, "chunk");
+            bool str = !strcmp(key, "encoding") || !strcmp(key, "shaper");
+            if (!num && !str)
+                return fail(err, errlen, file, "\"conditions\"[%zu].network: unknown key \"%s\"",
+                            i, key);
+            if ((num && !json_is_integer(val)) || (str && !json_is_string(val)))
+                return fail(err, errlen, file, "\"conditions\"[%zu].network.%s must be %s", i,
+                            key, num ? "a whole number" : "a string");
+            char item[128];
+            if (num)
+                snprintf(item, sizeof item, "%s=%lld", key, (long long)json_integer_value(val));
+            else
+                snprintf(item, sizeof item, "%s=%.100s", key, json_string_value(val));
+            if (at < sizeof text)
+                at += (size_t)snprintf(text + at, sizeof text - at, "%s%s", at ? "," : "", item);
+        }
+    } else {
+        return fail(err, errlen, file, "\"conditions\"[%zu].network must be a profile name, "
+                    "\"bw=N,...\" or an object", i);
+    }
+    if (net_parse(text, net, why, sizeof why) < 0)
+        return fail(err, errlen, file, "\"conditions\"[%zu]: %s", i, why);
+    return 0;
+}
+
 /* A JSON array of non-empty strings (at most max): 0, or -1 naming the key. */
 static int string_list(json_t *root, const char *key, const char **out, int *n, int max,
                        bool required, const char *file, char *err, size_t errlen)
@@ -158,7 +202,8 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
             if (!json_is_object(c))
                 return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
             json_object_foreach(c, key, val) {
-                if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb"))
+                if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb") &&
+                    strcmp(key, "network"))
                     return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i,
                                 key);
             }
@@ -184,6 +229,9 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
                 pc->args_json = e->args[i];
             }
             if (number(c, "js_churn_mb", 0, 0, 4096, &pc->js_churn_mb, file, err, errlen) < 0)
+                return -1;
+            json_t *net = json_object_get(c, "network");
+            if (net && condition_network(net, &pc->net, i, file, err, errlen) < 0)
                 return -1;
         }
         p->n_conditions = (int)json_array_size(conds);

@@ -9,7 +9,9 @@
  *     "apis": ["streaming", "buffered"],      default ["streaming"]; any of
  *             compile_api.h's list
  *     "conditions": [                          default [{"name": "default"}]
- *       {"name": "heap-128mb", "args": ["--live-mb", "128"], "js_churn_mb": 0}
+ *       {"name": "heap-128mb", "args": ["--live-mb", "128"], "js_churn_mb": 0},
+ *       {"name": "4g-br", "network": "4g,encoding=br"}   network.h's syntax,
+ *       {"name": "slow", "network": {"bw": 50000, "latency": 40, "shaper": "cdp"}}
  *     ],
  *     "loads": 10, "warmup": 1,               loads per configuration, and
  *                                             unstored warm-up loads before

@@ -410,6 +410,34 @@ static int start_tracing(struct load_steps *ls)
     return CDP_OK;
 }
 
+/* The load's network condition: the server shapes the module's response
+ * (server.h); the cdp shaper asks Chrome's network service instead, for every
+ * request of this page's session. */
+static int apply_network(struct load_steps *ls, const struct load_request *r)
+{
+    struct load_session *s = ls->s;
+    if (s->server) {
+        server_set_network(s->server, r->net);
+        server_prepare(s->server, r->module_url);   /* compress before, not during */
+        struct server_send *old = NULL;
+        server_take_sends(s->server, &old, NULL);   /* only this load's writes */
+        free(old);
+    }
+    if (!r->net || r->net->shaper != NET_SHAPER_CDP)
+        return CDP_OK;
+    int rc = cdp_call(s->cdp, ls->st.session_id, "Network.enable", NULL, NULL,
+                      COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
+        return rc;
+    /* throughput -1 = not throttled; latency is Chrome's added request RTT */
+    double bw = r->net->bandwidth > 0 ? (double)r->net->bandwidth : -1.0;
+    return cdp_call(s->cdp, ls->st.session_id, "Network.emulateNetworkConditions",
+                    json_pack("{s:b, s:f, s:f, s:f}", "offline", 0, "latency",
+                              (double)r->net->latency_ms, "downloadThroughput", bw,
+                              "uploadThroughput", -1.0),
+                    NULL, COMMAND_TIMEOUT_MS);
+}
+
 /* Navigates to the harness and waits for its report (or a crash, or the
  * page timeout). A page-level failure is a status in out, not an error:
  * returns CDP_OK then. */
@@ -536,8 +564,8 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     ls.st.buffer_pct = NAN;
     s->current = &ls.st;
     int rc;
-    if ((rc = open_page(&ls)) != CDP_OK || (rc = start_tracing(&ls)) != CDP_OK ||
-        (rc = run_page(&ls, r, out)) != CDP_OK) {
+    if ((rc = open_page(&ls)) != CDP_OK || (rc = apply_network(&ls, r)) != CDP_OK ||
+        (rc = start_tracing(&ls)) != CDP_OK || (rc = run_page(&ls, r, out)) != CDP_OK) {
         cdp_failed(s, out, rc);
         if (!out->browser_lost && cdp_is_open(s->cdp))
             clean_up_after_error(&ls);
@@ -555,6 +583,11 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
                 wait_process_gone(out->x.renderer_pid);
         }
     }
+    if (s->server) {
+        /* hand the send log to the load; the next load starts unshaped */
+        out->n_sends = server_take_sends(s->server, &out->sends, &out->encoded_bytes);
+        server_set_network(s->server, NULL);
+    }
     json_decref(ls.st.report);
     s->current = NULL;
     out->wall_ms = (double)(mono_us() - t0) / 1000.0;
@@ -567,5 +600,6 @@ void load_outcome_free(struct load_outcome *out)
     if (out->have_extract)
         extract_result_free(&out->x);
     json_decref(out->page_report);
+    free(out->sends);
     memset(out, 0, sizeof *out);
 }

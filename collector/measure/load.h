@@ -22,6 +22,8 @@
 #include "cdp/cdp.h"
 #include "collector/trace/extract.h"
 #include "base/gzip_writer.h"
+#include "collector/measure/network.h"
+#include "collector/measure/server.h"
 
 struct load_state;
 
@@ -35,6 +37,7 @@ struct load_session {
     int trace_buffer_kb;          /* Chrome's trace buffer; 0 = 256 MiB */
     struct load_state *current;   /* the load in progress, for the events */
     int settle_ms;                /* pause before Tracing.start (load.c says why) */
+    struct server *server;        /* NULL: no network conditions, no send log */
 };
 
 /* The CDP event callback for a connection used with load_run; its arg is the
@@ -50,6 +53,7 @@ struct load_request {
     const char *args_json;        /* NULL for none */
     const char *execjs_url;       /* Go's wasm_exec.js (runtime gojs) */
     int js_churn_mb;              /* > 0: the harness churns the JS heap after */
+    const struct net_condition *net;   /* NULL = the default (unshaped) */
 };
 
 struct load_outcome {
@@ -66,6 +70,9 @@ struct load_outcome {
     bool have_trace_gz;           /* keep_trace and the whole trace was read */
     struct gzip_writer trace_gz;  /* the raw trace, gzipped */
     bool browser_lost;
+    struct server_send *sends;    /* the server's .wasm writes during the load */
+    size_t n_sends;
+    int64_t encoded_bytes;        /* .wasm body bytes sent (Content-Length) */
 };
 
 /* Runs one load. Always fills out (release with load_outcome_free); returns

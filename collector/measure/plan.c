@@ -257,8 +257,10 @@ static int ensure_browser(struct exec *x, int b)
     struct live_browser *lb = &x->lbs[b];
     if (lb->bs.proc)
         return 0;
-    return browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
-                      server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
+    int rc = browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
+                        server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
+    lb->session.server = x->srv;   /* network conditions and the send log */
+    return rc;
 }
 
 /* How many loads of cf the run already holds (--resume), and so how many
@@ -318,7 +320,8 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
     struct load_key key = { .run_id = x->run_id, .browser_id = x->lbs[cf->browser].db_id,
                             .module_id = rm->id, .seq = seq, .api = cf->api,
                             .condition = cond->name, .started_at = started,
-                            .args_json = args, .js_churn_mb = (int)cond->js_churn_mb };
+                            .args_json = args, .js_churn_mb = (int)cond->js_churn_mb,
+                            .net = &cond->net };
     int rc = store_load(x->db, &key, o, load_id);
     x->done++;
     cf->stored++;
@@ -348,6 +351,7 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
         .module_url = rm->url, .runtime = rm->runtime, .api = cf->api,
         .stdin_url = rm->stdin_url[0] ? rm->stdin_url : NULL, .args_json = args,
         .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
+        .net = &cond->net,
     };
     char load_started[40];
     utc_iso8601(load_started, sizeof load_started);
@@ -511,6 +515,9 @@ static int check_inputs(struct plan *p, struct resources *rs)
             return EXIT_USAGE;
         }
     }
+    for (int c = 0; c < p->n_conditions; c++)
+        if (!p->conditions[c].net.profile[0])
+            net_default(&p->conditions[c].net);
     if (p->save_traces && (stat(p->save_traces, &st) < 0 || !S_ISDIR(st.st_mode))) {
         warnf("%s: --save-traces %s: not an existing folder", cmd, p->save_traces);
         return EXIT_USAGE;

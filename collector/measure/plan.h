@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collector/measure/network.h"
 #include "db/db.h"
 
 #define PLAN_MAX 256
@@ -26,6 +27,7 @@ struct plan_condition {
     char *name;                    /* stored in loads.condition */
     char *args_json;               /* the modules' argv; NULL = the manifest's */
     long js_churn_mb;
+    struct net_condition net;      /* profile "" = the default (net_default) */
 };
 
 struct plan {

@@ -33,10 +33,13 @@ struct rows {
     struct db_load_phases phases;
     struct page_output po;
     bool have_po;
+    struct db_network net;
+    struct db_chunk *sends;
 };
 
 static void rows_free(struct rows *r)
 {
+    free(r->sends);
     for (size_t i = 0; i < r->rec.n_hists; i++)
         free(r->hist_buckets[i]);
     free(r->hist_buckets);
@@ -270,6 +273,28 @@ static void fill_trace(struct rows *r, const struct load_key *key, const struct 
     }
 }
 
+/* The network condition and the server's send log (migration 007). */
+static void fill_network(struct rows *r, const struct load_key *key, const struct load_outcome *o)
+{
+    const struct net_condition *n = key->net;
+    if (n) {
+        r->net = (struct db_network){
+            .profile = n->profile, .bandwidth = n->bandwidth, .latency_ms = n->latency_ms,
+            .chunk = n->chunk, .encoding = net_encoding_name(n->encoding),
+            .shaper = net_shaper_name(n->shaper),
+            .encoded_bytes = o->encoded_bytes > 0 ? o->encoded_bytes : DB_NULL,
+        };
+        r->rec.network = &r->net;
+    }
+    if (o->n_sends > 0) {
+        r->sends = xcalloc(o->n_sends, sizeof *r->sends);
+        for (size_t i = 0; i < o->n_sends; i++)
+            r->sends[i] = (struct db_chunk){ o->sends[i].ts_us, o->sends[i].bytes };
+        r->rec.sends = r->sends;
+        r->rec.n_sends = o->n_sends;
+    }
+}
+
 int store_run(struct db *db, const char *started_at, const char *command_line,
               const char *experiment, int64_t *run_id, char *uuid_out)
 {
@@ -306,6 +331,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_hists(&r);
     fill_long_tasks(&r, report, have_clock ? &clock : NULL);
     fill_trace(&r, key, o);
+    fill_network(&r, key, o);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

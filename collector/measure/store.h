@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "collector/measure/load.h"
+#include "collector/measure/network.h"
 #include "db/db.h"
 
 /* A gzipped trace kept in a file rather than in the outcome (import-trace:
@@ -34,6 +35,8 @@ struct load_key {
      * (page_ms unknown), and the trace from a file. NULL/false for live loads. */
     const struct load_trace_file *trace_file;
     bool marks_from_trace;
+    /* how the module was served (loads.net_*); NULL = not recorded */
+    const struct net_condition *net;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,

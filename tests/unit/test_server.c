@@ -3,7 +3,11 @@
  * serviced while the client waits): 200 with no-store and COOP/COEP, 404
  * outside the mounts, ".." and encoded traversal refused (403 or 404: lws
  * folds ".." first) without leaking, 403 on a symlink out of a mount or a
- * backslash, and server_resolve's 403/404 rules directly. No browser. */
+ * backslash, and server_resolve's 403/404 rules directly. Network shaping:
+ * a paced .wasm response takes at least latency + (size - chunk)/bandwidth,
+ * its logged writes are chunk-sized, write i at least i * chunk/bandwidth
+ * after the first, the first after the latency; gzip and br bodies carry
+ * Content-Encoding and decode to the file. No browser. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,7 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <brotli/decode.h>
 #include <libwebsockets.h>
+#include <zlib.h>
 
 #include "base/util.h"
 #include "collector/measure/server.h"
@@ -155,6 +161,87 @@ static void test_resolve_rules(const char *root)
     free(f);
 }
 
+/* A 40000-byte module at 100000 B/s in 8000-byte chunks after 50 ms. */
+static void test_pacing(struct server *srv, int port)
+{
+    struct net_condition net;
+    char err[256];
+    CHECK_INT(net_parse("bw=100000,latency=50,chunk=8000", &net, err, sizeof err), 0);
+    server_set_network(srv, &net);
+    struct server_send *old = NULL;
+    server_take_sends(srv, &old, NULL);
+    free(old);
+    struct reply r;
+    int64_t t0 = mono_us();
+    CHECK_INT(request(port, "/modules/big.wasm", &r), 0);
+    int64_t took = mono_us() - t0;
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.body.len, 40000);
+    buf_free(&r.body);
+    /* lower bounds only: a busy machine may be slower, never faster */
+    CHECK(took >= 50000 + (40000 - 8000) * 10);
+    struct server_send *sends = NULL;
+    int64_t encoded = 0;
+    size_t n = server_take_sends(srv, &sends, &encoded);
+    CHECK_INT(n, 5);
+    CHECK_INT(encoded, 40000);
+    CHECK(n > 0 && sends[0].ts_us - t0 >= 50000);
+    for (size_t i = 0; i < n; i++) {
+        CHECK_INT(sends[i].bytes, 8000);
+        /* the schedule is absolute (a late write does not push the rest
+         * back): write i leaves >= i * chunk/bandwidth after the headers;
+         * the first write is stamped a little after them, hence 1 ms */
+        int64_t after = sends[i].ts_us - sends[0].ts_us;
+        if (after < (int64_t)i * 80000 - 1000)
+            fprintf(stderr, "write %zu left %lld us after the first\n", i, (long long)after);
+        CHECK(after >= (int64_t)i * 80000 - 1000);
+    }
+    free(sends);
+    server_set_network(srv, NULL);
+}
+
+static void test_encodings(struct server *srv, int port, const uint8_t *raw, size_t len)
+{
+    for (int e = NET_ENCODING_GZIP; e <= NET_ENCODING_BR; e++) {
+        struct net_condition net;
+        char err[256], v[64];
+        CHECK_INT(net_parse(e == NET_ENCODING_GZIP ? "lan,encoding=gzip" : "lan,encoding=br",
+                            &net, err, sizeof err), 0);
+        server_set_network(srv, &net);
+        CHECK_INT(server_prepare(srv, "/modules/big.wasm"), 0);
+        struct reply r;
+        CHECK_INT(request(port, "/modules/big.wasm", &r), 0);
+        CHECK_INT(r.status, 200);
+        CHECK_STR(header(&r, "content-encoding", v, sizeof v), net_encoding_name(net.encoding));
+        CHECK(r.body.len > 0 && r.body.len < len);
+        uint8_t *out = xmalloc(len + 16);
+        size_t out_len = len + 16;
+        if (e == NET_ENCODING_GZIP) {
+            z_stream z;
+            memset(&z, 0, sizeof z);
+            CHECK_INT(inflateInit2(&z, 15 + 16), Z_OK);
+            z.next_in = (Bytef *)r.body.data;
+            z.avail_in = (uInt)r.body.len;
+            z.next_out = out;
+            z.avail_out = (uInt)out_len;
+            CHECK_INT(inflate(&z, Z_FINISH), Z_STREAM_END);
+            out_len = z.total_out;
+            inflateEnd(&z);
+        } else {
+            CHECK(BrotliDecoderDecompress(r.body.len, (const uint8_t *)r.body.data, &out_len,
+                                          out) == BROTLI_DECODER_RESULT_SUCCESS);
+        }
+        CHECK_INT(out_len, len);
+        CHECK(memcmp(out, raw, len) == 0);
+        free(out);
+        buf_free(&r.body);
+        struct server_send *sends = NULL;
+        server_take_sends(srv, &sends, NULL);
+        free(sends);
+    }
+    server_set_network(srv, NULL);
+}
+
 int main(void)
 {
     char tmp[] = "/tmp/wasmlab-test-server-XXXXXX";
@@ -188,6 +275,16 @@ int main(void)
     }
     CHECK_INT(server_mount_dir(srv, "/pages/", pages), 0);
     CHECK_INT(server_map_file(srv, "/modules/m.wasm", wasm), 0);
+    /* a compressible 40000-byte "module" for shaping and encodings */
+    char *big = xasprintf("%s/big.wasm", real_tmp);
+    uint8_t *raw = xmalloc(40000);
+    for (size_t i = 0; i < 40000; i++)
+        raw[i] = (uint8_t)(i % 251 < 128 ? i % 7 : i * 31 % 256);
+    FILE *bf = fopen(big, "wb");
+    CHECK(bf && fwrite(raw, 1, 40000, bf) == 40000);
+    if (bf)
+        fclose(bf);
+    CHECK_INT(server_map_file(srv, "/modules/big.wasm", big), 0);
     int port = server_port(srv);
     CHECK(port > 0);
 
@@ -232,6 +329,11 @@ int main(void)
     CHECK_INT(status_of(port, "/pages/a%5c..%5csecret.txt"), 403);   /* backslashes */
     CHECK(server_get_stats(srv)->forbidden == forbidden0 + 2);
     CHECK(server_get_stats(srv)->ok >= 2);
+
+    test_pacing(srv, port);
+    test_encodings(srv, port, raw, 40000);
+    free(raw);
+    free(big);
 
     server_stop(srv);
     lws_context_destroy(ctx);
