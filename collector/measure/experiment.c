@@ -119,6 +119,78 @@ static bool safe_name(const char *s)
     return true;
 }
 
+/* conditions[i]: its name, args, JS churn and network part into p->conditions[i]. */
+static int parse_condition(json_t *c, size_t i, struct experiment *e, struct plan *p,
+                           const char *file, char *err, size_t errlen)
+{
+    const char *key;
+    json_t *val;
+    if (!json_is_object(c))
+        return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
+    json_object_foreach(c, key, val) {
+        if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb") &&
+            strcmp(key, "network"))
+            return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i, key);
+    }
+    struct plan_condition *pc = &p->conditions[i];
+    const char *cname = json_string_value(json_object_get(c, "name"));
+    if (!cname || !safe_name(cname))
+        return fail(err, errlen, file,
+                    "\"conditions\"[%zu].name is required: 1-63 of A-Z a-z 0-9 . _ -", i);
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(p->conditions[k].name, cname) == 0)
+            return fail(err, errlen, file, "condition \"%s\" appears twice", cname);
+    pc->name = (char *)cname;
+    json_t *args = json_object_get(c, "args");
+    if (args) {
+        size_t k;
+        json_t *a;
+        bool ok = json_is_array(args) && json_array_size(args) <= 64;
+        json_array_foreach(args, k, a) ok = ok && json_is_string(a);
+        if (!ok)
+            return fail(err, errlen, file, "\"conditions\"[%zu].args must be a list of strings", i);
+        e->args[i] = json_dumps(args, JSON_COMPACT);
+        pc->args_json = e->args[i];
+    }
+    if (number(c, "js_churn_mb", 0, 0, 4096, &pc->js_churn_mb, file, err, errlen) < 0)
+        return -1;
+    json_t *net = json_object_get(c, "network");
+    if (net && condition_network(net, &pc->net, i, file, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* "auto_sample": max_loads, ci_width_ms and the baseline browser. */
+static int parse_auto_sample(json_t *as, struct plan *p, const char *file, char *err,
+                             size_t errlen)
+{
+    const char *key;
+    json_t *val;
+    if (!json_is_object(as))
+        return fail(err, errlen, file, "\"auto_sample\" must be an object");
+    json_object_foreach(as, key, val) {
+        if (strcmp(key, "max_loads") && strcmp(key, "ci_width_ms") && strcmp(key, "baseline"))
+            return fail(err, errlen, file, "\"auto_sample\": unknown key \"%s\"", key);
+    }
+    if (number(as, "max_loads", 0, p->loads + 1, 100000, &p->auto_max, file, err, errlen) < 0)
+        return -1;
+    if (p->auto_max == 0)
+        return fail(err, errlen, file, "\"auto_sample\".max_loads is required (> loads)");
+    json_t *w = json_object_get(as, "ci_width_ms");
+    if (!json_is_number(w) || json_number_value(w) <= 0)
+        return fail(err, errlen, file, "\"auto_sample\".ci_width_ms must be a number > 0");
+    p->auto_width_ms = json_number_value(w);
+    const char *base = json_string_value(json_object_get(as, "baseline"));
+    p->auto_baseline = -1;
+    for (int b = 0; base && b < p->n_browsers; b++)
+        if (strcmp(p->browsers[b].spec, base) == 0)
+            p->auto_baseline = b;
+    if (p->auto_baseline < 0 || p->n_browsers < 2)
+        return fail(err, errlen, file,
+                    "\"auto_sample\".baseline must name one of two or more \"browsers\"");
+    return 0;
+}
+
 int experiment_parse(const char *text, size_t len, const char *file, const char *dir,
                      struct experiment *e, struct plan *p, char *err, size_t errlen)
 {
@@ -199,39 +271,7 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
         size_t i;
         json_t *c;
         json_array_foreach(conds, i, c) {
-            if (!json_is_object(c))
-                return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
-            json_object_foreach(c, key, val) {
-                if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb") &&
-                    strcmp(key, "network"))
-                    return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i,
-                                key);
-            }
-            struct plan_condition *pc = &p->conditions[i];
-            const char *cname = json_string_value(json_object_get(c, "name"));
-            if (!cname || !safe_name(cname))
-                return fail(err, errlen, file,
-                            "\"conditions\"[%zu].name is required: 1-63 of A-Z a-z 0-9 . _ -", i);
-            for (size_t k = 0; k < i; k++)
-                if (strcmp(p->conditions[k].name, cname) == 0)
-                    return fail(err, errlen, file, "condition \"%s\" appears twice", cname);
-            pc->name = (char *)cname;
-            json_t *args = json_object_get(c, "args");
-            if (args) {
-                size_t k;
-                json_t *a;
-                bool ok = json_is_array(args) && json_array_size(args) <= 64;
-                json_array_foreach(args, k, a) ok = ok && json_is_string(a);
-                if (!ok)
-                    return fail(err, errlen, file,
-                                "\"conditions\"[%zu].args must be a list of strings", i);
-                e->args[i] = json_dumps(args, JSON_COMPACT);
-                pc->args_json = e->args[i];
-            }
-            if (number(c, "js_churn_mb", 0, 0, 4096, &pc->js_churn_mb, file, err, errlen) < 0)
-                return -1;
-            json_t *net = json_object_get(c, "network");
-            if (net && condition_network(net, &pc->net, i, file, err, errlen) < 0)
+            if (parse_condition(c, i, e, p, file, err, errlen) < 0)
                 return -1;
         }
         p->n_conditions = (int)json_array_size(conds);
@@ -251,30 +291,8 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
         for (int i = 0; i < nba; i++)
             p->browsers[b].extra_args[i] = bargs[i];
     json_t *as = json_object_get(root, "auto_sample");
-    if (as) {
-        if (!json_is_object(as))
-            return fail(err, errlen, file, "\"auto_sample\" must be an object");
-        json_object_foreach(as, key, val) {
-            if (strcmp(key, "max_loads") && strcmp(key, "ci_width_ms") && strcmp(key, "baseline"))
-                return fail(err, errlen, file, "\"auto_sample\": unknown key \"%s\"", key);
-        }
-        if (number(as, "max_loads", 0, p->loads + 1, 100000, &p->auto_max, file, err, errlen) < 0)
-            return -1;
-        if (p->auto_max == 0)
-            return fail(err, errlen, file, "\"auto_sample\".max_loads is required (> loads)");
-        json_t *w = json_object_get(as, "ci_width_ms");
-        if (!json_is_number(w) || json_number_value(w) <= 0)
-            return fail(err, errlen, file, "\"auto_sample\".ci_width_ms must be a number > 0");
-        p->auto_width_ms = json_number_value(w);
-        const char *base = json_string_value(json_object_get(as, "baseline"));
-        p->auto_baseline = -1;
-        for (int b = 0; base && b < p->n_browsers; b++)
-            if (strcmp(p->browsers[b].spec, base) == 0)
-                p->auto_baseline = b;
-        if (p->auto_baseline < 0 || p->n_browsers < 2)
-            return fail(err, errlen, file,
-                        "\"auto_sample\".baseline must name one of two or more \"browsers\"");
-    }
+    if (as && parse_auto_sample(as, p, file, err, errlen) < 0)
+        return -1;
     json_t *desc = json_object_get(root, "description");
     if (desc && !json_is_string(desc))
         return fail(err, errlen, file, "\"description\" must be a string");
