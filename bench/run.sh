@@ -10,8 +10,9 @@
 #
 # usage: bash bench/run.sh [--quick] [--out FILE.json] [--wasmlab EXE] [--build DIR]
 #   full:    c/hello go/hello c/json go/json, 30 loads each in 3 rounds;
-#            ingest 100 MB + 500 MB; memory N=1000
-#   --quick: c/hello go/hello, 3 loads in 1 round; ingest 20 MB; memory N=20
+#            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer
+#   --quick: c/hello go/hello, 3 loads in 1 round; ingest 20 MB; memory N=20;
+#            2 loads of the plain peer
 # Needs node + npm (scripts/bench-setup.sh installs the peer's packages under
 # the build dir), python3, /usr/bin/time, Debian's chromium-headless-shell.
 set -euo pipefail
@@ -31,9 +32,9 @@ done
 wasmlab=${wasmlab:-$build/wasmlab}
 browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 if [ $quick = 1 ]; then
-    modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 mode=quick
+    modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 plain_loads=2 mode=quick
 else
-    modules="c/hello go/hello c/json go/json" loads=30 rounds=3 ingest_mb="100 500" mem_n=1000 mode=full
+    modules="c/hello go/hello c/json go/json" loads=30 rounds=3 ingest_mb="100 500" mem_n=1000 plain_loads=6 mode=full
 fi
 per_round=$(( (loads + rounds - 1) / rounds ))
 [ -x "$wasmlab" ] || { echo "bench/run.sh: $wasmlab is not built (bash scripts/build.sh build)" >&2; exit 2; }
@@ -80,6 +81,12 @@ for r in $(seq "$rounds"); do
             --manifest "$manifest" --module "$m" --loads "$per_round" --browser "$browser" >>"$tmp/floor.jsonl"
     done
 done
+
+# The shortest puppeteer loop (about:blank, tracing, goto): documented, not
+# compared (its Tracing.end stalls ~5 s when the navigation swaps renderers).
+echo "  puppeteer --variant plain: $plain_loads loads of c/hello" >&2
+timed "plain c/hello" node "$root/bench/peer/puppeteer-peer.js" --port "$port" --variant plain \
+    --manifest "$manifest" --module c/hello --loads "$plain_loads" --browser "$browser" >>"$tmp/plain.jsonl"
 
 echo "  ingest: $ingest_mb MB" >&2
 for mb in $ingest_mb; do

@@ -59,6 +59,13 @@ for tool in TOOLS:
     throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
                         "loads_per_s": round(n / secs, 3) if secs else None,
                         "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,))}
+plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
+plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
+throughput["puppeteer_plain"] = {
+    "loads": len(plain), "loads_ok": sum(1 for l in plain if l.get("ok")), "seconds": round(plain_secs, 3),
+    "loads_per_s": round(len(plain) / plain_secs, 3) if plain_secs else None,
+    "median_wall_ms": statistics.median([l["wall_ms"] for l in plain if "wall_ms" in l] or [0]),
+    "note": "about:blank -> tracing -> goto: not compared; Tracing.end stalls when the renderer swaps"}
 lps = {t: throughput[t]["loads_per_s"] for t in TOOLS}
 ratios = {"wasmlab_over_puppeteer": round(lps["wasmlab"] / lps["puppeteer"], 3),
           "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
@@ -129,6 +136,8 @@ print("| tool | loads | ok | loads/s |\n|---|---|---|---|")
 for t in TOOLS:
     th = throughput[t]
     print(f"| {t} | {th['loads']} | {th['loads_ok']} | {f3(th['loads_per_s'])} |")
+pp = throughput["puppeteer_plain"]
+print(f"| (puppeteer, plain loop: c/hello only, not compared) | {pp['loads']} | {pp['loads_ok']} | {f3(pp['loads_per_s'])} |")
 print(f"\nwasmlab/puppeteer {ratios['wasmlab_over_puppeteer']:.2f}x, "
       f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
 print("| module | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
