@@ -24,7 +24,7 @@ function launch(exe) {
       const m = /DevTools listening on (ws:\S+)/.exec(err);
       if (m) { child.stderr.removeAllListeners("data"); child.stderr.resume(); resolve({ child, profile, ws: m[1] }); }
     });
-    child.on("exit", (code) => reject(new Error(`browser exited (${code}): ${err.slice(-300)}`)));
+    child.once("exit", (code) => reject(new Error(`browser exited (${code}): ${err.slice(-300)}`)));
   });
 }
 
@@ -95,8 +95,11 @@ async function main() {
   } finally {
     try { await Promise.race([cdp.send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch {}
     ws.close();
+    // The profile goes only once the browser has exited (it writes until then).
+    const exited = new Promise((r) => b.child.exitCode !== null ? r() : b.child.once("exit", r));
     b.child.kill("SIGTERM");
-    fs.rmSync(b.profile, { recursive: true, force: true });
+    await exited;
+    fs.rmSync(b.profile, { recursive: true, force: true, maxRetries: 3 });
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(JSON.stringify({ summary: { tool: "floor", module: o.module, loads: o.loads, ok, seconds: secs } }));

@@ -49,6 +49,7 @@ want(m["cores"] >= 1 and m["cpu_model"] and "Chromium" in (m["chromium"] or ""),
 for tool in ("wasmlab", "puppeteer", "floor"):
     t = r["throughput"][tool]
     want(t["loads"] == 6 and t["loads_ok"] == 6, f"{tool}: 6 loads, all ok: {t}")
+    want(t["failed_invocations"] == 0, f"{tool}: every invocation exited 0: {t}")
     want(t["loads_per_s"] and 0.01 < t["loads_per_s"] < 100, f"{tool} loads/s plausible: {t}")
 for k, v in r["ratios"].items():
     want(v and v > 0, f"ratio {k} positive: {v}")
