@@ -1,0 +1,109 @@
+// The raw-CDP floor: what the browser itself costs per load, with no
+// tracing and no library. Per load: a new browser context and tab (about:blank),
+// attach, the report binding, navigate to wasmlab's harness, wait for the
+// report, dispose the context.
+// usage: node cdp-floor.js --port P --manifest FILE --module NAME --loads N [--browser EXE]
+// Output: one JSON line per load, then {"summary":...}.
+"use strict";
+const { spawn } = require("child_process");
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const WebSocket = require("ws");
+const c = require("./common");
+
+function launch(exe) {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "wasmlab-floor-"));
+  const child = spawn(exe, [...c.BROWSER_FLAGS, "--remote-debugging-address=127.0.0.1",
+                            "--remote-debugging-port=0", `--user-data-dir=${profile}`, "about:blank"],
+                      { stdio: ["ignore", "ignore", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let err = "";
+    child.stderr.on("data", (d) => {
+      err += d;
+      const m = /DevTools listening on (ws:\S+)/.exec(err);
+      if (m) { child.stderr.removeAllListeners("data"); child.stderr.resume(); resolve({ child, profile, ws: m[1] }); }
+    });
+    child.once("exit", (code) => reject(new Error(`browser exited (${code}): ${err.slice(-300)}`)));
+  });
+}
+
+class Cdp {
+  constructor(ws) {
+    this.ws = ws; this.next = 1; this.pending = new Map(); this.listeners = [];
+    ws.on("message", (data) => {
+      const msg = JSON.parse(data);
+      if (msg.id && this.pending.has(msg.id)) {
+        const { resolve, reject } = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.error) reject(new Error(msg.error.message)); else resolve(msg.result);
+      } else if (msg.method) {
+        for (const l of this.listeners.slice()) l(msg);
+      }
+    });
+  }
+  send(method, params = {}, sessionId) {
+    const id = this.next++;
+    this.ws.send(JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) }));
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+  waitFor(pred, ms) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { done(); reject(new Error(`no event within ${ms} ms`)); }, ms);
+      const l = (msg) => { if (pred(msg)) { done(); resolve(msg); } };
+      const done = () => { clearTimeout(timer); this.listeners = this.listeners.filter((x) => x !== l); };
+      this.listeners.push(l);
+    });
+  }
+}
+
+async function oneLoad(cdp, url) {
+  const t0 = process.hrtime.bigint();
+  const { browserContextId } = await cdp.send("Target.createBrowserContext", { disposeOnDetach: true });
+  try {
+    const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank", browserContextId });
+    const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: true });
+    await cdp.send("Runtime.addBinding", { name: "__wasmlabReport" }, sessionId);
+    await cdp.send("Runtime.enable", {}, sessionId);
+    const reported = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled"
+                                        && m.params.name === "__wasmlabReport", 60000);
+    await cdp.send("Page.navigate", { url }, sessionId);
+    const report = JSON.parse((await reported).params.payload);
+    return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
+             error: report.ok ? null : report.error };
+  } finally {
+    await cdp.send("Target.disposeBrowserContext", { browserContextId });
+  }
+}
+
+async function main() {
+  const o = c.parseArgs(process.argv);
+  const { url } = c.harnessUrl(o.port, o.manifest, o.module);
+  const t0 = process.hrtime.bigint();
+  const b = await launch(o.browser);
+  const ws = new WebSocket(b.ws, { perMessageDeflate: false, maxPayload: 256 << 20 });
+  await new Promise((r, j) => { ws.once("open", r); ws.once("error", j); });
+  const cdp = new Cdp(ws);
+  let ok = 0;
+  try {
+    for (let i = 0; i < o.loads; i++) {
+      let r;
+      try { r = await oneLoad(cdp, url); } catch (e) { r = { ok: false, error: String(e.message || e) }; }
+      if (r.ok) ok++;
+      console.log(JSON.stringify({ tool: "floor", module: o.module, load: i, ...r }));
+    }
+  } finally {
+    try { await Promise.race([cdp.send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch {}
+    ws.close();
+    // The profile goes only once the browser has exited (it writes until then).
+    const exited = new Promise((r) => b.child.exitCode !== null ? r() : b.child.once("exit", r));
+    b.child.kill("SIGTERM");
+    await exited;
+    fs.rmSync(b.profile, { recursive: true, force: true, maxRetries: 3 });
+  }
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  console.log(JSON.stringify({ summary: { tool: "floor", module: o.module, loads: o.loads, ok, seconds: secs } }));
+  process.exit(ok === o.loads ? 0 : 3);
+}
+
+main().catch((e) => { console.error(`cdp-floor: ${e.message || e}`); process.exit(1); });

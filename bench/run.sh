@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The benchmark of issue 12: wasmlab against the puppeteer-core loop a user
+# would write (bench/peer/puppeteer-peer.js) and the raw-CDP floor
+# (bench/peer/cdp-floor.js), run ALTERNATELY (rounds of wasmlab, peer, floor
+# per module) on the same harness page and modules, served by `wasmlab serve`;
+# then the ingest test (import-trace of traces made of real recorded events),
+# the memory test (wasmlab's own peak RSS over N loads vs N/10) and the DB
+# growth per load. Writes bench/results/<date>-<host>.json and prints a
+# Markdown summary. Figures are ratios within one run, not absolute claims.
+#
+# usage: bash bench/run.sh [--quick] [--out FILE.json] [--wasmlab EXE] [--build DIR]
+#   full:    c/hello go/hello c/json go/json, 30 loads each in 3 rounds;
+#            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer
+#   --quick: c/hello go/hello, 3 loads in 1 round; ingest 20 MB; memory N=20;
+#            2 loads of the plain peer
+# Needs node + npm (scripts/bench-setup.sh installs the peer's packages under
+# the build dir), python3, /usr/bin/time, Debian's chromium-headless-shell.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+quick=0 out="" build="$root/build" wasmlab=""
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1 ;;
+    --out) out=$2; shift ;;
+    --wasmlab) wasmlab=$2; shift ;;
+    --build) build=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+wasmlab=${wasmlab:-$build/wasmlab}
+browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
+if [ $quick = 1 ]; then
+    modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 plain_loads=2 mode=quick
+else
+    modules="c/hello go/hello c/json go/json" loads=30 rounds=3 ingest_mb="100 500" mem_n=1000 plain_loads=6 mode=full
+fi
+per_round=$(( (loads + rounds - 1) / rounds ))
+[ -x "$wasmlab" ] || { echo "bench/run.sh: $wasmlab is not built (bash scripts/build.sh build)" >&2; exit 2; }
+command -v node >/dev/null || { echo "bench/run.sh: node is not installed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench/run.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+NODE_PATH=$(bash "$root/scripts/bench-setup.sh" "$build")
+export NODE_PATH
+manifest="$build/modules/manifest.json"
+if [ -z "$out" ]; then
+    mkdir -p "$root/bench/results"
+    out="$root/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s).json"
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmlab-bench.XXXXXX")
+serve_pid=""
+cleanup() {
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+"$wasmlab" serve --port-file "$tmp/port" >/dev/null &
+serve_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port")
+
+now() { date +%s.%N; }
+# timed LABEL CMD...: runs CMD, appends {"label","seconds","rc"} to timings.
+timed() {
+    local label=$1; shift
+    local t0 rc=0; t0=$(now)
+    "$@" || rc=$?
+    echo "{\"label\": \"$label\", \"seconds\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'), \"rc\": $rc}" >>"$tmp/timings.jsonl"
+}
+
+echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / puppeteer / floor" >&2
+for r in $(seq "$rounds"); do
+    for m in $modules; do
+        echo "  round $r: $m" >&2
+        timed "wasmlab $m" "$wasmlab" run --module "$m" --loads "$per_round" --browser "$browser" \
+            --db "$tmp/matrix.db" -q --json >/dev/null
+        timed "puppeteer $m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
+            --manifest "$manifest" --module "$m" --loads "$per_round" --browser "$browser" >>"$tmp/peer.jsonl"
+        timed "floor $m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
+            --manifest "$manifest" --module "$m" --loads "$per_round" --browser "$browser" >>"$tmp/floor.jsonl"
+    done
+done
+
+# The shortest puppeteer loop (about:blank, tracing, goto): documented, not
+# compared (its Tracing.end stalls ~5 s when the navigation swaps renderers).
+echo "  puppeteer --variant plain: $plain_loads loads of c/hello" >&2
+timed "plain c/hello" node "$root/bench/peer/puppeteer-peer.js" --port "$port" --variant plain \
+    --manifest "$manifest" --module c/hello --loads "$plain_loads" --browser "$browser" >>"$tmp/plain.jsonl"
+
+echo "  ingest: $ingest_mb MB" >&2
+for mb in $ingest_mb; do
+    python3 "$root/bench/make_trace.py" "$tmp/trace-$mb.json" "$mb" >"$tmp/make-$mb.json"
+    rc=0
+    /usr/bin/time -v -o "$tmp/ingest-$mb.time" "$wasmlab" import-trace "$tmp/trace-$mb.json" \
+        --db "$tmp/ingest-$mb.db" -q >/dev/null || rc=$?
+    echo "$rc" >"$tmp/ingest-$mb.rc"
+    rm -f "$tmp/trace-$mb.json"
+done
+
+# The wasmlab process's own peak RSS (VmHWM), not the browser's: /usr/bin/time
+# would report the largest process of the tree, i.e. a Chromium one.
+own_peak_rss_kb() {
+    local pid=$1 kb=0 k v rest
+    while [ -r "/proc/$pid/status" ]; do
+        while read -r k v rest; do [ "$k" = VmHWM: ] && kb=$v; done <"/proc/$pid/status" 2>/dev/null || true
+        sleep 0.05
+    done
+    echo "$kb"
+}
+echo "  memory: $((mem_n / 10)) and $mem_n loads of c/hello" >&2
+for n in $((mem_n / 10)) "$mem_n"; do
+    t0=$(now)
+    "$wasmlab" run --module c/hello --loads "$n" --browser "$browser" --db "$tmp/mem-$n.db" -q >/dev/null &
+    pid=$!
+    own_peak_rss_kb "$pid" >"$tmp/mem-$n.rss"
+    rc=0
+    wait "$pid" || rc=$?
+    echo "$rc" >"$tmp/mem-$n.rc"
+    awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/mem-$n.secs"
+done
+
+python3 "$root/bench/summarize.py" --tmp "$tmp" --out "$out" --mode "$mode" --modules "$modules" \
+    --loads "$loads" --ingest-mb "$ingest_mb" --mem-n "$mem_n" --browser "$browser"
+echo "results: $out" >&2

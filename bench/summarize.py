@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Turns bench/run.sh's raw measurements (in its temp dir) into the results
+JSON and the Markdown summary printed on stdout. Called by run.sh only."""
+import argparse, json, math, os, platform, re, sqlite3, subprocess, statistics
+
+ap = argparse.ArgumentParser()
+for a in ("--tmp", "--out", "--mode", "--modules", "--ingest-mb", "--browser"):
+    ap.add_argument(a, required=True)
+ap.add_argument("--loads", type=int, required=True)
+ap.add_argument("--mem-n", type=int, required=True)
+o = ap.parse_args()
+T = lambda *p: os.path.join(o.tmp, *p)
+modules = o.modules.split()
+TOOLS = ("wasmlab", "puppeteer", "floor")
+
+
+def jsonl(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(l) for l in f if l.strip()]
+
+
+def median_ci(v):
+    """Median and its 95% CI from order statistics (distribution-free)."""
+    v = sorted(v)
+    n = len(v)
+    if n == 0:
+        return None, None, None
+    half = 1.96 * math.sqrt(n) / 2
+    lo = max(0, int(math.floor(n / 2 - half)))
+    hi = min(n - 1, int(math.ceil(n / 2 + half)) - 1)
+    return statistics.median(v), v[lo], v[max(lo, hi)]
+
+
+def time_v(path):
+    """Elapsed seconds and peak RSS (KB) from /usr/bin/time -v."""
+    txt = open(path).read()
+    m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", txt)
+    secs = int(m.group(1) or 0) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", txt).group(1))
+    return secs, rss
+
+
+# Throughput: loads / process wall time (browser launch included, for all).
+timings = jsonl(T("timings.jsonl"))
+per_load = {"puppeteer": jsonl(T("peer.jsonl")), "floor": jsonl(T("floor.jsonl"))}
+throughput = {}
+for tool in TOOLS:
+    rows = [t for t in timings if t["label"].split()[0] == tool]
+    secs = sum(t["seconds"] for t in rows)
+    if tool == "wasmlab":
+        db = sqlite3.connect(T("matrix.db"))
+        n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
+        ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
+    else:
+        loads = [l for l in per_load[tool] if "load" in l]
+        n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
+    throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
+                        "loads_per_s": round(n / secs, 3) if secs else None,
+                        "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,))}
+plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
+plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
+throughput["puppeteer_plain"] = {
+    "loads": len(plain), "loads_ok": sum(1 for l in plain if l.get("ok")), "seconds": round(plain_secs, 3),
+    "loads_per_s": round(len(plain) / plain_secs, 3) if plain_secs else None,
+    "median_wall_ms": statistics.median([l["wall_ms"] for l in plain if "wall_ms" in l] or [0]),
+    "note": "about:blank -> tracing -> goto: not compared; Tracing.end stalls when the renderer swaps"}
+lps = {t: throughput[t]["loads_per_s"] for t in TOOLS}
+ratios = {"wasmlab_over_puppeteer": round(lps["wasmlab"] / lps["puppeteer"], 3),
+          "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
+          "puppeteer_over_floor": round(lps["puppeteer"] / lps["floor"], 3)}
+
+# Agreement: median first-byte-to-compile per tool and module, with CIs.
+agreement = []
+db = sqlite3.connect(T("matrix.db"))
+for m in modules:
+    w = [r[0] / 1000.0 for r in db.execute(
+        "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
+        " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
+    p = [l["first_byte_to_compile_us"] / 1000.0 for l in per_load["puppeteer"]
+         if l.get("module") == m and l.get("ok") and l.get("first_byte_to_compile_us") is not None]
+    wm, wlo, whi = median_ci(w)
+    pm, plo, phi = median_ci(p)
+    agreement.append({
+        "module": m, "wasmlab": {"n": len(w), "median_ms": wm, "ci95_ms": [wlo, whi]},
+        "puppeteer": {"n": len(p), "median_ms": pm, "ci95_ms": [plo, phi]},
+        "difference_ms": None if wm is None or pm is None else round(wm - pm, 3),
+        "cis_overlap": None if wm is None or pm is None else (wlo <= phi and plo <= whi)})
+
+ingest = []
+for mb in o.ingest_mb.split():
+    made = json.load(open(T(f"make-{mb}.json")))
+    secs, rss = time_v(T(f"ingest-{mb}.time"))
+    ingest.append({"target_mb": float(mb), "bytes": made["bytes"], "seconds": secs,
+                   "mb_per_s": round(made["bytes"] / 1e6 / secs, 1), "peak_rss_kb": rss,
+                   "exit": int(open(T(f"ingest-{mb}.rc")).read())})
+
+mem = {}
+for n in (o.mem_n // 10, o.mem_n):
+    secs = float(open(T(f"mem-{n}.secs")).read())
+    rss = int(open(T(f"mem-{n}.rss")).read())
+    dbsize = os.path.getsize(T(f"mem-{n}.db"))
+    mem[n] = {"loads": n, "seconds": secs, "peak_rss_kb": rss, "db_bytes": dbsize,
+              "db_bytes_per_load": round(dbsize / n), "exit": int(open(T(f"mem-{n}.rc")).read())}
+small, big = mem[o.mem_n // 10], mem[o.mem_n]
+memory = {"runs": list(mem.values()),
+          "rss_growth_ratio": round(big["peak_rss_kb"] / small["peak_rss_kb"], 3),
+          # flat: 10x the loads costs at most a quarter more peak RSS
+          "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]}
+
+
+def sh(*cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
+    except Exception:
+        return None
+
+
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), None)
+machine = {"host": platform.node(), "cores": os.cpu_count(), "cpu_model": cpu,
+           "kernel": platform.release(), "chromium": sh(o.browser, "--version"),
+           "node": sh("node", "--version"), "load_avg_at_end": os.getloadavg(),
+           "wasmlab_commit": sh("git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD")}
+res = {"mode": o.mode, "modules": modules, "loads_per_module": o.loads, "machine": machine,
+       "throughput": throughput, "ratios": ratios, "agreement": agreement, "ingest": ingest,
+       "memory": memory, "db_growth": {"bytes_per_load": big["db_bytes_per_load"], "loads": o.mem_n}}
+os.makedirs(os.path.dirname(os.path.abspath(o.out)), exist_ok=True)
+with open(o.out, "w") as f:
+    json.dump(res, f, indent=2)
+    f.write("\n")
+
+f3 = lambda x: "-" if x is None else f"{x:.3f}"
+print(f"### wasmlab bench ({o.mode}): {machine['cores']} cores, {cpu}, {machine['chromium']}\n")
+print("| tool | loads | ok | loads/s |\n|---|---|---|---|")
+for t in TOOLS:
+    th = throughput[t]
+    print(f"| {t} | {th['loads']} | {th['loads_ok']} | {f3(th['loads_per_s'])} |")
+pp = throughput["puppeteer_plain"]
+print(f"| (puppeteer, plain loop: c/hello only, not compared) | {pp['loads']} | {pp['loads_ok']} | {f3(pp['loads_per_s'])} |")
+print(f"\nwasmlab/puppeteer {ratios['wasmlab_over_puppeteer']:.2f}x, "
+      f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
+print("| module | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
+print("|---|---|---|---|---|")
+for a in agreement:
+    w, p = a["wasmlab"], a["puppeteer"]
+    print(f"| {a['module']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
+          f"| {f3(p['median_ms'])} [{f3(p['ci95_ms'][0])}, {f3(p['ci95_ms'][1])}] (n={p['n']}) "
+          f"| {f3(a['difference_ms'])} | {a['cis_overlap']} |")
+print("\n| ingest trace | MB/s | peak RSS MB |\n|---|---|---|")
+for i in ingest:
+    print(f"| {i['bytes'] / 1e6:.0f} MB | {i['mb_per_s']} | {i['peak_rss_kb'] / 1024:.1f} |")
+print(f"\nwasmlab peak RSS: {small['peak_rss_kb'] / 1024:.1f} MB over {small['loads']} loads, "
+      f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
+      f"{'flat' if memory['flat'] else 'NOT flat'}); DB growth {big['db_bytes_per_load']} bytes/load")

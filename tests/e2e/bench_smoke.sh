@@ -1,0 +1,79 @@
+# The benchmark's scripts run on a tiny matrix (bench/run.sh --quick) and
+# write a results JSON with every section and plausible values: loads
+# counted, every peer and floor load ok, ratios positive, ingest and memory
+# measured. Also: the peer's browser flags and trace categories are still
+# wasmlab's (copied from cdp/browser.c and collector/measure/load.c).
+# Skips (exit 0) only when node is missing.
+source "$(dirname "$0")/../lib.sh"
+
+if ! command -v node >/dev/null; then
+  echo "SKIP: node is not installed (the bench's peers are Node scripts)"
+  exit 0
+fi
+
+# Drift guard: every flag and category the peer uses is in wasmlab's source.
+flags=$(node -e 'const c = require(process.argv[1]); console.log([...c.BROWSER_FLAGS].join("\n"))' \
+        "$SRC/bench/peer/common.js")
+for f in $flags; do
+  check "peer flag $f is one of cdp/browser.c's" grep -qF "\"$f\"" "$SRC/cdp/browser.c"
+done
+check "peer has as many flags as cdp/browser.c (minus the debugging address/port)" \
+  test "$(echo "$flags" | wc -l)" -eq \
+       "$(($(sed -n '/base_flags\[\] = {/,/};/p' "$SRC/cdp/browser.c" | grep -c '"--') - 2))"
+cats=$(node -e 'console.log(require(process.argv[1]).TRACE_CATEGORIES.join(" "))' "$SRC/bench/peer/common.js")
+want=$(sed -n '/load_trace_categories\[\] = {/,/};/p' "$SRC/collector/measure/load.c" \
+       | grep -o '"[^"]*"' | tr -d '"' | tr '\n' ' ' | sed 's/ $//')
+check "peer's trace categories equal load.c's ($want)" test "$cats" = "$want"
+
+rc=0
+bash "$SRC/bench/run.sh" --quick --wasmlab "$WASMLAB" --build "$BUILD" --out "$TMP/r.json" \
+  >"$TMP/summary.md" 2>"$TMP/err" || rc=$?
+if [ "$rc" -ne 0 ]; then
+  fail "bench/run.sh --quick exited $rc: $(tail -5 "$TMP/err")"
+  finish
+  exit 1
+fi
+check "the summary table is printed" grep -q '^| wasmlab | 6 | 6 |' "$TMP/summary.md"
+
+if ! python3 - "$TMP/r.json" >"$TMP/py" 2>&1 <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = []
+def want(cond, what):
+    if not cond:
+        bad.append(what)
+for k in ("machine", "throughput", "ratios", "agreement", "ingest", "memory", "db_growth"):
+    want(k in r, f"section {k}")
+m = r["machine"]
+want(m["cores"] >= 1 and m["cpu_model"] and "Chromium" in (m["chromium"] or ""), f"machine {m}")
+for tool in ("wasmlab", "puppeteer", "floor"):
+    t = r["throughput"][tool]
+    want(t["loads"] == 6 and t["loads_ok"] == 6, f"{tool}: 6 loads, all ok: {t}")
+    want(t["failed_invocations"] == 0, f"{tool}: every invocation exited 0: {t}")
+    want(t["loads_per_s"] and 0.01 < t["loads_per_s"] < 100, f"{tool} loads/s plausible: {t}")
+for k, v in r["ratios"].items():
+    want(v and v > 0, f"ratio {k} positive: {v}")
+want([a["module"] for a in r["agreement"]] == ["c/hello", "go/hello"], "agreement per module")
+for a in r["agreement"]:
+    for tool in ("wasmlab", "puppeteer"):
+        s = a[tool]
+        want(s["n"] == 3 and 0 < s["median_ms"] < 10000, f"{a['module']} {tool} median: {s}")
+        want(s["ci95_ms"][0] <= s["median_ms"] <= s["ci95_ms"][1], f"{a['module']} {tool} CI: {s}")
+    want(isinstance(a["cis_overlap"], bool), "cis_overlap is a verdict")
+for i in r["ingest"]:
+    want(i["exit"] == 0 and i["bytes"] > 15e6 and i["mb_per_s"] > 0.5, f"ingest {i}")
+    want(0 < i["peak_rss_kb"] < 1 << 20, f"ingest peak RSS {i}")
+runs = r["memory"]["runs"]
+want([x["loads"] for x in runs] == [2, 20], f"memory runs {runs}")
+for x in runs:
+    want(x["exit"] == 0 and 1000 < x["peak_rss_kb"] < 1 << 20, f"memory run {x}")
+want(r["db_growth"]["bytes_per_load"] > 100, f"db growth {r['db_growth']}")
+print("\n".join(bad))
+sys.exit(1 if bad else 0)
+PY
+then
+  fail "results JSON: $(cat "$TMP/py")"
+else
+  pass
+fi
+finish
