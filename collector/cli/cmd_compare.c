@@ -104,9 +104,7 @@ int cmd_compare(int argc, char **argv)
         case 'r': bad = cli_long(&cp, 100, 1000000, "resamples", &resamples); break;
         case 's': bad = cli_long(&cp, 0, 1L << 62, "(a seed)", &seed); break;
         case 'f':
-            if (table_format_parse(cp.arg, &fmt) < 0)
-                bad = cli_usage_error(&compare_command,
-                                      "--format %s: must be text, csv, json or markdown", cp.arg);
+            bad = cli_table_format(&cp, &fmt);
             break;
         }
         if (bad) {

@@ -270,6 +270,14 @@ int cli_double(struct cli_parser *p, double min, double max, const char *unit, d
     return -1;
 }
 
+int cli_table_format(struct cli_parser *p, enum table_format *out)
+{
+    static const char *const formats[] = { "text", "csv", "json", "markdown", NULL };
+    if (cli_choice(p, formats) < 0)
+        return -1;
+    return table_format_parse(p->arg, out);
+}
+
 int cli_choice(struct cli_parser *p, const char *const *choices)
 {
     for (int i = 0; choices[i]; i++)

@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/report/table_out.h"
 
 /* One option. `arg` is the value's name in the help ("N", "FILE"); NULL
  * means the option is a flag that takes no value. `help` may hold '\n' for
@@ -121,6 +122,8 @@ int cli_double(struct cli_parser *p, double min, double max, const char *unit, d
  * returns its index, or prints "--api ftp: must be streaming or buffered"
  * and returns -1. */
 int cli_choice(struct cli_parser *p, const char *const *choices);
+/* --format: text, csv, json or markdown into *out (cli_choice's errors). */
+int cli_table_format(struct cli_parser *p, enum table_format *out);
 
 /* The full --help text to `out`. */
 void cli_help(const struct cli_command *cmd, FILE *out);

@@ -195,10 +195,9 @@ int report_alloc(int argc, char **argv)
         case 'd': db_path = cp.arg; break;
         case 'r': run_arg = cp.arg; break;
         case 'f':
-            if (table_format_parse(cp.arg, &fmt) < 0) {
+            if (cli_table_format(&cp, &fmt) < 0) {
                 cli_end(&cp);
-                return cli_usage_error(&alloc_command,
-                                       "--format %s: must be text, csv, json or markdown", cp.arg);
+                return EXIT_USAGE;
             }
             break;
         }

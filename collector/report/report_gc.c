@@ -197,9 +197,7 @@ int report_gc(int argc, char **argv)
         case 'd': db_path = cp.arg; break;
         case 'r': bad = cli_long(&cp, 1, 1L << 40, "(a run id)", &run_id); break;
         case 'f':
-            if (table_format_parse(cp.arg, &fmt) < 0)
-                bad = cli_usage_error(&gc_command,
-                                      "--format %s: must be text, csv, json or markdown", cp.arg);
+            bad = cli_table_format(&cp, &fmt);
             break;
         }
         if (bad) {

@@ -169,10 +169,8 @@ static int parse_options(int argc, char **argv, struct sizes_options *opt)
         case 'd': opt->db_path = p.arg; break;
         case 'v': opt->verbose = true; break;
         case 'f':
-            if (table_format_parse(p.arg, &opt->format) < 0) {
+            if (cli_table_format(&p, &opt->format) < 0) {
                 cli_end(&p);
-                cli_usage_error(&sizes_command, "--format %s: must be text, csv, json or markdown",
-                                p.arg);
                 return CLI_BAD;
             }
             break;
