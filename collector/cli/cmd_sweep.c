@@ -118,6 +118,15 @@ int sweep_execute(struct sweep_options *o)
     int rc = EXIT_OK;
     struct browser_choice choices[PLAN_MAX];
     memset(choices, 0, sizeof choices);
+    /* Before resolving browsers, which may download one: an empty shard
+     * refuses at once (the same words plan_execute would use). */
+    long n_configs = plan_config_count(&p);
+    if (p.shard_n > 1 && n_configs < p.shard_k) {
+        warnf("%s: shard %d/%d of %ld configurations is empty", o->command, p.shard_k,
+              p.shard_n, n_configs);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (resolve_browser(o->command, &p, o->fetch, choices) < 0) {
         rc = EXIT_USAGE;
         goto out;

@@ -525,6 +525,11 @@ static int check_inputs(struct plan *p, struct resources *rs)
     return EXIT_OK;
 }
 
+long plan_config_count(const struct plan *p)
+{
+    return (long)p->n_browsers * (p->n_names + p->n_files) * p->n_apis * p->n_conditions;
+}
+
 /* The configurations, in a fixed order (shards slice it by index). */
 static int build_configs(struct plan *p, struct resources *rs)
 {

@@ -63,4 +63,9 @@ struct plan {
  * (collector/cli/exit_codes.h). */
 int plan_execute(struct plan *p);
 
+/* How many configurations the plan has before sharding: browsers x modules
+ * x APIs x conditions (configuration i runs on shard K of N when
+ * i mod N == K-1). Needs no browser, module or DB. */
+long plan_config_count(const struct plan *p);
+
 #endif

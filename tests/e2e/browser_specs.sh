@@ -66,4 +66,12 @@ check "sweep with system exits 0 (got $rc: $(tail -c 300 "$TMP/err"))" [ "$rc" -
 check "sweep with system: the alias warning" grep -q "sweep: browser system is the full Chromium" "$TMP/err"
 check "sweep with system: the mix warning" grep -q "sweep: browsers mix a headless_shell build (headless-shell) and a full Chromium (system)" "$TMP/err"
 check "sweep with system: two lines, no more" [ "$(wc -l <"$TMP/err")" -eq 2 ]
+# An empty shard is refused before any browser is resolved, so a store
+# build the experiment names is not downloaded for nothing.
+cat >"$TMP/store-exp.json" <<'JSON'
+{ "name": "empty-shard", "browsers": ["chromium@126"], "modules": ["c/hello", "go/hello"], "loads": 1 }
+JSON
+expect_fail 2 "shard 3/3 of 2 configurations is empty" \
+  "$WASMLAB" sweep "$TMP/store-exp.json" --shard 3/3 --db "$TMP/empty.db"
+check "the empty shard downloaded nothing" [ -z "$(ls -A "$TMP/store" 2>/dev/null)" ]
 finish
