@@ -10,6 +10,7 @@
 #include "collector/cli/cmd_import.h"
 #include "collector/cli/cmd_plot.h"
 #include "collector/cli/cmd_merge.h"
+#include "collector/cli/cmd_prune.h"
 #include "collector/cli/cmd_modules.h"
 #include "collector/cli/cmd_report.h"
 #include "collector/cli/cmd_serve.h"
@@ -31,6 +32,7 @@ static const struct cli_subcommand commands[] = {
     { "browsers", cmd_browsers, "add, list, remove Chromium builds in the browser store" },
     { "compare", cmd_compare, "compare two sets of loads: medians, bootstrap CI, Mann-Whitney" },
     { "merge", cmd_merge, "merge result DBs (shards, machines) into one, idempotently" },
+    { "prune", cmd_prune, "delete stored traces by a retention rule and reclaim the space" },
     { "plot", cmd_plot, "charts of the results DB with gnuplot (wasmlab plot --help)" },
     { "export", cmd_export, "a load's trace or folded stacks, or a table as CSV/JSON" },
     { "import-trace", cmd_import_trace, "store a Chrome trace recorded elsewhere as a measured load" },

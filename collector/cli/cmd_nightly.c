@@ -28,6 +28,7 @@ static const struct cli_option nightly_options[] = {
     { "resume", 0, NULL, "finish an interrupted nightly: continue the newest\n"
       "unfinished run in --db, then compare as usual", 'R' },
     { "no-fetch", 0, NULL, "never download a browser: fail if one is not in the store", 'n' },
+    { "keep-traces", 0, "RULE", "traces to store, as sweep: all, failed, sample:N, none", 'k' },
     { "quiet", 'q', NULL, "no progress or notes on stderr", 'q' },
     { NULL, 0, NULL, NULL, 0 }
 };
@@ -176,6 +177,7 @@ int cmd_nightly(int argc, char **argv)
             break;
         case 'R': so.resume = true; break;
         case 'n': so.fetch = false; break;
+        case 'k': so.keep_traces = cp.arg; break;   /* checked by sweep_execute */
         case 'q': util_quiet = true; break;
         }
     }

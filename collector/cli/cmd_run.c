@@ -51,6 +51,9 @@ static const struct cli_option run_options[] = {
     { "pages", 0, "DIR", "harness pages (default: the source tree's pages/)", 'P' },
     { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json\n"
       "(Chrome's JSON trace format: Perfetto UI opens it)", 'S' },
+    { "keep-traces", 0, "RULE", "which loads' raw traces to store: all (default), failed,\n"
+      "sample:N (failed loads' and every Nth ok load's) or none;\n"
+      "the measurements of every load are stored whatever the rule", 'k' },
     { "resume", 0, NULL, "continue the newest run in --db that did not complete\n"
       "(interrupted or killed): give the same options again;\n"
       "loads already stored are not redone", 'U' },
@@ -121,6 +124,12 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
     case 'M': cfg->manifest_path = v; return 0;
     case 'P': cfg->pages_dir = v; return 0;
     case 'S': cfg->save_traces = v; return 0;
+    case 'k':
+        if (db_keep_rule_parse(v, &cfg->keep) < 0) {
+            cli_usage_error(p->cmd, "--keep-traces %s: must be all, failed, sample:N or none", v);
+            return -1;
+        }
+        return 0;
     case 'R': set_module_args(cond, v); return 0;
     case 'A':
         if (*n_browser_args >= 64 || strncmp(v, "--", 2) != 0) {

@@ -22,6 +22,8 @@ static const struct cli_option sweep_options[] = {
     { "manifest", 0, "FILE", "module manifest (default: the build's)", 'M' },
     { "pages", 0, "DIR", "harness pages (default: the source tree's pages/)", 'P' },
     { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json", 'S' },
+    { "keep-traces", 0, "RULE", "which loads' raw traces to store: all, failed, sample:N\n"
+      "or none (default: the experiment's \"keep_traces\", else all)", 'k' },
     { "json", 0, NULL, "summary as JSON", 'j' },
     { "quiet", 'q', NULL, "no progress on stderr (progress shows only on a terminal)", 'q' },
     { NULL, 0, NULL, NULL, 0 }
@@ -114,6 +116,12 @@ int sweep_execute(struct sweep_options *o)
         experiment_free(&e);
         return EXIT_USAGE;
     }
+    if (o->keep_traces && db_keep_rule_parse(o->keep_traces, &p.keep) < 0) {
+        warnf("%s: --keep-traces %s: must be all, failed, sample:N or none", o->command,
+              o->keep_traces);
+        experiment_free(&e);
+        return EXIT_USAGE;
+    }
     snprintf(o->experiment, sizeof o->experiment, "%s", p.experiment ? p.experiment : "");
     int rc = EXIT_OK;
     struct browser_choice choices[PLAN_MAX];
@@ -164,6 +172,15 @@ int cmd_sweep(int argc, char **argv)
         case 'M': o.manifest_path = cp.arg; break;
         case 'P': o.pages_dir = cp.arg; break;
         case 'S': o.save_traces = cp.arg; break;
+        case 'k':
+            if (db_keep_rule_parse(cp.arg, &(struct db_keep_rule){ 0 }) < 0) {
+                cli_end(&cp);
+                return cli_usage_error(&sweep_command,
+                                       "--keep-traces %s: must be all, failed, sample:N or none",
+                                       cp.arg);
+            }
+            o.keep_traces = cp.arg;
+            break;
         case 'j': o.json = true; break;
         case 'q': util_quiet = true; break;
         }

@@ -13,6 +13,7 @@ struct sweep_options {
     const char *manifest_path;     /* module manifest */
     const char *pages_dir;         /* harness pages */
     const char *save_traces;       /* NULL or a folder for raw traces */
+    const char *keep_traces;       /* NULL: the experiment's keep_traces (default all) */
     int shard_k, shard_n;          /* 1 <= k <= n; 1/1 = the whole matrix */
     bool resume;                   /* continue the newest unfinished run */
     bool fetch;                    /* may download missing store browsers */

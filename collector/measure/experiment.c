@@ -12,7 +12,7 @@
 
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
-    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", NULL
+    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", "keep_traces", NULL
 };
 
 static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
@@ -290,6 +290,10 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
     for (int b = 0; b < p->n_browsers; b++)
         for (int i = 0; i < nba; i++)
             p->browsers[b].extra_args[i] = bargs[i];
+    json_t *keep = json_object_get(root, "keep_traces");
+    if (keep && db_keep_rule_parse(json_string_value(keep), &p->keep) < 0)
+        return fail(err, errlen, file,
+                    "\"keep_traces\" must be \"all\", \"failed\", \"sample:N\" or \"none\"");
     json_t *as = json_object_get(root, "auto_sample");
     if (as && parse_auto_sample(as, p, file, err, errlen) < 0)
         return -1;

@@ -17,6 +17,8 @@
  *                                             unstored warm-up loads before
  *     "timeout_s": 60,                        per-load limit
  *     "browser_args": ["--js-flags=..."],     extra flags for every browser
+ *     "keep_traces": "sample:10",             traces stored: all (default),
+ *                                             failed, sample:N, none (db/prune.h)
  *     "auto_sample": {                        optional, tachometer-style: after
  *       "baseline": "headless-shell",         `loads`, keep loading each pair
  *       "ci_width_ms": 0.5,                   (baseline vs another browser) until

@@ -322,6 +322,7 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
                             .condition = cond->name, .started_at = started,
                             .args_json = args, .js_churn_mb = (int)cond->js_churn_mb,
                             .net = &cond->net };
+    key.drop_trace = !db_keep_rule_keeps(&x->p->keep, strcmp(o->status, "ok") == 0, seq);
     int rc = store_load(x->db, &key, o, load_id);
     x->done++;
     cf->stored++;
@@ -612,6 +613,8 @@ static int open_run(struct plan *p, struct resources *rs, int64_t *run_id, char 
         rc = store_run(db, started, cmdline, p->experiment, run_id, uuid);
         free(cmdline);
     }
+    if (rc == 0)
+        rc = db_run_set_keep_traces(db, *run_id, &p->keep);
     for (int i = 0; rc == 0 && i < rs->n_mods; i++)
         rc = db_upsert_module(db, &rs->mods[i].row, &rs->mods[i].id);
     if (rc < 0) {

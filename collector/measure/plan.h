@@ -14,6 +14,7 @@
 
 #include "collector/measure/network.h"
 #include "db/db.h"
+#include "db/prune.h"
 
 #define PLAN_MAX 256
 
@@ -36,6 +37,7 @@ struct plan {
     const char *manifest_path;     /* NULL when only outside files are used */
     const char *pages_dir;
     const char *save_traces;       /* NULL or a folder */
+    struct db_keep_rule keep;      /* which loads' traces are stored (zero: all) */
     const char *module_names[PLAN_MAX];
     int n_names;
     const char *module_files[PLAN_MAX];

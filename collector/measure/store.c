@@ -258,7 +258,9 @@ static void fill_long_tasks(struct rows *r, json_t *report, const struct page_cl
 
 static void fill_trace(struct rows *r, const struct load_key *key, const struct load_outcome *o)
 {
-    if (key->trace_file) {
+    if (key->drop_trace) {
+        r->rec.trace = NULL;
+    } else if (key->trace_file) {
         r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "gzip",
                                            .raw_bytes = key->trace_file->raw_bytes,
                                            .len = key->trace_file->gz_bytes,

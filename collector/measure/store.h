@@ -37,6 +37,9 @@ struct load_key {
     bool marks_from_trace;
     /* how the module was served (loads.net_*); NULL = not recorded */
     const struct net_condition *net;
+    /* the run's retention rule (--keep-traces) drops this load's trace:
+     * everything else is stored, load_traces gets no row */
+    bool drop_trace;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,

@@ -91,6 +91,7 @@ commands=(
   "browsers remove|--store"
   "compare|--db"
   "merge|"
+  "prune|--db"
   "plot|--db"
   "export|--db"
   "export trace|--load"
@@ -150,7 +151,7 @@ usage_err "give OUT.db and at least one IN.db" merge -- out.db
 
 # The top-level usage lists every command, and each one's help exists.
 "$WASMLAB" --help >"$TMP/top"
-for c in run sweep nightly serve report modules inspect browsers compare merge plot export import-trace; do
+for c in run sweep nightly serve report modules inspect browsers compare merge prune plot export import-trace; do
   check "wasmlab --help lists $c" grep -q "^  $c " "$TMP/top"
 done
 # ...and nothing the helps list escapes this test: every command of
