@@ -20,8 +20,8 @@ static const struct cli_option prune_options[] = {
     { "keep", 0, "RULE", "traces that stay: failed (default: failed loads' only),\n"
       "sample:N (failed loads' and every Nth ok load's) or none", 'k' },
     { "dry-run", 0, NULL, "count what would be removed; change nothing", 'n' },
-    { "vacuum", 0, NULL, "then give the freed space back to the file system (VACUUM:\n"
-      "rewrites the file, needs as much free disk as the DB)", 'v' },
+    { "vacuum", 0, NULL, "then shrink the file by the freed space: VACUUM, which\n"
+      "rewrites it and needs as much free disk as the DB", 'v' },
     { NULL, 0, NULL, NULL, 0 }
 };
 
