@@ -156,8 +156,10 @@ int db_read_gc_groups(struct db *db, int64_t run_id, struct db_gc_group **rows, 
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
-                            const char *source, double **ms, size_t *n)
+/* The group's gc_pauses rows of one source and either every pause
+ * (kind NULL: is_pause = 1) or one kind, inside the windows, in ms. */
+static int read_group_rows(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                           const char *source, const char *kind, double **ms, size_t *n)
 {
     sqlite3_stmt *st;
     *ms = NULL;
@@ -168,7 +170,8 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
         " JOIN win ON win.load_id = l.id"
         " WHERE l.run_id = ? AND l.status = 'ok' AND l.module_id = ? AND l.browser_id = ?"
         "  AND IFNULL(l.args, '') = ? AND IFNULL(l.js_churn_mb, 0) = ? AND l.condition = ?"
-        "  AND g.source = ?7 AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
+        "  AND g.source = ?7 AND (CASE WHEN ?8 IS NULL THEN g.is_pause = 1 ELSE g.kind = ?8 END)"
+        "  AND g.dur_us IS NOT NULL"
         "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
         " ORDER BY g.dur_us", -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -179,6 +182,8 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
     sqlite3_bind_int64(st, 5, g->js_churn_mb);
     sqlite3_bind_text(st, 6, g->condition, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, source, -1, SQLITE_TRANSIENT);
+    if (kind)
+        sqlite3_bind_text(st, 8, kind, -1, SQLITE_TRANSIENT);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -187,6 +192,18 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                            const char *source, double **ms, size_t *n)
+{
+    return read_group_rows(db, run_id, g, source, NULL, ms, n);
+}
+
+int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                               double **ms, size_t *n)
+{
+    return read_group_rows(db, run_id, g, "go", "cycle-cpu", ms, n);
 }
 
 /* Adds a JSON array of counts ("[3,0,12]") to bucket[]; -1 (bucket[]

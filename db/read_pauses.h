@@ -63,6 +63,11 @@ int db_read_gc_groups(struct db *db, int64_t run_id, struct db_gc_group **rows, 
  * ascending. */
 int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
                             const char *source, double **ms, size_t *n);
+/* The group's Go GC cycles' main-thread time (rows source "go", kind
+ * "cycle-cpu", is_pause 0) inside the loads' windows, in ms, ascending;
+ * none in DBs written before they were recorded. */
+int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                               double **ms, size_t *n);
 
 /* ---- report alloc ---- */
 
