@@ -57,6 +57,31 @@ int db_read_load_pauses(struct db *db, int64_t load_id, struct db_pause **rows, 
     return 0;
 }
 
+int db_read_load_go_cycles(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db_sqlite(db),
+                           "SELECT source, kind, start_us, dur_us FROM gc_pauses"
+                           " WHERE load_id = ? AND source = 'go' AND kind = 'cycle-cpu'"
+                           " AND dur_us IS NOT NULL ORDER BY start_us", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, load_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        db_grow((void **)rows, sizeof **rows, *n, &cap);
+        struct db_pause *p = &(*rows)[(*n)++];
+        db_col_copy(st, 0, p->source, sizeof p->source);
+        db_col_copy(st, 1, p->kind, sizeof p->kind);
+        p->start_us = db_col_i64(st, 2);
+        p->dur_us = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t db_read_busiest_pause_load(struct db *db, int64_t run_id, char *module, size_t len)
 {
     sqlite3_stmt *st;
@@ -86,15 +111,16 @@ int db_read_window_pauses(struct db *db, const struct db_scope *scope,
     *n = 0;
     if (sqlite3_prepare_v2(db_sqlite(db),
         "WITH win AS (" WINDOW_SQL ")"
-        " SELECT m.name, l.condition, b.product, b.kind, l.api, g.source, g.dur_us,"
+        " SELECT m.name, l.condition, b.product, b.kind, l.api,"
+        "  CASE WHEN g.kind = 'cycle-cpu' THEN 'go-cpu' ELSE g.source END AS src, g.dur_us,"
         "  MIN(l.id) OVER (PARTITION BY l.module_id, l.condition, l.browser_id, l.api) AS first,"
         "  l.id"
         " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
         " JOIN gc_pauses g ON g.load_id = l.id JOIN win ON win.load_id = l.id"
         " WHERE (?1 < 0 OR l.run_id = ?1) AND (?2 IS NULL OR m.name = ?2) AND (?3 = 0 OR l.id = ?3)"
-        "  AND l.status = 'ok' AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
-        "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
-        " ORDER BY first, g.source, g.dur_us", -1, &st, NULL) != SQLITE_OK)
+        "  AND l.status = 'ok' AND (g.is_pause = 1 OR (g.source = 'go' AND g.kind = 'cycle-cpu'))"
+        "  AND g.dur_us IS NOT NULL AND g.start_us >= win.t0 AND g.start_us <= win.t1"
+        " ORDER BY first, src, g.dur_us", -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, scope->run_id);
     if (scope->module)
@@ -156,8 +182,10 @@ int db_read_gc_groups(struct db *db, int64_t run_id, struct db_gc_group **rows, 
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
-                            const char *source, double **ms, size_t *n)
+/* The group's gc_pauses rows of one source and either every pause
+ * (kind NULL: is_pause = 1) or one kind, inside the windows, in ms. */
+static int read_group_rows(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                           const char *source, const char *kind, double **ms, size_t *n)
 {
     sqlite3_stmt *st;
     *ms = NULL;
@@ -168,7 +196,8 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
         " JOIN win ON win.load_id = l.id"
         " WHERE l.run_id = ? AND l.status = 'ok' AND l.module_id = ? AND l.browser_id = ?"
         "  AND IFNULL(l.args, '') = ? AND IFNULL(l.js_churn_mb, 0) = ? AND l.condition = ?"
-        "  AND g.source = ?7 AND g.is_pause = 1 AND g.dur_us IS NOT NULL"
+        "  AND g.source = ?7 AND (CASE WHEN ?8 IS NULL THEN g.is_pause = 1 ELSE g.kind = ?8 END)"
+        "  AND g.dur_us IS NOT NULL"
         "  AND g.start_us >= win.t0 AND g.start_us <= win.t1"
         " ORDER BY g.dur_us", -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -179,6 +208,8 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
     sqlite3_bind_int64(st, 5, g->js_churn_mb);
     sqlite3_bind_text(st, 6, g->condition, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 7, source, -1, SQLITE_TRANSIENT);
+    if (kind)
+        sqlite3_bind_text(st, 8, kind, -1, SQLITE_TRANSIENT);
     size_t cap = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -187,6 +218,18 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                            const char *source, double **ms, size_t *n)
+{
+    return read_group_rows(db, run_id, g, source, NULL, ms, n);
+}
+
+int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                               double **ms, size_t *n)
+{
+    return read_group_rows(db, run_id, g, "go", "cycle-cpu", ms, n);
 }
 
 /* Adds a JSON array of counts ("[3,0,12]") to bucket[]; -1 (bucket[]

@@ -29,6 +29,9 @@ struct db_pause {
 };
 /* The load's pauses, by start time. */
 int db_read_load_pauses(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n);
+/* The load's Go GC cycles' main-thread time (source "go", kind "cycle-cpu",
+ * not pauses: the cycle's GC work, drawn as [end - time, end]), by start. */
+int db_read_load_go_cycles(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n);
 
 /* The run's load with the most pauses (ok loads first), with its module
  * name; 0 when the run has no pauses. */
@@ -36,13 +39,15 @@ int64_t db_read_busiest_pause_load(struct db *db, int64_t run_id, char *module, 
 
 /* A pause inside its load's workload window, with the load's group. */
 struct db_window_pause {
-    char module[256], condition[120], product[160], kind[32], api[16], source[8];
+    char module[256], condition[120], product[160], kind[32], api[16];
+    char source[8];                /* "v8", "go" (STW) or "go-cpu" (a cycle's main-thread time) */
     int64_t dur_us;
     int64_t group_first_load;      /* the group's (module, condition, browser, api) first load id */
     int64_t load_id;
 };
-/* The scope's ok loads' pauses inside their workload windows, ordered by
- * group (its first load), source, duration. */
+/* The scope's ok loads' pauses inside their workload windows, and Go's GC
+ * cycles' main-thread times (source "go-cpu"), ordered by group (its first
+ * load), source, duration. */
 int db_read_window_pauses(struct db *db, const struct db_scope *scope,
                           struct db_window_pause **rows, size_t *n);
 
@@ -63,6 +68,11 @@ int db_read_gc_groups(struct db *db, int64_t run_id, struct db_gc_group **rows, 
  * ascending. */
 int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_group *g,
                             const char *source, double **ms, size_t *n);
+/* The group's Go GC cycles' main-thread time (rows source "go", kind
+ * "cycle-cpu", is_pause 0) inside the loads' windows, in ms, ascending;
+ * none in DBs written before they were recorded. */
+int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                               double **ms, size_t *n);
 
 /* ---- report alloc ---- */
 

@@ -35,7 +35,7 @@ set tmargin at screen top
 set bmargin at screen split + gap
 set title tl_panel_title noenhanced font ',11'
 set xlabel tl_xlabel noenhanced
-set ylabel 'pause (ms)'
+set ylabel 'pause or Go GC cycle time (ms)'
 set xrange [tl_x_lo:tl_x_hi]
 set yrange [0:tl_y_hi * 1.5]
 set key top right vertical Left reverse font ',9'
@@ -60,7 +60,7 @@ unset label 903
 set tmargin at screen split
 set bmargin at screen bottom
 set title cdf_panel_title noenhanced font ',11'
-set ylabel 'pauses this short or shorter (%)'
+set ylabel 'this short or shorter (%)'
 set yrange [0:100]
 set ytics 0, 25, 100
 set arrow 1 from graph 0, first 50 to graph 1, first 50 nohead dt 3 lc rgb '#aaaaaa' back
@@ -69,10 +69,10 @@ set label 2 'p95' at graph 0, first 95 offset 0.5, 0.5 left font ',8' textcolor 
 set label 3 'p50' at graph 0, first 50 offset 0.5, 0.5 left font ',8' textcolor rgb '#777777'
 if (cdf_log_x) {
     set logscale x
-    set xlabel 'pause duration (ms, log scale); solid: Go runtime, dashed: V8'
+    set xlabel 'pause duration (ms, log scale); solid: Go STW, dotted: Go GC cycle main-thread time, dashed: V8'
     set xrange [cdf_x_lo / 1.3 : cdf_x_hi * 1.3]
 } else {
-    set xlabel 'pause duration (ms); solid: Go runtime, dashed: V8'
+    set xlabel 'pause duration (ms); solid: Go STW, dotted: Go GC cycle main-thread time, dashed: V8'
     set xrange [0 : cdf_x_hi * 1.08 + 0.01]
 }
 set key at screen 0.5, screen bottom - 54.0 / height center top vertical \

@@ -178,10 +178,12 @@ static void fill_marks(struct rows *r, json_t *report, const struct extract_resu
 }
 
 /* GC pauses from both places they happen: V8's (trace) and Go's (the
- * workload's stdout, placed on the trace clock through the page clock). */
+ * workload's stdout, placed on the trace clock through the page clock),
+ * with Go's per-cycle main-thread GC time (page_output_go_gc_rows). */
 static void fill_gc(struct rows *r, const struct extract_result *x, const struct page_clock *clock)
 {
-    size_t n_v8 = x ? x->n_gc_events : 0, n_go = r->have_po ? r->po.n_go_gc : 0, n = 0;
+    size_t n_v8 = x ? x->n_gc_events : 0, n = 0;
+    size_t n_go = r->have_po ? r->po.n_go_gc + r->po.n_go_gc_cpu : 0;
     r->gc = xcalloc(n_v8 + n_go + 1, sizeof *r->gc);
     for (size_t i = 0; i < n_v8; i++) {
         const struct extract_gc_event *g = &x->gc_events[i];
@@ -191,19 +193,8 @@ static void fill_gc(struct rows *r, const struct extract_result *x, const struct
             .heap_after = nz(g->heap_after), .tid = g->tid, .gc_num = DB_NULL,
         };
     }
-    for (size_t i = 0; clock && i < n_go; i++) {
-        const struct go_gc_cycle *c = &r->po.go_gc[i];
-        /* PauseEnd is Date-based (ms); start = end - pause (ns-exact length) */
-        int64_t end_us = page_clock_unix_ns_to_trace_us(clock, c->end_unix_ns);
-        if (end_us == INT64_MIN)
-            continue;   /* no clock to place it on: not stored rather than misplaced */
-        int64_t dur_us = (c->pause_ns + 500) / 1000;
-        r->gc[n++] = (struct db_gc_pause){
-            .source = "go", .kind = "stw", .name = "runtime.MemStats", .is_pause = 1,
-            .start_us = end_us - dur_us, .dur_us = dur_us, .heap_before = DB_NULL,
-            .heap_after = DB_NULL, .tid = x ? x->main_tid : DB_NULL, .gc_num = c->num,
-        };
-    }
+    if (r->have_po)
+        n += page_output_go_gc_rows(&r->po, clock, x ? x->main_tid : DB_NULL, r->gc + n);
     r->rec.gc_pauses = r->gc;
     r->rec.n_gc_pauses = n;
 }

@@ -1,6 +1,7 @@
 /* plot pauses: GC pauses in two panels.
  *
- * Top: one load's pauses over time, a spike per pause as tall as it lasted,
+ * Top: one load's pauses over time, a spike per pause as tall as it lasted
+ * (and, for Go, each GC cycle's whole main-thread time in its own colour),
  * V8's (minor, major, incremental marking) and Go's runtime pauses on one
  * axis: ms since the load's workload start (t0 of the workload window,
  * whose one definition is in db/read_pauses.h), else since its request was sent. Every
@@ -29,7 +30,8 @@
 #define MAX_CURVES 16
 
 /* The series of the top panel, in drawing order (Go last, on top). */
-enum { S_V8_MINOR = 1, S_V8_MAJOR, S_V8_INCREMENTAL, S_V8_OTHER, S_GO, N_SERIES = S_GO };
+enum { S_V8_MINOR = 1, S_V8_MAJOR, S_V8_INCREMENTAL, S_V8_OTHER, S_GO_CYCLE, S_GO,
+       N_SERIES = S_GO };
 static const struct {
     const char *title, *color;
     int pt;
@@ -38,6 +40,8 @@ static const struct {
     [S_V8_MAJOR] = { "V8 major GC (mark-compact)", "#0072b2", 5 },
     [S_V8_INCREMENTAL] = { "V8 incremental marking", "#009e73", 13 },
     [S_V8_OTHER] = { "V8, other pause", "#999999", 7 },
+    /* not a pause: the cycle's whole main-thread GC time, drawn under the STW */
+    [S_GO_CYCLE] = { "Go GC cycle, main-thread time (mark+assist+STW)", "#e69f00", 6 },
     [S_GO] = { "Go runtime, stop-the-world", "#d55e00", 9 },
 };
 
@@ -45,7 +49,7 @@ static const struct {
 static int series_of(const struct db_pause *p)
 {
     if (strcmp(p->source, "go") == 0)
-        return S_GO;
+        return strcmp(p->kind, "cycle-cpu") == 0 ? S_GO_CYCLE : S_GO;
     if (strcmp(p->kind, "minor") == 0)
         return S_V8_MINOR;
     if (strcmp(p->kind, "major") == 0)
@@ -124,12 +128,20 @@ static int by_series(const void *a, const void *b)
 /* The load's pauses with a start, by series, then start time. */
 static size_t series_pauses(struct plot_job *j, int64_t load_id, struct series_pause **out)
 {
-    struct db_pause *p = NULL;
-    size_t n_p = 0, n = 0;
-    if (db_read_load_pauses(j->db, load_id, &p, &n_p) < 0) {
+    struct db_pause *p = NULL, *cyc = NULL;
+    size_t n_p = 0, n_cyc = 0, n = 0;
+    if (db_read_load_pauses(j->db, load_id, &p, &n_p) < 0 ||
+        db_read_load_go_cycles(j->db, load_id, &cyc, &n_cyc) < 0) {
+        free(p);
         *out = NULL;
         return (size_t)-1;
     }
+    if (n_cyc > 0) {   /* one list: the cycles after the pauses */
+        p = xrealloc(p, (n_p + n_cyc) * sizeof *p);
+        memcpy(p + n_p, cyc, n_cyc * sizeof *cyc);
+        n_p += n_cyc;
+    }
+    free(cyc);
     *out = xcalloc(n_p + 1, sizeof **out);
     for (size_t i = 0; i < n_p; i++) {
         if (p[i].start_us == DB_NULL)
@@ -198,7 +210,8 @@ static int write_timeline(struct plot_job *j, struct pause_load *ld, size_t *n_p
         titles[n] = text[n];
         colors[n] = series_style[s].color;
         pts[n] = series_style[s].pt;
-        *n_points += count[s];
+        if (s != S_GO_CYCLE)   /* the note counts pauses; cycles are not */
+            *n_points += count[s];
         n++;
     }
     if (n == 0)
@@ -244,7 +257,7 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
     size_t n = 0, cap = 0, n_loads = 0, loads_cap = 0;
     double *v = NULL, lo = INFINITY, hi = 0;
     int64_t *loads = NULL;     /* the curve's loads (few: a linear search) */
-    bool more = true, is_go = false;
+    bool more = true, is_go = false, is_cycle = false;
     *n_pauses = 0;
     while (more) {
         more = row < n_rows;
@@ -264,10 +277,11 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
                     fprintf(f, "%.4f %.4f\n", v[i], 100.0 * (double)(i + 1) / (double)n);
                 titles[curves] = xasprintf(
                     "%s · %s: n=%zu (%zu load%s), p50 %.2f, p95 %.2f ms", label,
-                    is_go ? "Go" : "V8", n, n_loads, n_loads == 1 ? "" : "s",
+                    is_cycle ? "Go GC cycle" : is_go ? "Go STW" : "V8", n, n_loads,
+                    n_loads == 1 ? "" : "s",
                     stats_quantile_sorted(v, n, 0.5), stats_quantile_sorted(v, n, 0.95));
                 colors[curves] = color;
-                dashes[curves] = is_go ? 1 : 2;
+                dashes[curves] = is_cycle ? 3 : is_go ? 1 : 2;
                 curves++;
                 *n_pauses += n;
                 if (v[0] < lo)
@@ -283,6 +297,7 @@ static int write_cdf(struct plot_job *j, size_t *n_pauses, size_t *n_curves, int
         if (strcmp(k, key) != 0) {
             snprintf(key, sizeof key, "%s", k);
             is_go = strcmp(r->source, "go") == 0;
+            is_cycle = strcmp(r->source, "go-cpu") == 0;
             if (r->group_first_load != first) {
                 /* a new module x condition (x browser x API): a new colour */
                 first = r->group_first_load;

@@ -31,7 +31,10 @@ static const struct cli_command gc_command = {
         "GC pauses per module, condition, browser and workload arguments (--args,\n"
         "--js-churn), for each source: v8 (MinorGC/MajorGC/incremental steps from the\n"
         "trace) and go (Go's stop-the-world pauses from runtime.MemStats, for Go\n"
-        "modules). Only pauses inside each load's workload window count (from\n"
+        "modules), and go-cycle-cpu: per Go GC cycle, the main-thread time the collector\n"
+        "took (mark assist + mark workers + STW, from runtime/metrics; js/wasm has one\n"
+        "thread, so the concurrent mark runs on the main thread too; its columns count\n"
+        "cycles and their time). Only pauses inside each load's workload window count (from\n"
         "wasmlab:run-start to the end of the run and of any --js-churn); only ok loads.\n"
         "Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
         "interpolation), pauses_per_s and paused_fraction of the workload time.\n"
@@ -58,16 +61,23 @@ struct gc_row {
 static long compute_rows(struct db *db, int64_t run_id, struct db_gc_group *groups,
                          size_t n_groups, struct gc_row **out)
 {
-    *out = xcalloc(2 * n_groups + 1, sizeof **out);
+    *out = xcalloc(3 * n_groups + 1, sizeof **out);
     size_t n_rows = 0;
     for (size_t i = 0; i < n_groups; i++) {
         const struct db_gc_group *g = &groups[i];
-        const char *sources[2] = { "v8", strcmp(g->language, "go") == 0 ? "go" : NULL };
-        for (int s = 0; s < 2 && sources[s]; s++) {
+        bool go = strcmp(g->language, "go") == 0;
+        const char *sources[3] = { "v8", go ? "go" : NULL, go ? "go-cycle-cpu" : NULL };
+        for (int s = 0; s < 3 && sources[s]; s++) {
             double *v;
             size_t n;
-            if (db_read_gc_group_pauses(db, run_id, g, sources[s], &v, &n) < 0)
+            int rc = s == 2 ? db_read_gc_group_cycle_cpu(db, run_id, g, &v, &n)
+                            : db_read_gc_group_pauses(db, run_id, g, sources[s], &v, &n);
+            if (rc < 0)
                 return -1;
+            if (s == 2 && n == 0) {   /* a DB written before cycles were recorded */
+                free(v);
+                continue;
+            }
             double total = 0;
             for (size_t k = 0; k < n; k++)
                 total += v[k];
@@ -178,7 +188,8 @@ static void print_text(const struct db_gc_group *groups, size_t n_groups,
     }
     printf("\nGC pauses inside the workload windows of ok loads, per group and source\n"
            "(total, p50..max and workload in ms; per_s: pauses per second of workload;\n"
-           "paused: the fraction of the workload time spent in pauses):\n");
+           "paused: the fraction of the workload time spent in pauses; go is Go's STW,\n"
+           "go-cycle-cpu each Go GC cycle's whole main-thread time, concurrent mark included):\n");
     table_print(t, TABLE_TEXT, stdout);
     table_free(t);
 }

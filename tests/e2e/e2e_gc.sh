@@ -15,16 +15,27 @@ W="WITH win AS (SELECT load_id,
       MAX(CASE WHEN name = 'wasmlab:run-end' THEN ts_us END) AS t1
     FROM page_marks GROUP BY load_id)"
 
-go_n=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses g JOIN loads l ON l.id = g.load_id JOIN modules m ON m.id = l.module_id WHERE m.name = 'go/gc-churn' AND g.source = 'go'")
+go_n=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses g JOIN loads l ON l.id = g.load_id JOIN modules m ON m.id = l.module_id WHERE m.name = 'go/gc-churn' AND g.source = 'go' AND g.kind = 'stw'")
 check "Go pauses recorded ($go_n)" test "$go_n" -gt 0
 check "every Go pause has a duration > 0" \
-  test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND NOT (dur_us > 0 AND kind = 'stw' AND gc_num > 0)")" -eq 0
+  test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND is_pause = 1 AND NOT (dur_us > 0 AND kind = 'stw' AND gc_num > 0)")" -eq 0
 # Go's PauseEnd is Date-based (ms): placement is good to ~1 ms (page_clock.h).
 check "Go pauses lie inside their load's run window (±1.5 ms)" \
   test "$(q "$DB" "$W SELECT COUNT(*) FROM gc_pauses g JOIN win ON win.load_id = g.load_id
                     WHERE g.source = 'go' AND NOT (g.start_us >= win.t0 - 1500 AND g.start_us + g.dur_us <= win.t1 + 1500)")" -eq 0
 check "Go GC cycles numbered without gaps within a load" \
-  test "$(q "$DB" "SELECT COUNT(*) FROM (SELECT load_id, MAX(gc_num) - MIN(gc_num) + 1 AS span, COUNT(*) AS n FROM gc_pauses WHERE source = 'go' GROUP BY load_id) WHERE span <> n")" -eq 0
+  test "$(q "$DB" "SELECT COUNT(*) FROM (SELECT load_id, kind, MAX(gc_num) - MIN(gc_num) + 1 AS span, COUNT(*) AS n FROM gc_pauses WHERE source = 'go' GROUP BY load_id, kind) WHERE span <> n")" -eq 0
+# Each cycle's main-thread GC time (runtime/metrics) next to its STW pause:
+# one per STW cycle, the same cycle numbers, and never below the pause.
+cpu_n=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND kind = 'cycle-cpu' AND is_pause = 0 AND dur_us >= 0 AND gc_num > 0")
+check "Go cycles' main-thread GC time recorded ($cpu_n)" test "$cpu_n" -gt 0
+check "as many cycle-cpu rows as STW pauses ($cpu_n vs $go_n)" test "$cpu_n" -eq "$go_n"
+check "each cycle-cpu row has the STW pause of the same cycle" \
+  test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses c LEFT JOIN gc_pauses s ON s.load_id = c.load_id AND s.gc_num = c.gc_num AND s.source = 'go' AND s.kind = 'stw' WHERE c.kind = 'cycle-cpu' AND s.seq IS NULL")" -eq 0
+check "each cycle's main-thread GC time >= its STW pause (±1 µs rounding)" \
+  test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses c JOIN gc_pauses s ON s.load_id = c.load_id AND s.gc_num = c.gc_num AND s.source = 'go' AND s.kind = 'stw' WHERE c.kind = 'cycle-cpu' AND c.dur_us + 1 < s.dur_us")" -eq 0
+check "cycle-cpu rows end where their STW pause ends (±1 µs)" \
+  test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses c JOIN gc_pauses s ON s.load_id = c.load_id AND s.gc_num = c.gc_num AND s.source = 'go' AND s.kind = 'stw' WHERE c.kind = 'cycle-cpu' AND ABS((c.start_us + c.dur_us) - (s.start_us + s.dur_us)) > 1")" -eq 0
 check "C's gc-churn has no Go pauses" \
   test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses g JOIN loads l ON l.id = g.load_id JOIN modules m ON m.id = l.module_id WHERE m.name = 'c/gc-churn' AND g.source = 'go'")" -eq 0
 check "C's malloc/free latency histograms stored" \
@@ -61,13 +72,16 @@ win = """WITH win AS (SELECT load_id,
 def q7(v, p):
     h = (len(v) - 1) * p; lo = int(h)
     return v[lo] if lo + 1 >= len(v) else v[lo] + (h - lo) * (v[lo + 1] - v[lo])
-ok = len(rows) == 3   # go/gc-churn: v8 + go; c/gc-churn: v8
+ok = len(rows) == 4   # go/gc-churn: v8 + go + go-cycle-cpu; c/gc-churn: v8
+ok = ok and {r["source"] for r in rows if r["module"] == "go/gc-churn"} == {"v8", "go", "go-cycle-cpu"}
 for r in rows:
     durs = sorted(d / 1000 for (d,) in db.execute(win + """
         SELECT g.dur_us FROM gc_pauses g JOIN loads l ON l.id = g.load_id
         JOIN modules m ON m.id = l.module_id JOIN win ON win.load_id = l.id
-        WHERE l.run_id = 1 AND m.name = ? AND g.source = ? AND g.is_pause = 1
-          AND g.start_us BETWEEN win.t0 AND win.t1""", (r["module"], r["source"])))
+        WHERE l.run_id = 1 AND m.name = ? AND g.source = ?
+          AND (CASE WHEN ? THEN g.kind = 'cycle-cpu' ELSE g.is_pause = 1 END)
+          AND g.start_us BETWEEN win.t0 AND win.t1""",
+        (r["module"], r["source"].replace("go-cycle-cpu", "go"), r["source"] == "go-cycle-cpu")))
     work = db.execute(win + """SELECT SUM(t1 - t0) FROM loads l JOIN modules m ON m.id = l.module_id
         JOIN win ON win.load_id = l.id WHERE l.run_id = 1 AND m.name = ?""", (r["module"],)).fetchone()[0]
     want = {"gc_count": len(durs), "total_pause_ms": sum(durs), "workload_ms": work / 1000}

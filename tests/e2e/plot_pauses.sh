@@ -129,7 +129,8 @@ win_sql = re.search(r'#define WINDOW_SQL \\\n(.*?)\n\n', open(sys.argv[6]).read(
 win_sql = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', win_sql))
 t0 = db.execute(f"SELECT t0 FROM ({win_sql}) WHERE load_id = ?", (load,)).fetchone()[0]
 want = sorted((round((s - t0) / 1000, 4), round(d / 1000, 4)) for s, d in db.execute(
-    "SELECT start_us, dur_us FROM gc_pauses WHERE load_id = ? AND is_pause = 1", (load,)))
+    "SELECT start_us, dur_us FROM gc_pauses WHERE load_id = ?"
+    " AND (is_pause = 1 OR (source = 'go' AND kind = 'cycle-cpu'))", (load,)))
 got = sorted(p for b in blocks(f"{kept}/timeline.dat") for p in b)
 expect("timeline points", got, want)
 script = open(f"{kept}/script.gp", encoding='utf-8').read()
@@ -138,6 +139,12 @@ for src, title in (('go', 'Go runtime'), ('v8', 'V8')):
                    (load, src)).fetchone()[0]
     drawn = sum(int(m) for m in re.findall(rf"tl_title\[\d+\] = '{title}[^:]*: (\d+),", script))
     expect(f"{src} pauses in the key", drawn, n)
+n_cyc = db.execute("SELECT COUNT(*) FROM gc_pauses WHERE load_id = ? AND kind = 'cycle-cpu'",
+                   (load,)).fetchone()[0]
+drawn = sum(int(m) for m in re.findall(r"tl_title\[\d+\] = 'Go GC cycle[^:]*: (\d+),", script))
+expect("Go GC cycles in the key", drawn, n_cyc)
+if n_cyc == 0:
+    print("the Go load has no cycle-cpu rows", file=sys.stderr); ok = False
 # bottom: a curve per module x condition x source = report gc's rows with pauses
 curves = blocks(f"{kept}/cdf.dat")
 titles = re.findall(r"cdf_title\[\d+\] = '(.*)'", script)
@@ -145,11 +152,12 @@ rows = [r for r in report if r['gc_count'] > 0]
 expect("curves", len(curves), len(rows))
 n_window = db.execute(f"""WITH win AS ({win_sql}) SELECT COUNT(*) FROM gc_pauses g
     JOIN loads l ON l.id = g.load_id JOIN win ON win.load_id = l.id
-    WHERE l.run_id = ? AND l.status = 'ok' AND g.is_pause = 1
+    WHERE l.run_id = ? AND l.status = 'ok'
+    AND (g.is_pause = 1 OR (g.source = 'go' AND g.kind = 'cycle-cpu'))
     AND g.start_us >= win.t0 AND g.start_us <= win.t1""", (run,)).fetchone()[0]
 expect("CDF points (less each curve's leading 0 %)", sum(len(c) - 1 for c in curves), n_window)
 for r in rows:
-    src = 'Go' if r['source'] == 'go' else 'V8'
+    src = {'go': 'Go STW', 'go-cycle-cpu': 'Go GC cycle'}.get(r['source'], 'V8')
     want = f"{r['module']} · {src}: n={r['gc_count']} " if r['condition'] == 'default' else \
            f"{r['module']} · {r['condition']} · {src}: n={r['gc_count']} "
     t = [t for t in titles if t.startswith(want)]

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "collector/measure/page_clock.h"
 #include "collector/measure/page_output.h"
@@ -51,8 +52,46 @@ static void test_page_output(void)
     CHECK_INT(json_array_size(po.alloc_hists), 1);
     page_output_free(&po);
 
+    /* wasmlab-gc-cpu: a cycle's main-thread GC time, never below its STW
+     * pause, bounded like a pause; placed on the clock as [end - cpu, end]. */
+    page_output_parse(
+        "wasmlab-gc-cpu {\"num\":1,\"cpu_ns\":9000000,\"assist_ns\":1,\"mark_ns\":2,"
+        "\"pause_ns\":65000,\"end_unix_ns\":1700000000002000000}\n"
+        "wasmlab-gc-cpu {\"num\":2,\"cpu_ns\":10,\"pause_ns\":11,\"end_unix_ns\":1}\n"
+        "wasmlab-gc-cpu {\"num\":3,\"cpu_ns\":1e300,\"pause_ns\":0,\"end_unix_ns\":1}\n"
+        "wasmlab-gc-cpu {\"num\":4,\"cpu_ns\":1125899906842625,\"pause_ns\":0,\"end_unix_ns\":1}\n"
+        "wasmlab-gc-cpu {\"num\":5,\"cpu_ns\":-1,\"pause_ns\":-2,\"end_unix_ns\":1}\n"
+        "wasmlab-gc-cpu {\"num\":6,\"cpu_ns\":7}\n"
+        "wasmlab-gc-cpu [1]\n"
+        "wasmlab-gc {\"num\":1,\"pause_ns\":65000,\"end_unix_ns\":1700000000002000000}\n"
+        "wasmlab-gc-cpu {\"num\":7,\"cpu_ns\":1125899906842624,\"pause_ns\":0,\"end_unix_ns\":2}",
+        &po);
+    CHECK_INT(po.n_go_gc, 1);
+    CHECK_INT(po.n_go_gc_cpu, 2);        /* 1, and 7 exactly at the limit */
+    CHECK_INT(po.go_gc_cpu[0].num, 1);
+    CHECK_INT(po.go_gc_cpu[0].cpu_ns, 9000000);
+    CHECK_INT(po.go_gc_cpu[0].pause_ns, 65000);
+    CHECK_INT(po.go_gc_cpu[1].num, 7);
+    CHECK_INT(po.bad_lines, 6);          /* 2 (cpu < pause), 3, 4, 5, 6 and [1] */
+    struct page_clock clock = { .valid = true, .zero_trace_us = 1000,
+                                .time_origin_ms = 1700000000000.0 };
+    struct db_gc_pause rows[3];
+    /* cycle 7 ends at unix 2 ns: 1.7e15 µs before the page, no trace holds it */
+    CHECK_INT(page_output_go_gc_rows(&po, &clock, 9, rows), 2);
+    CHECK(strcmp(rows[0].kind, "stw") == 0 && rows[0].is_pause == 1);
+    CHECK_INT(rows[0].dur_us, 65);
+    CHECK_INT(rows[0].start_us, 1000 + 2000 - 65);
+    CHECK(strcmp(rows[1].kind, "cycle-cpu") == 0 && rows[1].is_pause == 0);
+    CHECK_INT(rows[1].dur_us, 9000);
+    CHECK_INT(rows[1].start_us, 1000 + 2000 - 9000);
+    CHECK_INT(rows[1].gc_num, 1);
+    CHECK_INT(rows[1].tid, 9);
+    CHECK_INT(page_output_go_gc_rows(&po, NULL, 9, rows), 0);   /* no clock: nothing */
+    page_output_free(&po);
+
     page_output_parse(NULL, &po);
     CHECK_INT(po.n_go_gc, 0);
+    CHECK_INT(po.n_go_gc_cpu, 0);
     CHECK_INT(po.bad_lines, 0);
     page_output_free(&po);
 }
