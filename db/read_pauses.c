@@ -33,39 +33,18 @@ int db_read_workload_window(struct db *db, int64_t load_id, int64_t *t0_us, int6
     return 0;
 }
 
-int db_read_load_pauses(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n)
+/* One load's gc_pauses rows that `where` (SQL after "load_id = ? AND")
+ * selects, by start. */
+static int read_load_rows(struct db *db, int64_t load_id, const char *where,
+                          struct db_pause **rows, size_t *n)
 {
     sqlite3_stmt *st;
     *rows = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-                           "SELECT source, kind, start_us, dur_us FROM gc_pauses"
-                           " WHERE load_id = ? AND is_pause = 1 AND dur_us IS NOT NULL"
-                           " ORDER BY start_us", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, load_id);
-    size_t cap = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        db_grow((void **)rows, sizeof **rows, *n, &cap);
-        struct db_pause *p = &(*rows)[(*n)++];
-        db_col_copy(st, 0, p->source, sizeof p->source);
-        db_col_copy(st, 1, p->kind, sizeof p->kind);
-        p->start_us = db_col_i64(st, 2);
-        p->dur_us = sqlite3_column_int64(st, 3);
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
-int db_read_load_go_cycles(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n)
-{
-    sqlite3_stmt *st;
-    *rows = NULL;
-    *n = 0;
-    if (sqlite3_prepare_v2(db_sqlite(db),
-                           "SELECT source, kind, start_us, dur_us FROM gc_pauses"
-                           " WHERE load_id = ? AND source = 'go' AND kind = 'cycle-cpu'"
-                           " AND dur_us IS NOT NULL ORDER BY start_us", -1, &st, NULL) != SQLITE_OK)
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT source, kind, start_us, dur_us FROM gc_pauses"
+             " WHERE load_id = ? AND %s AND dur_us IS NOT NULL ORDER BY start_us", where);
+    if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, load_id);
     size_t cap = 0;
@@ -80,6 +59,16 @@ int db_read_load_go_cycles(struct db *db, int64_t load_id, struct db_pause **row
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_read_load_pauses(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n)
+{
+    return read_load_rows(db, load_id, "is_pause = 1", rows, n);
+}
+
+int db_read_load_go_cycles(struct db *db, int64_t load_id, struct db_pause **rows, size_t *n)
+{
+    return read_load_rows(db, load_id, "source = 'go' AND kind = 'cycle-cpu'", rows, n);
 }
 
 int64_t db_read_busiest_pause_load(struct db *db, int64_t run_id, char *module, size_t len)
