@@ -80,6 +80,17 @@ struct db_network {
     int64_t encoded_bytes;         /* DB_NULL: unknown */
 };
 
+/* Which browser served the load, with which flags, and its compile work by
+ * tier (migration 010; meanings in db/README.md, definitions in
+ * collector/trace/tiers.h). Integers DB_NULL store NULL; strings are
+ * borrowed, NULL stores NULL. */
+struct db_load_tiers {
+    int64_t browser_pid;
+    const char *v8_tier, *js_flags, *browser_flags;
+    int64_t liftoff_us, turbofan_us, lazy_us, tierup_us;
+    int64_t first_export_return_us, first_export_us;
+};
+
 /* Everything of one load. Array elements are stored in order; each table's
  * seq is the element's index. */
 struct db_load_record {
@@ -100,6 +111,7 @@ struct db_load_record {
     const struct db_trace_blob *trace;   /* NULL: no trace kept */
     const struct db_load_phases *phases; /* NULL: all NULL */
     const struct db_network *network;    /* NULL: columns stay NULL */
+    const struct db_load_tiers *tiers;   /* NULL: columns stay NULL */
     const struct db_chunk *sends;        /* chunk_sends rows (server writes) */
     size_t n_sends;
 };

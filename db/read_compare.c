@@ -10,7 +10,9 @@
 #include "db/db_internal.h"
 
 const char *const db_compare_metrics[] = {
-    "first_byte_to_compile", "last_byte_to_compile", "page_compile", "wall", NULL
+    "first_byte_to_compile", "last_byte_to_compile", "page_compile", "wall",
+    "compile_liftoff", "compile_turbofan", "compile_lazy", "compile_tierup", "first_export",
+    NULL
 };
 
 /* The loads column expression of each metric, in ms (same order). */
@@ -19,6 +21,11 @@ static const char *const metric_sql[] = {
     "l.last_byte_to_compile_us / 1000.0",
     "l.page_compile_ms",
     "l.wall_ms",
+    "l.compile_liftoff_us / 1000.0",   /* migration 010: collector/trace/tiers.h */
+    "l.compile_turbofan_us / 1000.0",
+    "l.compile_lazy_us / 1000.0",
+    "l.compile_tierup_us / 1000.0",
+    "l.first_export_us / 1000.0",
 };
 
 static int metric_index(const char *name)

@@ -17,7 +17,10 @@
 #include "db/db.h"
 
 /* The metrics a comparison can read, all in milliseconds, lower is better:
- * first_byte_to_compile, last_byte_to_compile, page_compile, wall.
+ * first_byte_to_compile, last_byte_to_compile, page_compile, wall, and the
+ * compile work by tier with the time to the first export call's return
+ * (compile_liftoff, compile_turbofan, compile_lazy, compile_tierup,
+ * first_export; collector/trace/tiers.h).
  * NULL-terminated; static. */
 extern const char *const db_compare_metrics[];
 /* 1 when name is one of db_compare_metrics, else 0. */

@@ -22,7 +22,8 @@
 // Moments marked: start, compile-start, response, compiled (the API's promise
 // resolved: for instantiate-streaming that includes instantiation),
 // instantiated (an instance exists), run-start, first-output (the program's
-// first write to stdout/stderr: start-up ends there), run-end, done.
+// first write to stdout/stderr: start-up ends there), first-export-returned
+// (the first export call, _start or Go's run, returned), run-end, done.
 // The report goes to the collector through the CDP binding __wasmlabReport
 // (Runtime.addBinding): pushed, never polled.
 "use strict";
@@ -121,11 +122,17 @@
       }
       mark("run-start");
       report.phase = "run";
+      // first-export-returned: the module's first export call is back in JS
+      // (C: _start, inside wasi.start; Go: run, which go.run calls before its
+      // first await). Lazy compiles and tier-up of that call land before it.
       if (wasi) {
         report.exit_code = wasi.start(instance);
+        mark("first-export-returned");
         report.wasi_calls = wasi.calls;
       } else {
-        await go.run(instance);
+        const running = go.run(instance);
+        mark("first-export-returned");
+        await running;
         if (report.exit_code === null) report.exit_code = 0;
       }
       mark("run-end");

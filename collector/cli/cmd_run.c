@@ -11,6 +11,7 @@
 #include "collector/cli/options.h"
 #include "collector/measure/compile_api.h"
 #include "collector/measure/plan.h"
+#include "collector/measure/v8_flags.h"
 #include "base/util.h"
 #include "wasmlab_config.h"
 
@@ -42,6 +43,11 @@ static const struct cli_option run_options[] = {
       "objects (V8 GC workload, for comparison; 1..4096)", 'J' },
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
       "load whose trace overflows it is stored as trace_data_loss", 'K' },
+    { "v8", 0, "TIER", "V8's compile tiers for these loads: default, liftoff-only,\n"
+      "turbofan-only, eager or lazy (docs/tiers.md says which V8\n"
+      "flags each means); stored per load", 'V' },
+    { "js-flags", 0, "\"FLAGS\"", "V8 flags for these loads, after the tier's, e.g.\n"
+      "--js-flags \"--no-wasm-native-module-cache\"; stored per load", 'F' },
     { "browser-arg", 0, "FLAG", "an extra browser flag, e.g. --browser-arg=--js-flags=--liftoff\n"
       "(repeatable, at most 64; recorded in the run's command line)", 'A' },
     { "db", 0, "FILE", "results database (default results.db)", 'd' },
@@ -75,6 +81,7 @@ static const struct cli_command run_command = {
                   "are kept)",
     .examples = "wasmlab run --module go/hello --loads 5\n"
                 "wasmlab run --module-file app.wasm --api buffered --db app.db\n"
+                "wasmlab run --module go/json --v8 liftoff-only --condition liftoff-only\n"
                 "wasmlab run --resume --module go/hello --loads 5",
 };
 
@@ -131,6 +138,22 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
         }
         return 0;
     case 'R': set_module_args(cond, v); return 0;
+    case 'V':
+        if (!v8_tier_find(v)) {
+            cli_usage_error(p->cmd, "--v8 %s: unknown tier (must be " V8_TIER_LIST ")", v);
+            return -1;
+        }
+        cond->v8_tier = v;
+        return 0;
+    case 'F': {
+        char why[200];
+        if (v8_js_flags_check(v, why, sizeof why) < 0) {
+            cli_usage_error(p->cmd, "--js-flags %s: %s", v, why);
+            return -1;
+        }
+        cond->js_flags = v;
+        return 0;
+    }
     case 'A':
         if (*n_browser_args >= 64 || strncmp(v, "--", 2) != 0) {
             cli_usage_error(p->cmd, "--browser-arg %s: must be a --flag (at most 64)", v);

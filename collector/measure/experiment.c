@@ -9,6 +9,7 @@
 
 #include "base/util.h"
 #include "collector/measure/compile_api.h"
+#include "collector/measure/v8_flags.h"
 
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
@@ -72,6 +73,29 @@ static int condition_network(json_t *v, struct net_condition *net, size_t i, con
     return 0;
 }
 
+/* A condition's "v8" tier and "js_flags" (v8_flags.h). */
+static int condition_v8(json_t *c, struct plan_condition *pc, size_t i, const char *file,
+                        char *err, size_t errlen)
+{
+    json_t *tier = json_object_get(c, "v8"), *flags = json_object_get(c, "js_flags");
+    if (tier) {
+        const char *t = json_string_value(tier);
+        if (!t || !v8_tier_find(t))
+            return fail(err, errlen, file, "\"conditions\"[%zu].v8: unknown tier %s (must be "
+                        V8_TIER_LIST ")", i, t ? t : "(not a string)");
+        pc->v8_tier = t;
+    }
+    if (flags) {
+        const char *f = json_string_value(flags);
+        char why[200] = "must be a string";
+        if (!f || v8_js_flags_check(f, why, sizeof why) < 0)
+            return fail(err, errlen, file, "\"conditions\"[%zu].js_flags %s: %s", i,
+                        f ? f : "", why);
+        pc->js_flags = f;
+    }
+    return 0;
+}
+
 /* A JSON array of non-empty strings (at most max): 0, or -1 naming the key. */
 static int string_list(json_t *root, const char *key, const char **out, int *n, int max,
                        bool required, const char *file, char *err, size_t errlen)
@@ -129,7 +153,7 @@ static int parse_condition(json_t *c, size_t i, struct experiment *e, struct pla
         return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
     json_object_foreach(c, key, val) {
         if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb") &&
-            strcmp(key, "network"))
+            strcmp(key, "network") && strcmp(key, "v8") && strcmp(key, "js_flags"))
             return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i, key);
     }
     struct plan_condition *pc = &p->conditions[i];
@@ -157,7 +181,7 @@ static int parse_condition(json_t *c, size_t i, struct experiment *e, struct pla
     json_t *net = json_object_get(c, "network");
     if (net && condition_network(net, &pc->net, i, file, err, errlen) < 0)
         return -1;
-    return 0;
+    return condition_v8(c, pc, i, file, err, errlen);
 }
 
 /* "auto_sample": max_loads, ci_width_ms and the baseline browser. */

@@ -18,6 +18,7 @@
 #include "cdp/cdp.h"
 #include "cdp/session.h"
 #include "collector/cli/exit_codes.h"
+#include "collector/measure/browser_slots.h"
 #include "collector/measure/load.h"
 #include "collector/measure/progress.h"
 #include "collector/wasm/manifest.h"
@@ -152,6 +153,7 @@ struct live_browser {
     struct browser_session bs;     /* process, connection, identity (cdp/session.h) */
     struct load_session session;
     int64_t db_id;
+    long last_used;                /* exec's use clock: the least recent is closed first */
 };
 
 static int watchdog(void *arg)
@@ -169,9 +171,8 @@ static void browser_down(struct live_browser *lb, bool graceful)
 
 static int browser_up(struct live_browser *lb, struct lws_context *ctx, const char *path,
                       const char *const *extra_args, struct db *db, int http_port,
-                      int page_timeout_ms, int trace_buffer_kb)
+                      int page_timeout_ms, int trace_buffer_kb, char *err, size_t errlen)
 {
-    char err[512];
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
@@ -181,11 +182,12 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
         .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,
         .watchdog = watchdog, .watchdog_arg = lb,
     };
-    int step = browser_session_open(&lb->bs, &so, err, sizeof err);
+    char why[512];
+    int step = browser_session_open(&lb->bs, &so, why, sizeof why);
     if (step == SESSION_LAUNCH)
-        warnf("%s", err);
+        snprintf(err, errlen, "%s", why);
     else if (step != SESSION_OK)
-        warnf("browser %s: %s", path, err);
+        snprintf(err, errlen, "browser %s: %s", path, why);
     if (step != SESSION_OK)
         return -1;
     lb->session.cdp = lb->bs.cdp;
@@ -196,12 +198,8 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
         .protocol_version = id->protocol_version,
     };
     int rc = db_upsert_browser(db, &row, &lb->db_id);
-    if (rc < 0)
-        warnf("%s", db_errmsg(db));
-    else
-        notef("browser %s (%s, V8 %s)", id->product ? id->product : "?", id->kind,
-              id->v8_version ? id->v8_version : "?");
     if (rc < 0) {
+        snprintf(err, errlen, "%s", db_errmsg(db));
         browser_down(lb, true);
         return -1;
     }
@@ -220,6 +218,8 @@ struct config {
     int browser, module, condition;
     const char *api;
     int64_t stored;             /* loads already in the run (--resume) */
+    int slot;                   /* the live browser serving it (browser_slots.h) */
+    int order;                  /* position before sorting by slot */
 };
 
 static bool config_in_shard(const struct plan *p, int index)
@@ -230,7 +230,10 @@ static bool config_in_shard(const struct plan *p, int index)
 /* What executing a plan shares between its loads. */
 struct exec {
     struct plan *p;
-    struct live_browser *lbs;
+    struct live_browser *lbs;      /* one per browser slot */
+    const struct browser_slots *slots;
+    int max_alive;                 /* live browsers at most (slots beyond: closed LRU) */
+    long use_clock;
     struct run_module *mods;
     struct db *db;
     struct lws_context *ctx;
@@ -252,14 +255,54 @@ static void show_progress(struct exec *x)
                   x->done > 0 ? el / (double)x->done * (double)left : 0.0);
 }
 
-static int ensure_browser(struct exec *x, int b)
+/* Before slot's browser starts: when max_alive are up, the least recently
+ * used other one is closed (a flag set's browser is started again when its
+ * turn comes). */
+static void make_room(struct exec *x, int slot)
 {
-    struct live_browser *lb = &x->lbs[b];
+    for (;;) {
+        int alive = 0, lru = -1;
+        for (int i = 0; i < x->slots->n; i++) {
+            if (!x->lbs[i].bs.proc || i == slot)
+                continue;
+            alive++;
+            if (lru < 0 || x->lbs[i].last_used < x->lbs[lru].last_used)
+                lru = i;
+        }
+        if (alive < x->max_alive || lru < 0)
+            return;
+        browser_down(&x->lbs[lru], true);
+    }
+}
+
+/* Starts slot's browser if it is not up. On failure err says why. */
+static int start_slot(struct exec *x, int slot, char *err, size_t errlen)
+{
+    struct live_browser *lb = &x->lbs[slot];
+    lb->last_used = ++x->use_clock;
     if (lb->bs.proc)
         return 0;
-    int rc = browser_up(lb, x->ctx, x->p->browsers[b].path, x->p->browsers[b].extra_args, x->db,
-                        server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb);
+    make_room(x, slot);
+    const struct browser_slot *s = &x->slots->v[slot];
+    bool first = lb->db_id == 0;
+    int rc = browser_up(lb, x->ctx, x->p->browsers[s->browser].path, s->args, x->db,
+                        server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb,
+                        err, errlen);
     lb->session.server = x->srv;   /* network conditions and the send log */
+    const struct browser_identity *id = &lb->bs.id;
+    if (rc == 0 && first)   /* said once per flag set, not at every restart */
+        notef("browser %s (%s, V8 %s)%s%s", id->product ? id->product : "?", id->kind,
+              id->v8_version ? id->v8_version : "?", s->js_switch ? " " : "",
+              s->js_switch ? s->js_switch : "");
+    return rc;
+}
+
+static int ensure_browser(struct exec *x, int slot)
+{
+    char err[1024];
+    int rc = start_slot(x, slot, err, sizeof err);
+    if (rc < 0)
+        warnf("%s", err);
     return rc;
 }
 
@@ -267,10 +310,10 @@ static int ensure_browser(struct exec *x, int b)
  * are still to do. */
 static int count_stored(struct exec *x, struct config *cf)
 {
-    if (ensure_browser(x, cf->browser) < 0)
-        return -1;
+    if (!x->lbs[cf->slot].db_id && ensure_browser(x, cf->slot) < 0)
+        return -1;   /* probe_browsers started every slot once: db_id is known */
     const char *cond = x->p->conditions[cf->condition].name;
-    if (db_count_config_loads(x->db, x->run_id, x->lbs[cf->browser].db_id, x->mods[cf->module].id,
+    if (db_count_config_loads(x->db, x->run_id, x->lbs[cf->slot].db_id, x->mods[cf->module].id,
                               cf->api, cond, &cf->stored) < 0) {
         warnf("%s: %s", x->p->command, db_errmsg(x->db));
         return -1;
@@ -317,11 +360,17 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
 {
     struct run_module *rm = &x->mods[cf->module];
     const struct plan_condition *cond = &x->p->conditions[cf->condition];
-    struct load_key key = { .run_id = x->run_id, .browser_id = x->lbs[cf->browser].db_id,
+    struct load_key key = { .run_id = x->run_id, .browser_id = x->lbs[cf->slot].db_id,
                             .module_id = rm->id, .seq = seq, .api = cf->api,
                             .condition = cond->name, .started_at = started,
                             .args_json = args, .js_churn_mb = (int)cond->js_churn_mb,
                             .net = &cond->net };
+    const struct browser_slot *bslot = &x->slots->v[cf->slot];
+    struct live_browser *lb = &x->lbs[cf->slot];
+    key.browser_pid = lb->bs.proc ? (int64_t)lb->bs.proc->proc.pid : DB_NULL;
+    key.v8_tier = cond->v8_tier ? cond->v8_tier : "default";
+    key.js_flags = bslot->js_flags;
+    key.browser_flags = bslot->flags_json;
     key.drop_trace = !db_keep_rule_keeps(&x->p->keep, strcmp(o->status, "ok") == 0, seq);
     int rc = store_load(x->db, &key, o, load_id);
     x->done++;
@@ -342,9 +391,9 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
 static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
 {
     struct plan *p = x->p;
-    if (ensure_browser(x, cf->browser) < 0)
+    if (ensure_browser(x, cf->slot) < 0)
         return -1;
-    struct live_browser *lb = &x->lbs[cf->browser];
+    struct live_browser *lb = &x->lbs[cf->slot];
     struct run_module *rm = &x->mods[cf->module];
     const struct plan_condition *cond = &p->conditions[cf->condition];
     const char *args = cond->args_json ? cond->args_json : rm->args_json;
@@ -389,7 +438,7 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
 /* ok first-byte-to-compile samples (ms) of one configuration in the run */
 static size_t config_samples(struct exec *x, const struct config *cf, double **out)
 {
-    struct db_config dc = { .run_id = x->run_id, .browser_id = x->lbs[cf->browser].db_id,
+    struct db_config dc = { .run_id = x->run_id, .browser_id = x->lbs[cf->slot].db_id,
                             .module_id = x->mods[cf->module].id, .api = cf->api,
                             .condition = x->p->conditions[cf->condition].name };
     size_t n = 0;
@@ -463,8 +512,8 @@ static int auto_sample(struct exec *x, struct config *configs, int n_configs)
         struct pair *pr = &pairs[k];
         const struct config *b = &configs[pr->base], *c = &configs[pr->cand];
         if (db_insert_auto_sampling(x->db, x->run_id, x->mods[b->module].id, b->api,
-                                    p->conditions[b->condition].name, x->lbs[b->browser].db_id,
-                                    x->lbs[c->browser].db_id, b->stored, c->stored, pr->lo, pr->hi,
+                                    p->conditions[b->condition].name, x->lbs[b->slot].db_id,
+                                    x->lbs[c->slot].db_id, b->stored, c->stored, pr->lo, pr->hi,
                                     p->auto_width_ms, pr->reason ? pr->reason : "interrupted") < 0) {
             warnf("%s: %s", p->command, db_errmsg(x->db));
         }
@@ -483,6 +532,7 @@ struct resources {
     struct live_browser *lbs;
     struct config *configs;
     int n_configs;
+    struct browser_slots slots;
     struct db *db;
     struct lws_context *ctx;
     struct server *srv;
@@ -531,9 +581,25 @@ long plan_config_count(const struct plan *p)
     return (long)p->n_browsers * (p->n_names + p->n_files) * p->n_apis * p->n_conditions;
 }
 
+/* Within a round, configurations served by one browser run one after the
+ * other, so a flag set's browser starts at most once a round; otherwise
+ * the fixed order. */
+static int by_slot_then_order(const void *a, const void *b)
+{
+    const struct config *ca = a, *cb = b;
+    if (ca->slot != cb->slot)
+        return ca->slot < cb->slot ? -1 : 1;
+    return ca->order < cb->order ? -1 : ca->order > cb->order;
+}
+
 /* The configurations, in a fixed order (shards slice it by index). */
 static int build_configs(struct plan *p, struct resources *rs)
 {
+    char err[512];
+    if (browser_slots_build(p, &rs->slots, err, sizeof err) < 0) {
+        warnf("%s: %s", p->command, err);
+        return EXIT_USAGE;
+    }
     rs->configs = xcalloc((size_t)p->n_browsers * (size_t)rs->n_mods * (size_t)p->n_apis *
                           (size_t)p->n_conditions + 1, sizeof *rs->configs);
     int index = 0;
@@ -541,13 +607,18 @@ static int build_configs(struct plan *p, struct resources *rs)
         for (int m = 0; m < rs->n_mods; m++)
             for (int a = 0; a < p->n_apis; a++)
                 for (int c = 0; c < p->n_conditions; c++, index++)
-                    if (config_in_shard(p, index))
-                        rs->configs[rs->n_configs++] = (struct config){ b, m, c, p->apis[a], 0 };
+                    if (config_in_shard(p, index)) {
+                        rs->configs[rs->n_configs] = (struct config){
+                            b, m, c, p->apis[a], 0, browser_slot_of(&rs->slots, b, c),
+                            rs->n_configs };
+                        rs->n_configs++;
+                    }
     if (rs->n_configs == 0) {
         warnf("%s: shard %d/%d of %d configurations is empty", p->command, p->shard_k,
               p->shard_n, index);
         return EXIT_USAGE;
     }
+    qsort(rs->configs, (size_t)rs->n_configs, sizeof *rs->configs, by_slot_then_order);
     return EXIT_OK;
 }
 
@@ -585,6 +656,49 @@ static int start_serving(struct plan *p, struct resources *rs)
             warnf("%s: module file %s: cannot serve it", cmd, rs->mods[i].file);
             return EXIT_ERROR;
         }
+    return EXIT_OK;
+}
+
+/* A slot's browser would not start: is it its flags? A bare start of the
+ * same executable (no extra flags) tells; then the flags are bad input. */
+static bool flags_to_blame(struct exec *x, int slot)
+{
+    const struct browser_slot *s = &x->slots->v[slot];
+    if (!s->args[0])
+        return false;
+    struct live_browser bare;
+    memset(&bare, 0, sizeof bare);
+    static const char *const none[] = { NULL };
+    char err[1024];
+    make_room(x, -1);
+    int rc = browser_up(&bare, x->ctx, x->p->browsers[s->browser].path, none, x->db,
+                        server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb,
+                        err, sizeof err);
+    if (rc == 0)
+        browser_down(&bare, true);
+    return rc == 0;
+}
+
+/* Every flag set's browser is started once before anything runs (and
+ * before the run is stored): flags that stop a browser from starting are a
+ * usage error naming them (exit 2), a browser that does not start at all
+ * is exit 1, as always. */
+static int probe_browsers(struct exec *x)
+{
+    for (int i = 0; i < x->slots->n; i++) {
+        char err[1024];
+        if (start_slot(x, i, err, sizeof err) == 0)
+            continue;
+        const struct browser_slot *s = &x->slots->v[i];
+        if (flags_to_blame(x, i)) {
+            warnf("%s: browser flags %s (condition %s) stop %s from starting: %s",
+                  x->p->command, s->flags_json, s->condition, x->p->browsers[s->browser].path,
+                  err);
+            return EXIT_USAGE;
+        }
+        warnf("%s", err);
+        return EXIT_ERROR;
+    }
     return EXIT_OK;
 }
 
@@ -662,8 +776,8 @@ static int finish_run(struct exec *x, int exit_code)
 {
     struct plan *p = x->p;
     progress_end();   /* the last progress line does not stay on screen */
-    for (int b = 0; b < p->n_browsers; b++)
-        browser_down(&x->lbs[b], true);
+    for (int i = 0; i < x->slots->n; i++)
+        browser_down(&x->lbs[i], true);
     double secs = (double)(mono_us() - x->t_start) / 1e6;
     notef("%s: run %lld: %ld loads in %.1f s (%.2f loads/s), %ld failed, %ld browser crashes",
           p->command, (long long)x->run_id, x->done, secs,
@@ -688,8 +802,8 @@ static int finish_run(struct exec *x, int exit_code)
 
 static void release_resources(struct plan *p, struct resources *rs)
 {
-    for (int b = 0; b < p->n_browsers; b++)
-        browser_down(&rs->lbs[b], true);
+    for (int i = 0; i < rs->slots.n; i++)
+        browser_down(&rs->lbs[i], true);
     server_stop(rs->srv);
     if (rs->ctx)
         lws_context_destroy(rs->ctx);
@@ -698,6 +812,7 @@ static void release_resources(struct plan *p, struct resources *rs)
     free(rs->mods);
     free(rs->lbs);
     free(rs->configs);
+    browser_slots_free(&rs->slots);
 }
 
 int plan_execute(struct plan *p)
@@ -705,10 +820,11 @@ int plan_execute(struct plan *p)
     struct resources rs;
     memset(&rs, 0, sizeof rs);
     rs.mods = xcalloc(PLAN_MAX, sizeof *rs.mods);
-    rs.lbs = xcalloc(PLAN_MAX, sizeof *rs.lbs);
+    rs.lbs = NULL;   /* one per browser slot, once build_configs made them */
     int exit_code = check_inputs(p, &rs);
     if (exit_code == EXIT_OK)
         exit_code = build_configs(p, &rs);
+    rs.lbs = xcalloc((size_t)rs.slots.n + 1, sizeof *rs.lbs);
     if (exit_code == EXIT_OK) {
         char err[1024];
         rs.db = db_open(p->db_path, err, sizeof err);
@@ -721,7 +837,10 @@ int plan_execute(struct plan *p)
         exit_code = start_serving(p, &rs);
     struct exec ex = { .p = p, .lbs = rs.lbs, .mods = rs.mods, .db = rs.db, .ctx = rs.ctx,
                        .srv = rs.srv, .page_timeout_ms = (int)p->timeout_s * 1000,
-                       .tty = isatty(2) && !util_quiet };
+                       .tty = isatty(2) && !util_quiet, .slots = &rs.slots,
+                       .max_alive = p->n_browsers + 1 };
+    if (exit_code == EXIT_OK)
+        exit_code = probe_browsers(&ex);
     if (exit_code == EXIT_OK)
         exit_code = open_run(p, &rs, &ex.run_id, ex.run_uuid, sizeof ex.run_uuid);
     if (exit_code == EXIT_OK) {

@@ -29,6 +29,8 @@ struct plan_condition {
     char *args_json;               /* the modules' argv; NULL = the manifest's */
     long js_churn_mb;
     struct net_condition net;      /* profile "" = the default (net_default) */
+    const char *v8_tier;           /* v8_flags.h's tier name; NULL = default */
+    const char *js_flags;          /* the condition's own V8 flags; NULL = none */
 };
 
 struct plan {

@@ -9,6 +9,7 @@
 #include "base/util.h"
 #include "collector/measure/page_clock.h"
 #include "collector/measure/page_output.h"
+#include "collector/trace/tiers.h"
 #include "db/loads.h"
 #include "wasmlab_config.h"
 
@@ -35,6 +36,7 @@ struct rows {
     bool have_po;
     struct db_network net;
     struct db_chunk *sends;
+    struct db_load_tiers tiers;
 };
 
 static void rows_free(struct rows *r)
@@ -288,6 +290,25 @@ static void fill_network(struct rows *r, const struct load_key *key, const struc
     }
 }
 
+/* The serving browser, its flags and the compile work by tier (migration
+ * 010; collector/trace/tiers.h defines the split). */
+static void fill_tiers(struct rows *r, const struct load_key *key, const struct extract_result *x)
+{
+    struct tier_work tw;
+    tier_work_of(x, &tw);
+#define T(v) ((v) != EXTRACT_NONE ? (v) : DB_NULL)
+    r->tiers = (struct db_load_tiers){
+        .browser_pid = key->browser_pid > 0 ? key->browser_pid : DB_NULL,
+        .v8_tier = key->v8_tier, .js_flags = key->js_flags, .browser_flags = key->browser_flags,
+        .liftoff_us = T(tw.liftoff_us), .turbofan_us = T(tw.turbofan_us),
+        .lazy_us = T(tw.lazy_us), .tierup_us = T(tw.tierup_us),
+        .first_export_return_us = T(tw.first_export_return_us),
+        .first_export_us = T(tw.first_export_us),
+    };
+#undef T
+    r->rec.tiers = &r->tiers;
+}
+
 int store_run(struct db *db, const char *started_at, const char *command_line,
               const char *experiment, int64_t *run_id, char *uuid_out)
 {
@@ -325,6 +346,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_long_tasks(&r, report, have_clock ? &clock : NULL);
     fill_trace(&r, key, o);
     fill_network(&r, key, o);
+    fill_tiers(&r, key, x);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

@@ -40,6 +40,10 @@ struct load_key {
     /* the run's retention rule (--keep-traces) drops this load's trace:
      * everything else is stored, load_traces gets no row */
     bool drop_trace;
+    /* the browser that served it and its flags (loads.browser_pid, v8_tier,
+     * js_flags, browser_flags); DB_NULL/NULL = not recorded */
+    int64_t browser_pid;
+    const char *v8_tier, *js_flags, *browser_flags;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,
