@@ -685,7 +685,8 @@ static bool flags_to_blame(struct exec *x, int slot)
  * is exit 1, as always. */
 static int probe_browsers(struct exec *x)
 {
-    for (int i = 0; i < x->slots->n; i++) {
+    /* last slot first: the first slots the rounds use are still up after */
+    for (int i = x->slots->n - 1; i >= 0; i--) {
         char err[1024];
         if (start_slot(x, i, err, sizeof err) == 0)
             continue;

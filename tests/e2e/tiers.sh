@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 11, V8 tiers, on real headless Chromium 156 and c/hello (~40 s): each
+# Issue 11, V8 tiers, on real headless Chromium 156 and c/hello (~35 s): each
 # tier condition runs in its own browser with its own flags (recorded per
 # load: pid, tier, the joined --js-flags, the browser's flags) and shows its
 # tier's compile work in the trace: liftoff-only Liftoff > 0 and TurboFan 0,
@@ -14,8 +14,7 @@ DB=$TMP/tiers.db
 cat >"$TMP/tiers.json" <<'JSON'
 {"name": "tiers-test", "browsers": ["headless-shell"], "modules": ["c/hello"],
  "browser_args": ["--js-flags=--no-wasm-native-module-cache"],
- "conditions": [{"name": "default"},
-                {"name": "liftoff-only", "v8": "liftoff-only"},
+ "conditions": [{"name": "liftoff-only", "v8": "liftoff-only"},
                 {"name": "turbofan-only", "v8": "turbofan-only"},
                 {"name": "eager", "v8": "eager", "js_flags": "--wasm-num-compilation-tasks=2"}],
  "loads": 1}
@@ -23,14 +22,12 @@ JSON
 rc=0
 "$WASMLAB" sweep "$TMP/tiers.json" --db "$DB" -q >/dev/null 2>"$TMP/err" || rc=$?
 check "sweep exits 0 (stderr: $(head -c 300 "$TMP/err"))" test "$rc" -eq 0
-check "4 ok loads" test "$(q "$DB" "SELECT COUNT(*) FROM loads WHERE status = 'ok'")" -eq 4
+check "3 ok loads" test "$(q "$DB" "SELECT COUNT(*) FROM loads WHERE status = 'ok'")" -eq 3
 
 # The flags: browser_args' V8 flags first, then the tier's, then the
 # condition's own, in ONE --js-flags switch (Chromium keeps only the last).
 flags() { q "$DB" "SELECT ifnull(js_flags, 'NULL') || '|' || v8_tier || '|' || browser_flags
                    FROM loads WHERE condition = '$1'"; }
-check "default: browser_args' V8 flags only" test "$(flags default)" = \
-  '--no-wasm-native-module-cache|default|["--js-flags=--no-wasm-native-module-cache"]'
 check "liftoff-only: --liftoff-only after them" test "$(flags liftoff-only)" = \
   '--no-wasm-native-module-cache --liftoff-only|liftoff-only|["--js-flags=--no-wasm-native-module-cache --liftoff-only"]'
 check "turbofan-only: --no-liftoff --no-wasm-tier-up" test "$(flags turbofan-only)" = \
@@ -38,7 +35,7 @@ check "turbofan-only: --no-liftoff --no-wasm-tier-up" test "$(flags turbofan-onl
 check "eager: the tier's flag, then the condition's" test "$(flags eager)" = \
   '--no-wasm-native-module-cache --no-wasm-lazy-compilation --wasm-num-compilation-tasks=2|eager|["--js-flags=--no-wasm-native-module-cache --no-wasm-lazy-compilation --wasm-num-compilation-tasks=2"]'
 check "each flag set served by its own browser process" test "$(q "$DB" "
-  SELECT COUNT(DISTINCT browser_pid) FROM loads WHERE browser_pid > 0")" -eq 4
+  SELECT COUNT(DISTINCT browser_pid) FROM loads WHERE browser_pid > 0")" -eq 3
 check "no browser process is a renderer of a load" test "$(q "$DB" "
   SELECT COUNT(*) FROM loads WHERE browser_pid = renderer_pid")" -eq 0
 
@@ -57,20 +54,20 @@ check "lazy compile work is the stored wasm.CompileLazy slices (one thread, in t
   test "$(q "$DB" "
   SELECT COUNT(*) FROM loads l WHERE l.compile_lazy_us = (
     SELECT ifnull(SUM(MIN(e.ts_us + e.dur_us, l.load_end_us) - e.ts_us), 0) FROM compile_events e
-    WHERE e.load_id = l.id AND e.name = 'wasm.CompileLazy' AND e.phase = 'X')")" -eq 4
+    WHERE e.load_id = l.id AND e.name = 'wasm.CompileLazy' AND e.phase = 'X')")" -eq 3
 check "the first export returns after the compile, on the trace clock" test "$(q "$DB" "
   SELECT COUNT(*) FROM loads WHERE first_export_us > first_byte_to_compile_us
     AND first_export_return_us = response_received_us + first_export_us
-    AND first_export_return_us <= load_end_us")" -eq 4
+    AND first_export_return_us <= load_end_us")" -eq 3
 
 # Where users look: compare slices by condition and reads the tier metrics.
 rc=0
-"$WASMLAB" compare --db "$DB" --baseline condition:default --candidate condition:turbofan-only \
+"$WASMLAB" compare --db "$DB" --baseline condition:liftoff-only --candidate condition:turbofan-only \
   --metric compile_turbofan >"$TMP/cmp" 2>"$TMP/err" || rc=$?
 check "compare --metric compile_turbofan runs (rc $rc: $(head -c 300 "$TMP/err"))" test "$rc" -eq 0
 check "compare names the metric" grep -q "compile_turbofan" "$TMP/cmp"
 expect_usage compare "--metric compile_bogus" "$WASMLAB" compare --db "$DB" \
-  --baseline condition:default --candidate condition:eager --metric compile_bogus
+  --baseline condition:eager --candidate condition:liftoff-only --metric compile_bogus
 
 # Bad input, each before anything runs.
 expect_usage run "--v8 sparkplug: unknown tier" "$WASMLAB" run --v8 sparkplug --db "$TMP/bad.db"
