@@ -173,10 +173,12 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                       const char *const *extra_args, struct db *db, int http_port,
                       int page_timeout_ms, int trace_buffer_kb, char *err, size_t errlen)
 {
+    /* a restarted browser keeps the settle time its slot learned (load.c) */
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
-                                         .trace_buffer_kb = trace_buffer_kb };
+                                         .trace_buffer_kb = trace_buffer_kb,
+                                         .settle_ms = lb->session.settle_ms };
     struct browser_session_options so = {
         .browser = { .path = path, .extra_args = extra_args },
         .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,
