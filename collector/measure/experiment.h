@@ -11,7 +11,9 @@
  *     "conditions": [                          default [{"name": "default"}]
  *       {"name": "heap-128mb", "args": ["--live-mb", "128"], "js_churn_mb": 0},
  *       {"name": "4g-br", "network": "4g,encoding=br"}   network.h's syntax,
- *       {"name": "slow", "network": {"bw": 50000, "latency": 40, "shaper": "cdp"}}
+ *       {"name": "slow", "network": {"bw": 50000, "latency": 40, "shaper": "cdp"}},
+ *       {"name": "warm", "cache": "warm"}      cold (default) | warm (code_cache.h);
+ *                                             warm needs streaming APIs only
  *     ],
  *     "loads": 10, "warmup": 1,               loads per configuration, and
  *                                             unstored warm-up loads before

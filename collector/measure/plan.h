@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collector/measure/code_cache.h"
 #include "collector/measure/network.h"
 #include "db/db.h"
 #include "db/prune.h"
@@ -29,6 +30,7 @@ struct plan_condition {
     char *args_json;               /* the modules' argv; NULL = the manifest's */
     long js_churn_mb;
     struct net_condition net;      /* profile "" = the default (net_default) */
+    enum cache_mode cache;         /* cold (default) | warm (code_cache.h) */
 };
 
 struct plan {

@@ -35,6 +35,7 @@ struct rows {
     bool have_po;
     struct db_network net;
     struct db_chunk *sends;
+    struct db_code_cache cc;
 };
 
 static void rows_free(struct rows *r)
@@ -288,6 +289,29 @@ static void fill_network(struct rows *r, const struct load_key *key, const struc
     }
 }
 
+/* The cache condition and the trace's code-cache events (migration 011). */
+static void fill_code_cache(struct rows *r, const struct load_key *key,
+                            const struct extract_result *x)
+{
+    if (!key->cache)
+        return;
+    const struct code_cache_prime *p = key->prime;
+    r->cc = (struct db_code_cache){
+        .cache = key->cache,
+        .hit = x ? x->cache_hit : DB_NULL,
+        .consumed_bytes = x && x->cache_consumed_bytes >= 0 ? x->cache_consumed_bytes : DB_NULL,
+        .invalid = x ? x->cache_invalid : DB_NULL,
+        .compiled = x ? x->cache_compiled : DB_NULL,
+        .produced = x ? x->cache_produced : DB_NULL,
+        .produced_bytes = x && x->cache_produced_bytes >= 0 ? x->cache_produced_bytes : DB_NULL,
+        .primes = p ? p->primes : DB_NULL,
+        .primed_by = p && p->produced_by > 0 ? p->produced_by : DB_NULL,
+        .prime_bytes = p && p->produced_bytes >= 0 ? p->produced_bytes : DB_NULL,
+        .prime_after_us = p && p->produced_after_us >= 0 ? p->produced_after_us : DB_NULL,
+    };
+    r->rec.code_cache = &r->cc;
+}
+
 int store_run(struct db *db, const char *started_at, const char *command_line,
               const char *experiment, int64_t *run_id, char *uuid_out)
 {
@@ -325,6 +349,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_long_tasks(&r, report, have_clock ? &clock : NULL);
     fill_trace(&r, key, o);
     fill_network(&r, key, o);
+    fill_code_cache(&r, key, x);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

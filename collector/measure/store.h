@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/measure/code_cache.h"
 #include "collector/measure/load.h"
 #include "collector/measure/network.h"
 #include "db/db.h"
@@ -40,6 +41,10 @@ struct load_key {
     /* the run's retention rule (--keep-traces) drops this load's trace:
      * everything else is stored, load_traces gets no row */
     bool drop_trace;
+    /* the cache condition (loads.cache: "cold" | "warm"; NULL = not
+     * recorded) and, for a warm load, what its priming loads did */
+    const char *cache;
+    const struct code_cache_prime *prime;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,
