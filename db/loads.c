@@ -203,6 +203,8 @@ int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_i
         rc = store_network(db, id, r);
     if (rc == 0 && r->tiers)
         rc = store_tiers(db, id, r->tiers);
+    if (rc == 0 && r->code_cache)
+        rc = db_store_code_cache(db, id, r->code_cache);
     if (rc == 0 && r->trace)
         rc = store_trace(db, id, r->trace);
     if (rc == 0)

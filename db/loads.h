@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/code_cache.h"
 #include "db/db.h"
 
 struct db_chunk {
@@ -114,6 +115,7 @@ struct db_load_record {
     const struct db_load_tiers *tiers;   /* NULL: columns stay NULL */
     const struct db_chunk *sends;        /* chunk_sends rows (server writes) */
     size_t n_sends;
+    const struct db_code_cache *code_cache;   /* migration 011; NULL: columns stay NULL */
 };
 
 /* Writes the whole record in one transaction and sets *load_id to the new

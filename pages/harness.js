@@ -113,6 +113,10 @@
     }
     mark("compiled");
     if (instance) mark("instantiated");
+    // Kept reachable after the report, as a real page keeps its module: V8
+    // serializes a module for the code cache ~2 s after its last tier-up,
+    // and a module collected before then is never cached (code-cache.md).
+    globalThis.wasmlabKeep = { module };
 
     if (runtime === "wasi" || runtime === "gojs") {
       report.phase = "instantiate";

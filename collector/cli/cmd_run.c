@@ -9,6 +9,7 @@
 
 #include "collector/browsers/spec.h"
 #include "collector/cli/options.h"
+#include "collector/measure/code_cache.h"
 #include "collector/measure/compile_api.h"
 #include "collector/measure/plan.h"
 #include "collector/measure/v8_flags.h"
@@ -39,6 +40,10 @@ static const struct cli_option run_options[] = {
       "(lan, 4g, lte, 3g, 3g-slow, cable, dsl, slow-4g, lh-3g, desktop-4g)\n"
       "and/or bw=BYTES/S,latency=MS,chunk=BYTES,encoding=identity|gzip|br,\n"
       "shaper=server|cdp, e.g. --network 4g,encoding=br (docs/network.md)", 'N' },
+    { "cache", 0, "MODE", "cold (default: a fresh off-the-record context, no cache)\n"
+      "or warm: priming loads fill V8's wasm code cache in the\n"
+      "browser's disk-backed profile, then the measured load reads it\n"
+      "in a fresh renderer (streaming APIs only; docs/code-cache.md)", 'c' },
     { "js-churn", 0, "MB", "after the module, the harness churns MB of live JS\n"
       "objects (V8 GC workload, for comparison; 1..4096)", 'J' },
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
@@ -82,7 +87,8 @@ static const struct cli_command run_command = {
     .examples = "wasmlab run --module go/hello --loads 5\n"
                 "wasmlab run --module-file app.wasm --api buffered --db app.db\n"
                 "wasmlab run --module go/json --v8 liftoff-only --condition liftoff-only\n"
-                "wasmlab run --resume --module go/hello --loads 5",
+                "wasmlab run --resume --module go/hello --loads 5\n"
+                "wasmlab run --module go/json --cache warm --condition warm --loads 5",
 };
 
 /* Splits --args on blanks into a JSON array: the modules' argv after argv[0]. */
@@ -178,6 +184,12 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
         }
         return 0;
     }
+    case 'c':
+        if (cache_mode_parse(v, &cond->cache) < 0) {
+            cli_usage_error(p->cmd, "--cache %s: must be cold or warm", v);
+            return -1;
+        }
+        return 0;
     case 'q': util_quiet = true; return 0;
     }
     return 0;
@@ -208,6 +220,12 @@ static int parse_args(int argc, char **argv, struct plan *cfg, struct plan_condi
     }
     if (id < 0)
         return id;
+    if (cond->cache == CACHE_WARM && !cache_api_can_warm(cfg->apis[0])) {
+        cli_usage_error(p.cmd, "--cache warm: API %s cannot use the code cache (Chromium "
+                        "caches only streaming and instantiate-streaming compiles)", cfg->apis[0]);
+        cli_end(&p);
+        return CLI_BAD;
+    }
     return cli_positionals(&p, 0, 0, "") < 0 ? CLI_BAD : 0;
 }
 

@@ -153,7 +153,8 @@ static int parse_condition(json_t *c, size_t i, struct experiment *e, struct pla
         return fail(err, errlen, file, "\"conditions\"[%zu] must be an object", i);
     json_object_foreach(c, key, val) {
         if (strcmp(key, "name") && strcmp(key, "args") && strcmp(key, "js_churn_mb") &&
-            strcmp(key, "network") && strcmp(key, "v8") && strcmp(key, "js_flags"))
+            strcmp(key, "network") && strcmp(key, "v8") && strcmp(key, "js_flags") &&
+            strcmp(key, "cache"))
             return fail(err, errlen, file, "\"conditions\"[%zu]: unknown key \"%s\"", i, key);
     }
     struct plan_condition *pc = &p->conditions[i];
@@ -181,7 +182,24 @@ static int parse_condition(json_t *c, size_t i, struct experiment *e, struct pla
     json_t *net = json_object_get(c, "network");
     if (net && condition_network(net, &pc->net, i, file, err, errlen) < 0)
         return -1;
+    json_t *cache = json_object_get(c, "cache");
+    if (cache && cache_mode_parse(json_string_value(cache), &pc->cache) < 0)
+        return fail(err, errlen, file, "\"conditions\"[%zu].cache must be \"cold\" or \"warm\"",
+                    i);
     return condition_v8(c, pc, i, file, err, errlen);
+}
+
+/* A warm condition needs a streaming API: the code cache keys on the
+ * Response that only compileStreaming/instantiateStreaming hand to Blink. */
+static int check_warm_apis(const struct plan *p, const char *file, char *err, size_t errlen)
+{
+    for (int c = 0; c < p->n_conditions; c++)
+        for (int a = 0; a < p->n_apis && p->conditions[c].cache == CACHE_WARM; a++)
+            if (!cache_api_can_warm(p->apis[a]))
+                return fail(err, errlen, file, "condition \"%s\" is warm but \"apis\" has %s, "
+                            "which cannot use the code cache (only streaming and "
+                            "instantiate-streaming can)", p->conditions[c].name, p->apis[a]);
+    return 0;
 }
 
 /* "auto_sample": max_loads, ci_width_ms and the baseline browser. */
@@ -300,6 +318,8 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
         }
         p->n_conditions = (int)json_array_size(conds);
     }
+    if (check_warm_apis(p, file, err, errlen) < 0)
+        return -1;
     if (number(root, "loads", 10, 1, 100000, &p->loads, file, err, errlen) < 0 ||
         number(root, "warmup", 0, 0, 1000, &p->warmup, file, err, errlen) < 0 ||
         number(root, "timeout_s", 60, 1, 3600, &p->timeout_s, file, err, errlen) < 0)

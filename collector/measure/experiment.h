@@ -12,10 +12,12 @@
  *       {"name": "heap-128mb", "args": ["--live-mb", "128"], "js_churn_mb": 0},
  *       {"name": "4g-br", "network": "4g,encoding=br"}   network.h's syntax,
  *       {"name": "slow", "network": {"bw": 50000, "latency": 40, "shaper": "cdp"}},
- *       {"name": "tf", "v8": "turbofan-only", "js_flags": "--no-wasm-native-module-cache"}
+ *       {"name": "tf", "v8": "turbofan-only", "js_flags": "--no-wasm-native-module-cache"},
  *                                              v8: a tier of v8_flags.h; js_flags: V8
  *                                              flags after the tier's. A condition
  *                                              with its own flags gets its own browser
+ *       {"name": "warm", "cache": "warm"}      cold (default) | warm (code_cache.h);
+ *                                             warm needs streaming APIs only
  *     ],
  *     "loads": 10, "warmup": 1,               loads per configuration, and
  *                                             unstored warm-up loads before

@@ -131,7 +131,10 @@ static char *harness_url(int port, const struct load_request *r)
     char base[64];
     snprintf(base, sizeof base, "http://127.0.0.1:%d/pages/harness.html", port);
     buf_append(&b, base, strlen(base));
-    query_param(&b, "module", r->module_url);
+    char *module = r->module_query ? xasprintf("%s?%s", r->module_url, r->module_query)
+                                   : xstrdup(r->module_url);
+    query_param(&b, "module", module);
+    free(module);
     query_param(&b, "api", r->api);
     query_param(&b, "runtime", r->runtime);
     query_param(&b, "execjs", r->execjs_url);
@@ -333,6 +336,7 @@ struct load_steps {
     struct load_session *s;
     struct load_state st;
     char context_id[128];
+    bool default_context;   /* the browser's own context: close the tab, keep it */
     bool tracing;
 };
 
@@ -342,20 +346,24 @@ static int open_page(struct load_steps *ls)
 {
     struct load_session *s = ls->s;
     json_t *res = NULL;
-    int rc = cdp_call(s->cdp, NULL, "Target.createBrowserContext",
+    int rc;
+    if (!ls->default_context) {
+        rc = cdp_call(s->cdp, NULL, "Target.createBrowserContext",
                       json_pack("{s:b}", "disposeOnDetach", 1), &res, COMMAND_TIMEOUT_MS);
-    if (rc != CDP_OK)
-        return rc;
-    snprintf(ls->context_id, sizeof ls->context_id, "%s",
-             json_string_value(json_object_get(res, "browserContextId")) ?: "");
-    json_decref(res);
+        if (rc != CDP_OK)
+            return rc;
+        snprintf(ls->context_id, sizeof ls->context_id, "%s",
+                 json_string_value(json_object_get(res, "browserContextId")) ?: "");
+        json_decref(res);
+    }
 
     /* Open the tab on a same-origin blank page (see pages/blank.html). */
     char blank[80];
     snprintf(blank, sizeof blank, "http://127.0.0.1:%d/pages/blank.html", s->http_port);
-    rc = cdp_call(s->cdp, NULL, "Target.createTarget",
-                  json_pack("{s:s, s:s}", "url", blank, "browserContextId", ls->context_id),
-                  &res, COMMAND_TIMEOUT_MS);
+    json_t *params = json_pack("{s:s}", "url", blank);
+    if (ls->context_id[0])
+        json_object_set_new(params, "browserContextId", json_string(ls->context_id));
+    rc = cdp_call(s->cdp, NULL, "Target.createTarget", params, &res, COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
         return rc;
     snprintf(ls->st.target_id, sizeof ls->st.target_id, "%s",
@@ -478,6 +486,8 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
         else if (st->target_detached && !st->report)
             set_status(out, "renderer_crashed", "the page's target went away");
     }
+    if (st->report && r->linger_ms > 0 && !st->target_crashed)
+        settle(s, r->linger_ms);   /* a priming load: let V8's caching timeout fire */
     if (st->report) {
         out->page_report = json_incref(st->report);
         page_report_status(out, st->report);
@@ -528,6 +538,9 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
 
 static void dispose_context(struct load_steps *ls)
 {
+    if (ls->default_context && ls->st.target_id[0])
+        cdp_call(ls->s->cdp, NULL, "Target.closeTarget",
+                 json_pack("{s:s}", "targetId", ls->st.target_id), NULL, COMMAND_TIMEOUT_MS);
     if (ls->context_id[0])
         cdp_call(ls->s->cdp, NULL, "Target.disposeBrowserContext",
                  json_pack("{s:s}", "browserContextId", ls->context_id), NULL,
@@ -560,6 +573,7 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     struct load_steps ls;
     memset(&ls, 0, sizeof ls);
     ls.s = s;
+    ls.default_context = r->default_context;
     ls.st.data_loss = -1;
     ls.st.buffer_pct = NAN;
     s->current = &ls.st;

@@ -54,6 +54,14 @@ struct load_request {
     const char *execjs_url;       /* Go's wasm_exec.js (runtime gojs) */
     int js_churn_mb;              /* > 0: the harness churns the JS heap after */
     const struct net_condition *net;   /* NULL = the default (unshaped) */
+    /* code cache (code_cache.h): a warm load runs in the browser's default,
+     * disk-backed context instead of a fresh off-the-record one, fetches the
+     * module with module_query appended (its own HTTP and code-cache key),
+     * and a priming load keeps its page open linger_ms after the report so
+     * V8's caching timeout can fire. All zero for a plain (cold) load. */
+    bool default_context;
+    const char *module_query;          /* "k=v", no '?'; NULL = none */
+    int linger_ms;
 };
 
 struct load_outcome {

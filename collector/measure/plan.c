@@ -25,6 +25,7 @@
 #include "collector/measure/server.h"
 #include "base/stats.h"
 #include "collector/measure/store.h"
+#include "collector/report/cache_summary.h"
 #include "collector/report/run_summary.h"
 #include "base/util.h"
 #include "db/loads.h"
@@ -358,7 +359,8 @@ static void classify_lost_browser(struct live_browser *lb, struct load_outcome *
 
 /* Stores one measured load of cf and counts it. Returns 0 or -1. */
 static int record_load(struct exec *x, struct config *cf, long seq, const char *started,
-                       const char *args, struct load_outcome *o, int64_t *load_id)
+                       const char *args, struct load_outcome *o,
+                       const struct code_cache_prime *prime, int64_t *load_id)
 {
     struct run_module *rm = &x->mods[cf->module];
     const struct plan_condition *cond = &x->p->conditions[cf->condition];
@@ -366,7 +368,8 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
                             .module_id = rm->id, .seq = seq, .api = cf->api,
                             .condition = cond->name, .started_at = started,
                             .args_json = args, .js_churn_mb = (int)cond->js_churn_mb,
-                            .net = &cond->net };
+                            .net = &cond->net, .cache = cache_mode_name(cond->cache),
+                            .prime = cond->cache == CACHE_WARM ? prime : NULL };
     const struct browser_slot *bslot = &x->slots->v[cf->slot];
     struct live_browser *lb = &x->lbs[cf->slot];
     key.browser_pid = lb->bs.proc ? (int64_t)lb->bs.proc->proc.pid : DB_NULL;
@@ -411,7 +414,11 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
     lb->session.save_trace_path = trace_path;
     lb->session.keep_trace = !warm;
     struct load_outcome o;
-    load_run(&lb->session, &req, &o);
+    struct code_cache_prime prime = { 0 };
+    if (cond->cache == CACHE_WARM)
+        code_cache_warm_load(&lb->session, &req, &o, &prime);
+    else
+        load_run(&lb->session, &req, &o);
     lb->session.save_trace_path = NULL;
     bool interrupted = stop_signal && strcmp(o.status, "ok") != 0;   /* not a result */
     int src = 0;
@@ -420,7 +427,7 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
     if (!interrupted) {
         classify_lost_browser(lb, &o);
         if (!warm) {
-            src = record_load(x, cf, seq, load_started, args, &o, &load_id);
+            src = record_load(x, cf, seq, load_started, args, &o, &prime, &load_id);
             stored = src == 0;
         }
     }
@@ -793,6 +800,8 @@ static int finish_run(struct exec *x, int exit_code)
         warnf("%s: %s", p->command, db_errmsg(x->db));
     if (x->done > 0)
         run_summary_print(x->db, x->run_id, x->run_uuid, p->json, p->command, stdout);
+    if (x->done > 0 && !p->json)
+        cache_summary_print(x->db, x->run_id, p->command, stdout);
     if (stop_signal) {
         warnf("%s: interrupted by signal %d; %ld loads stored in %s (run %lld)", p->command,
               (int)stop_signal, x->done, p->db_path, (long long)x->run_id);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collector/measure/code_cache.h"
 #include "collector/measure/network.h"
 #include "db/db.h"
 #include "db/prune.h"
@@ -31,6 +32,7 @@ struct plan_condition {
     struct net_condition net;      /* profile "" = the default (net_default) */
     const char *v8_tier;           /* v8_flags.h's tier name; NULL = default */
     const char *js_flags;          /* the condition's own V8 flags; NULL = none */
+    enum cache_mode cache;         /* cold (default) | warm (code_cache.h) */
 };
 
 struct plan {

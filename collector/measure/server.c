@@ -36,6 +36,7 @@ struct transfer {
     const uint8_t *mem;            /* the encoded body (in the server's cache), or NULL: fd */
     bool wasm, headers_pending;
     const char *mime, *encoding;   /* encoding NULL = identity */
+    bool cacheable;                /* .wasm with max-age instead of no-store */
     int64_t chunk, bandwidth, t_body_us;
     lws_sorted_usec_list_t sul;    /* latency / pacing timer */
     struct lws *wsi;
@@ -60,6 +61,7 @@ struct server {
     struct server_stats stats;
     struct lws_context *ctx;
     struct net_condition net;
+    bool wasm_cacheable;           /* server_set_cacheable: warm code-cache loads */
     struct encoded *cache;
     size_t n_cache;
     struct server_send *sends;     /* the .wasm writes since server_take_sends */
@@ -140,10 +142,17 @@ static char *lookup(struct server *s, const char *url, int *status)
     return NULL;
 }
 
-static int add_headers(struct lws *wsi, unsigned char **p, unsigned char *end)
+static int add_headers(struct lws *wsi, unsigned char **p, unsigned char *end, bool cacheable)
 {
+    /* A warm code-cache load needs the module in the HTTP disk cache: Blink
+     * uses a code-cache entry only when the response's (original) response
+     * time equals the one stored with it (docs/code-cache.md). */
+    const char *cache_control = cacheable ? "max-age=86400" : "no-store";
+    if (lws_add_http_header_by_name(wsi, (const unsigned char *)"cache-control:",
+                                    (const unsigned char *)cache_control,
+                                    (int)strlen(cache_control), p, end))
+        return -1;
     static const char *const headers[][2] = {
-        { "cache-control:", "no-store" },
         { "cross-origin-opener-policy:", "same-origin" },
         { "cross-origin-embedder-policy:", "require-corp" },
         { "cross-origin-resource-policy:", "same-origin" },
@@ -224,7 +233,7 @@ static int write_headers(struct lws *wsi, struct transfer *t)
      * fault (the browser sees the connection end early). */
     if (lws_add_http_common_headers(wsi, HTTP_STATUS_OK, t->mime, (lws_filepos_t)t->size, &p,
                                     end) ||
-        add_headers(wsi, &p, end) ||
+        add_headers(wsi, &p, end, t->cacheable) ||
         (t->encoding && lws_add_http_header_by_name(wsi, (const unsigned char *)"content-encoding:",
                                                     (const unsigned char *)t->encoding,
                                                     (int)strlen(t->encoding), &p, end)) ||
@@ -271,6 +280,7 @@ static int start_file(struct server *s, struct lws *wsi, struct transfer *t, con
     t->headers_pending = false;
     t->mime = server_mime_type(file);
     t->wasm = strcmp(t->mime, "application/wasm") == 0;
+    t->cacheable = t->wasm && s->wasm_cacheable;
     t->cut_at = s->cut_wasm_at && t->wasm ? s->cut_wasm_at : 0;
     t->chunk = 65536;
     const struct net_condition *n = &s->net;
@@ -526,6 +536,11 @@ void server_set_network(struct server *s, const struct net_condition *c)
         s->net = *c;
     else
         net_default(&s->net);
+}
+
+void server_set_cacheable(struct server *s, bool cacheable)
+{
+    s->wasm_cacheable = cacheable;
 }
 
 size_t server_take_sends(struct server *s, struct server_send **sends, int64_t *encoded)

@@ -7,11 +7,12 @@
  * encodings or symlinks) outside its mount, gets 403 or 404.
  *
  * Every response carries Cache-Control: no-store (no HTTP cache between
- * loads) and COOP/COEP (a cross-origin-isolated page gets 5 µs
+ * loads; .wasm responses get max-age while server_set_cacheable is on) and COOP/COEP (a cross-origin-isolated page gets 5 µs
  * performance.now() resolution instead of 100 µs). */
 #ifndef WASMLAB_SERVER_H
 #define WASMLAB_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,6 +43,11 @@ const struct server_stats *server_get_stats(const struct server *s);
  * not before bandwidth allows: t_headers + bytes_before_k / bandwidth. No
  * threads: all on the caller's lws loop. NULL = the default (unshaped). */
 void server_set_network(struct server *s, const struct net_condition *c);
+/* From the next request on, .wasm responses carry Cache-Control: max-age
+ * (the browser may keep them in its HTTP disk cache, which a warm code-cache
+ * load needs) instead of no-store. Off by default; code_cache.c turns it on
+ * for a warm load only. */
+void server_set_cacheable(struct server *s, bool cacheable);
 /* Encodes the file served at url_path for the current network condition now
  * (when not cached yet), so compression time never lands inside a measured
  * response. Returns 0, or -1 when the URL serves nothing or encoding failed. */

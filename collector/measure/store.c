@@ -37,6 +37,7 @@ struct rows {
     struct db_network net;
     struct db_chunk *sends;
     struct db_load_tiers tiers;
+    struct db_code_cache cc;
 };
 
 static void rows_free(struct rows *r)
@@ -309,6 +310,29 @@ static void fill_tiers(struct rows *r, const struct load_key *key, const struct 
     r->rec.tiers = &r->tiers;
 }
 
+/* The cache condition and the trace's code-cache events (migration 011). */
+static void fill_code_cache(struct rows *r, const struct load_key *key,
+                            const struct extract_result *x)
+{
+    if (!key->cache)
+        return;
+    const struct code_cache_prime *p = key->prime;
+    r->cc = (struct db_code_cache){
+        .cache = key->cache,
+        .hit = x ? x->cache_hit : DB_NULL,
+        .consumed_bytes = x && x->cache_consumed_bytes >= 0 ? x->cache_consumed_bytes : DB_NULL,
+        .invalid = x ? x->cache_invalid : DB_NULL,
+        .compiled = x ? x->cache_compiled : DB_NULL,
+        .produced = x ? x->cache_produced : DB_NULL,
+        .produced_bytes = x && x->cache_produced_bytes >= 0 ? x->cache_produced_bytes : DB_NULL,
+        .primes = p ? p->primes : DB_NULL,
+        .primed_by = p && p->produced_by > 0 ? p->produced_by : DB_NULL,
+        .prime_bytes = p && p->produced_bytes >= 0 ? p->produced_bytes : DB_NULL,
+        .prime_after_us = p && p->produced_after_us >= 0 ? p->produced_after_us : DB_NULL,
+    };
+    r->rec.code_cache = &r->cc;
+}
+
 int store_run(struct db *db, const char *started_at, const char *command_line,
               const char *experiment, int64_t *run_id, char *uuid_out)
 {
@@ -347,6 +371,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_trace(&r, key, o);
     fill_network(&r, key, o);
     fill_tiers(&r, key, x);
+    fill_code_cache(&r, key, x);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/measure/code_cache.h"
 #include "collector/measure/load.h"
 #include "collector/measure/network.h"
 #include "db/db.h"
@@ -44,6 +45,10 @@ struct load_key {
      * js_flags, browser_flags); DB_NULL/NULL = not recorded */
     int64_t browser_pid;
     const char *v8_tier, *js_flags, *browser_flags;
+    /* the cache condition (loads.cache: "cold" | "warm"; NULL = not
+     * recorded) and, for a warm load, what its priming loads did */
+    const char *cache;
+    const struct code_cache_prime *prime;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,

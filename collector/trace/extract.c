@@ -186,6 +186,10 @@ void extract_event(void *arg, const struct trace_event *ev)
         k = keep(x, K_WASM, ev);
         copy_arg(ev, "id", k->id, sizeof k->id);
         k->n1 = arg_int(ev, "bytes", -1);
+        /* the code cache's sizes (Blink's instant events) */
+        k->n2 = strcmp(name, "v8.wasm.cachedModule") == 0 ? arg_int(ev, "producedCacheSize", -1)
+              : strcmp(name, "v8.wasm.moduleCacheHit") == 0 ? arg_int(ev, "consumedCacheSize", -1)
+              : -1;
     } else if (starts_with(name, "wasmlab:")) {
         keep(x, K_MARK, ev);
     }
@@ -379,6 +383,30 @@ static void extract_phases(const struct extractor *x, int64_t pid, int64_t compi
     compile_work(x, pid, res);
 }
 
+/* The code-cache events on the renderer (extract.h: Code cache). */
+static void code_cache_events(const struct extractor *x, int64_t pid, struct extract_result *res)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind != K_WASM || k->pid != pid || !starts_with(k->name, "v8.wasm."))
+            continue;
+        if (strcmp(k->name, "v8.wasm.compiledModule") == 0) {
+            res->cache_compiled++;
+        } else if (strcmp(k->name, "v8.wasm.cachedModule") == 0) {
+            if (res->cache_produced++ == 0)
+                res->cache_produced_us = k->ts;
+            if (k->n2 > res->cache_produced_bytes)
+                res->cache_produced_bytes = k->n2;
+        } else if (strcmp(k->name, "v8.wasm.moduleCacheHit") == 0) {
+            res->cache_hit++;
+            if (k->n2 > res->cache_consumed_bytes)
+                res->cache_consumed_bytes = k->n2;
+        } else if (starts_with(k->name, "v8.wasm.moduleCacheInvalid")) {
+            res->cache_invalid++;
+        }
+    }
+}
+
 static int failf(struct extract_result *res, const char *fmt, const char *arg)
 {
     snprintf(res->error, sizeof res->error, fmt, arg);
@@ -397,6 +425,8 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     res->compile_before_last_byte_pct = NAN;
     res->decoded_body_length = res->encoded_data_length = -1;
     res->renderer_pid = res->main_tid = -1;
+    res->cache_produced_bytes = res->cache_consumed_bytes = -1;
+    res->cache_produced_us = EXTRACT_NONE;
     res->events_seen = x->events;
 
     if (x->n)   /* qsort with a NULL base is undefined, even for 0 items */
@@ -493,6 +523,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
                                       : res->resource_finish_us;
 
     collect_gc(x, send->pid, res);
+    code_cache_events(x, send->pid, res);
 
     const struct kept *done = first_wasm(x, "wasm.OnCompilationSucceeded", send->pid, compile_from);
     res->compile_finished_event = "wasm.OnCompilationSucceeded";

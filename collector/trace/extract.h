@@ -59,6 +59,21 @@
  *                compilation starts after the download, as buffered does).
  *   compile_before_last_byte_pct = 100 * overlap_us / compile_work_us
  *                (NaN when there was no compile work).
+ *
+ * Code cache (Blink's v8_wasm_response_extensions.cc; docs/code-cache.md),
+ * counted over the page's renderer, whole trace:
+ *   cache_compiled  v8.wasm.compiledModule events: V8 said more functions
+ *                can be serialized (the caching callback ran).
+ *   cache_produced  v8.wasm.cachedModule events: a serialized module was
+ *                handed to the code cache; cache_produced_bytes is the
+ *                largest producedCacheSize, cache_produced_us the ts of the
+ *                first.
+ *   cache_hit    v8.wasm.moduleCacheHit events: a code-cache entry was found
+ *                for the response and given to V8; cache_consumed_bytes its
+ *                consumedCacheSize.
+ *   cache_invalid  v8.wasm.moduleCacheInvalid / moduleCacheInvalidDigest:
+ *                the entry was rejected (V8 could not use it, or the bytes'
+ *                digest differed) and cleared.
  * All times are µs on the trace clock. */
 #ifndef WASMLAB_EXTRACT_H
 #define WASMLAB_EXTRACT_H
@@ -147,6 +162,10 @@ struct extract_result {
     const char *instantiate_end_source;   /* "wasm.SyncInstantiate" | "mark" | NULL */
     int64_t compile_work_us, overlap_us;  /* EXTRACT_NONE without compile start and end */
     double compile_before_last_byte_pct;  /* NaN when unknown */
+
+    /* code cache (see above): counts, and bytes/ts (-1 / EXTRACT_NONE none) */
+    int cache_compiled, cache_produced, cache_hit, cache_invalid;
+    int64_t cache_produced_bytes, cache_consumed_bytes, cache_produced_us;
 
     int64_t first_byte_to_compile_us;     /* EXTRACT_NONE unless ok */
     int64_t last_byte_to_compile_us;

@@ -1,10 +1,14 @@
-/* wasm_pad: append one custom section to a wasm module (host tool, built
+/* wasm_pad: add one custom section to a wasm module (host tool, built
  * for the machine running the build, not for wasm).
  *
- *   wasm_pad <in.wasm> <out.wasm> <section-name> <payload-bytes>
+ *   wasm_pad <in.wasm> <out.wasm> <section-name> <payload-bytes> [end|before-code|after-code]
  *
- * The section goes after every existing section (where wasm-ld puts the
- * name and .debug_* sections), encoded as the spec says: id 0, LEB128
+ * By default (end) the section goes after every existing section (where
+ * wasm-ld puts the name and .debug_* sections); before-code puts it right
+ * before the code section (id 10), after-code right after it (custom
+ * sections may sit between any two sections: core spec 5.5.2). A streaming
+ * compiler meets a before-code section before any function body, an
+ * after-code one only once every body has arrived. Encoded as the spec says: id 0, LEB128
  * section size, LEB128 name length, name, payload. The payload is
  * deterministic pseudo-random bytes (splitmix64, seed 0x7061640a), so it does
  * not shrink under gzip or brotli the way zeros would. A payload of 0 bytes
@@ -13,6 +17,7 @@
  * Exit codes: 0 done, 1 I/O or format error, 2 usage. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +27,8 @@
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: wasm_pad <in.wasm> <out.wasm> <section-name> <payload-bytes (0..%" PRIu64 ")>\n",
-            PAD_MAX_BYTES);
+    fprintf(stderr, "usage: wasm_pad <in.wasm> <out.wasm> <section-name> <payload-bytes (0..%" PRIu64
+            ")> [end|before-code|after-code]\n", PAD_MAX_BYTES);
     return 2;
 }
 
@@ -75,6 +80,44 @@ static int copy_module(FILE *in, FILE *out, const char *in_path)
     return 0;
 }
 
+/* Reads an unsigned LEB128 at *pos (< len); -1 when malformed. */
+static int read_leb(const unsigned char *b, size_t len, size_t *pos, uint64_t *v)
+{
+    *v = 0;
+    for (int shift = 0; shift < 64 && *pos < len; shift += 7) {
+        unsigned char c = b[(*pos)++];
+        *v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return 0;
+    }
+    return -1;
+}
+
+/* The offset where the custom section goes: before or after the code
+ * section (id 10) of the module in b. Returns 0, or -1 (message printed) when
+ * the module is malformed or has no code section. */
+static int code_offset(const unsigned char *b, size_t len, bool after, const char *path,
+                       size_t *at)
+{
+    size_t pos = 8;
+    while (pos < len) {
+        size_t start = pos;
+        unsigned char id = b[pos++];
+        uint64_t size;
+        if (read_leb(b, len, &pos, &size) < 0 || size > len - pos) {
+            fprintf(stderr, "wasm_pad: %s: malformed section at byte %zu\n", path, start);
+            return -1;
+        }
+        pos += (size_t)size;
+        if (id == 10) {
+            *at = after ? pos : start;
+            return 0;
+        }
+    }
+    fprintf(stderr, "wasm_pad: %s: no code section\n", path);
+    return -1;
+}
+
 static int write_section(FILE *out, const char *name, uint64_t payload)
 {
     unsigned char leb[10];
@@ -107,9 +150,54 @@ static int write_section(FILE *out, const char *name, uint64_t payload)
     return 0;
 }
 
+/* before-code / after-code: the module with the section inserted at the
+ * code section. Returns 0 or -1. */
+static int insert_at_code(const char *in_path, FILE *out, const char *name, uint64_t payload,
+                          bool after)
+{
+    FILE *in = fopen(in_path, "rb");
+    if (in == NULL) {
+        fprintf(stderr, "wasm_pad: %s: %s\n", in_path, strerror(errno));
+        return -1;
+    }
+    static const unsigned char header[8] = { 0, 'a', 's', 'm', 1, 0, 0, 0 };
+    unsigned char *b = NULL;
+    size_t len = 0, cap = 0, n;
+    int rc = -1;
+    do {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            unsigned char *nb = realloc(b, cap);
+            if (nb == NULL)
+                goto done;
+            b = nb;
+        }
+        n = fread(b + len, 1, cap - len, in);
+        len += n;
+    } while (n > 0);
+    size_t at;
+    if (ferror(in) || len < 8 || memcmp(b, header, 8) != 0) {
+        fprintf(stderr, "wasm_pad: %s is not a readable wasm module\n", in_path);
+        goto done;
+    }
+    if (code_offset(b, len, after, in_path, &at) < 0)
+        goto done;
+    if (fwrite(b, 1, at, out) != at || write_section(out, name, payload) != 0 ||
+        fwrite(b + at, 1, len - at, out) != len - at)
+        goto done;
+    rc = 0;
+done:
+    free(b);
+    fclose(in);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 5 || argv[3][0] == '\0')
+    if ((argc != 5 && argc != 6) || argv[3][0] == '\0')
+        return usage();
+    const char *where = argc == 6 ? argv[5] : "end";
+    if (strcmp(where, "end") && strcmp(where, "before-code") && strcmp(where, "after-code"))
         return usage();
     const char *in_path = argv[1], *out_path = argv[2], *name = argv[3];
 
@@ -139,9 +227,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "wasm_pad: %s: %s\n", tmp_path, strerror(errno));
         goto err;
     }
-    if (copy_module(in, out, in_path) != 0)
+    if (strcmp(where, "end") != 0) {
+        if (insert_at_code(in_path, out, name, payload, strcmp(where, "after-code") == 0) != 0)
+            goto err;
+    } else if (copy_module(in, out, in_path) != 0) {
         goto err;
-    if (write_section(out, name, payload) != 0 || fflush(out) != 0) {
+    } else if (write_section(out, name, payload) != 0) {
+        fprintf(stderr, "wasm_pad: writing %s: %s\n", tmp_path, strerror(errno));
+        goto err;
+    }
+    if (fflush(out) != 0) {
         fprintf(stderr, "wasm_pad: writing %s: %s\n", tmp_path, strerror(errno));
         goto err;
     }

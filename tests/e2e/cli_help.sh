@@ -121,6 +121,8 @@ usage_err "--loads 0: must be a whole number from 1 to 100000 loads" run -- --lo
 usage_err "--loads 1e3: must be a whole number from 1 to 100000 loads" run -- --loads 1e3
 usage_err "--timeout 3601: must be a whole number from 1 to 3600 seconds" run -- --timeout 3601
 usage_err "--js-churn 0: must be a whole number from 1 to 4096 MB" run -- --js-churn 0
+usage_err "--cache hot: must be cold or warm" run -- --cache hot
+usage_err "--cache warm: API buffered cannot use the code cache" run -- --cache warm --api buffered
 usage_err "--trace-buffer-kb 1: must be a whole number from 64 to 4194304 KB" run -- --trace-buffer-kb 1
 usage_err "--shard 4/3: must be K/N" sweep -- x.json --shard 4/3
 usage_err "--threshold -1: must be a number from 0 to 1e+06 percent" nightly -- x.json --threshold -1

@@ -94,12 +94,23 @@ for (const x of m.modules) {
     const opt = x.variant.startsWith("pad-") ? "O2" : x.variant.split("+")[0];
     if (!x.flags.includes(` -${opt} `)) err(`${x.name}: flags do not show -${opt}: ${x.flags}`);
   }
-  const pad = /^pad-(\d+)(k|m)?$/.exec(x.variant);
+  const pad = /^pad-(\d+)(k|m)?(-before|-after)?$/.exec(x.variant);
   if (pad) {
     const want = Number(pad[1]) * ({ k: 1024, m: 1048576 }[pad[2]] ?? 1);
     const sec = WebAssembly.Module.customSections(mod, "wasmlab.pad");
     if (sec.length !== 1 || sec[0].byteLength !== want)
       err(`${x.name}: wasmlab.pad payload ${sec.map((s) => s.byteLength)}, expected ${want}`);
+    // placement: the section order in the binary (id, LEB128 size, ...)
+    const order = [];
+    for (let p = 8; p < bytes.length;) {
+      const id = bytes[p++];
+      let size = 0, shift = 0, b;
+      do { b = bytes[p++]; size += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+      order.push(id === 0 && bytes.toString("latin1", p + 1, p + 1 + bytes[p]) === "wasmlab.pad" ? "pad" : id);
+      p += size;
+    }
+    const where = { "-before": order.indexOf(10) - 1, "-after": order.indexOf(10) + 1 }[pad[3]] ?? order.length - 1;
+    if (order[where] !== "pad") err(`${x.name}: wasmlab.pad not where its variant says: ${order}`);
   }
   console.log(`${x.file} ${x.bytes} ${x.sha256}`);
 }
@@ -110,6 +121,8 @@ for (const v of ["O0", "O0+debug", "O2+debug", "O2+lto", "O2+strip", "O2+wasm-op
                  "Oz", "Oz+lto", "Oz+strip", "Oz+wasm-opt"]) required.push(`c/json/${v}`);
 required.push("go/json/s-w", "go/json/wasip1", "go/json/wasip1+s-w",
               "c/hello/pad-0", "c/hello/pad-64k", "c/hello/pad-1m");
+for (const pad of ["0", "64k", "1m"])
+  required.push(`c/compute/pad-${pad}-before`, `c/compute/pad-${pad}-after`);
 for (const r of required) if (!names.has(r)) err(`module ${r} missing`);
 process.exitCode = bad ? 1 : 0;
 ' "$MANIFEST" >"$TMP/listed" || fail "manifest checks (above)"

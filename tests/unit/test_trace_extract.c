@@ -400,6 +400,46 @@ static void test_phase_arithmetic(void)
     extract_result_free(&r);
 }
 
+/* The code-cache events (Blink's instant events, extract.h: Code cache):
+ * counted on the page's renderer only, sizes from their args. */
+static const char cache_trace[] =
+    "[{\"name\":\"ResourceSendRequest\",\"ph\":\"I\",\"ts\":950,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"1\",\"url\":\"http://h/a.wasm?wasmlab-cache=1\"}}},"
+    " {\"name\":\"ResourceReceiveResponse\",\"ph\":\"I\",\"ts\":1500,\"pid\":7,\"tid\":1,\"args\":{\"data\":{\"requestId\":\"1\",\"statusCode\":200,\"fromCache\":true}}},"
+    " {\"name\":\"v8.wasm.moduleCacheHit\",\"ph\":\"i\",\"s\":\"t\",\"ts\":1600,\"pid\":7,\"tid\":5,\"cat\":\"disabled-by-default-devtools.timeline\",\"args\":{\"url\":\"http://h/a.wasm?wasmlab-cache=1\",\"consumedCacheSize\":6229}},"
+    " {\"name\":\"wasm.OnCompilationSucceeded\",\"ph\":\"X\",\"ts\":2000,\"dur\":10,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"v8.wasm.compiledModule\",\"ph\":\"i\",\"ts\":2500,\"pid\":7,\"tid\":6,\"args\":{\"url\":\"http://h/a.wasm\"}},"
+    " {\"name\":\"v8.wasm.cachedModule\",\"ph\":\"i\",\"ts\":2600,\"pid\":7,\"tid\":6,\"args\":{\"producedCacheSize\":700}},"
+    " {\"name\":\"v8.wasm.compiledModule\",\"ph\":\"i\",\"ts\":2900,\"pid\":7,\"tid\":6,\"args\":{\"url\":\"http://h/a.wasm\"}},"
+    " {\"name\":\"v8.wasm.cachedModule\",\"ph\":\"i\",\"ts\":3000,\"pid\":7,\"tid\":6,\"args\":{\"producedCacheSize\":9000}},"
+    " {\"name\":\"v8.wasm.moduleCacheInvalidDigest\",\"ph\":\"i\",\"ts\":3100,\"pid\":7,\"tid\":1},"
+    " {\"name\":\"v8.wasm.moduleCacheHit\",\"ph\":\"i\",\"ts\":1700,\"pid\":8,\"tid\":5,\"args\":{\"consumedCacheSize\":99999}}]";
+
+static void test_code_cache_events(void)
+{
+    struct extract_result r;
+    char perr[256];
+    CHECK_INT(extract_text(cache_trace, strlen(cache_trace), 29, "/a.wasm", &r, perr,
+                           sizeof perr), 0);
+    CHECK_INT(r.cache_hit, 1);                 /* pid 8's hit is another page's */
+    CHECK_INT(r.cache_consumed_bytes, 6229);
+    CHECK_INT(r.cache_compiled, 2);
+    CHECK_INT(r.cache_produced, 2);
+    CHECK_INT(r.cache_produced_bytes, 9000);   /* the largest */
+    CHECK_INT(r.cache_produced_us, 2600);      /* the first */
+    CHECK_INT(r.cache_invalid, 1);
+    CHECK_INT(r.first_byte_to_compile_us, 500);
+    extract_result_free(&r);
+
+    /* none of them: zero counts, no sizes */
+    CHECK_INT(extract_text(phase_trace, strlen(phase_trace), 64, "/a.wasm", &r, perr,
+                           sizeof perr), 0);
+    CHECK_INT(r.cache_hit + r.cache_compiled + r.cache_produced + r.cache_invalid, 0);
+    CHECK_INT(r.cache_consumed_bytes, -1);
+    CHECK_INT(r.cache_produced_bytes, -1);
+    CHECK_INT(r.cache_produced_us, EXTRACT_NONE);
+    extract_result_free(&r);
+}
+
 int main(void)
 {
     test_real_traces();
@@ -409,5 +449,6 @@ int main(void)
     test_hostile_json();
     test_out_of_range_numbers();
     test_url_path();
+    test_code_cache_events();
     return check_result();
 }
