@@ -173,10 +173,14 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                       int page_timeout_ms, int trace_buffer_kb)
 {
     char err[512];
+    /* WASMLAB_PIPELINE=0: the serial loop (each load opens its own page),
+     * kept so bench/throughput.sh can measure what pipelining buys */
+    const char *pipe_env = getenv("WASMLAB_PIPELINE");
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
-                                         .trace_buffer_kb = trace_buffer_kb };
+                                         .trace_buffer_kb = trace_buffer_kb,
+                                         .no_prepare = pipe_env && strcmp(pipe_env, "0") == 0 };
     struct browser_session_options so = {
         .browser = { .path = path, .extra_args = extra_args },
         .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,
