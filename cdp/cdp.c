@@ -287,11 +287,8 @@ static bool reply_arrived(void *arg)
     return p && p->done;
 }
 
-int cdp_call(struct cdp *c, const char *session_id, const char *method,
-             json_t *params, json_t **result, int timeout_ms)
+int64_t cdp_start(struct cdp *c, const char *session_id, const char *method, json_t *params)
 {
-    if (result)
-        *result = NULL;
     if (c->closed || !c->wsi) {
         json_decref(params);
         set_err(c, "%s: DevTools connection is closed", method);
@@ -305,13 +302,33 @@ int cdp_call(struct cdp *c, const char *session_id, const char *method,
     }
     enqueue(c, id, session_id, method, params);
     json_decref(params);
+    return id;
+}
 
+bool cdp_replied(struct cdp *c, int64_t id)
+{
+    struct reply_wait w = { c, id };
+    return reply_arrived(&w);
+}
+
+void cdp_forget(struct cdp *c, int64_t id)
+{
+    if (id > 0)
+        cdp_dispatch_release(&c->dispatch, id);
+}
+
+int cdp_finish(struct cdp *c, int64_t id, const char *method, json_t **result, int timeout_ms)
+{
+    if (result)
+        *result = NULL;
+    if (id < 0)
+        return (int)id;   /* cdp_start's failure, errmsg already set */
     struct reply_wait w = { c, id };
     int64_t t0 = mono_us();
     int rc = wait_loop(c, reply_arrived, &w, timeout_ms, method);
     if (c->debug)
-        fprintf(stderr, "cdp: %s%s%s -> %s in %.1f ms\n", method, session_id ? " @" : "",
-                session_id ? session_id : "", cdp_strerror(rc), (double)(mono_us() - t0) / 1000);
+        fprintf(stderr, "cdp: %s -> %s in %.1f ms\n", method, cdp_strerror(rc),
+                (double)(mono_us() - t0) / 1000);
     if (rc == CDP_OK) {
         struct cdp_pending *p = cdp_dispatch_slot(&c->dispatch, id);
         if (p->error) {
@@ -329,6 +346,18 @@ int cdp_call(struct cdp *c, const char *session_id, const char *method,
     }
     cdp_dispatch_release(&c->dispatch, id);
     return rc;
+}
+
+int cdp_call(struct cdp *c, const char *session_id, const char *method,
+             json_t *params, json_t **result, int timeout_ms)
+{
+    int64_t id = cdp_start(c, session_id, method, params);
+    if (id < 0) {
+        if (result)
+            *result = NULL;
+        return (int)id;
+    }
+    return cdp_finish(c, id, method, result, timeout_ms);
 }
 
 int cdp_send(struct cdp *c, const char *session_id, const char *method,

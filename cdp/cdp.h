@@ -54,6 +54,19 @@ void cdp_close(struct cdp *c);
  * (may pass NULL to discard). On error, cdp_errmsg says what happened. */
 int cdp_call(struct cdp *c, const char *session_id, const char *method,
              json_t *params, json_t **result, int timeout_ms);
+/* A command in two halves, so the loop can do other work (read a trace)
+ * while the browser answers: cdp_start sends method(params) (params stolen)
+ * and returns its id (> 0) or a negative status; cdp_finish waits for that
+ * id's reply exactly as cdp_call would and releases the id; cdp_forget
+ * releases an id whose reply is no longer wanted. Every started id must be
+ * finished or forgotten (at most CDP_MAX_PENDING are outstanding). */
+int64_t cdp_start(struct cdp *c, const char *session_id, const char *method,
+                  json_t *params);
+int cdp_finish(struct cdp *c, int64_t id, const char *method, json_t **result,
+               int timeout_ms);
+void cdp_forget(struct cdp *c, int64_t id);
+/* True once the reply of a started id is in (cdp_finish will not wait). */
+bool cdp_replied(struct cdp *c, int64_t id);
 /* Sends without waiting for the reply (the reply is discarded when it comes).
  * For Browser.close, whose reply may never arrive. */
 int cdp_send(struct cdp *c, const char *session_id, const char *method,

@@ -189,6 +189,41 @@ static int store_tiers(struct db *db, int64_t id, const struct db_load_tiers *t)
     return rc;
 }
 
+static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
+{
+    sqlite3_stmt *st = db_prepare(db, "INSERT INTO load_host (load_id, renderer_pid,"
+                                      " renderer_pid_new, from_cache, from_service_worker,"
+                                      " encoded_data_length, code_cache_events, other_renderers,"
+                                      " other_renderer_events, documents, isolation, window_ms,"
+                                      " host_cpus, host_busy_ms, own_cpu_ms, other_cpu_ms,"
+                                      " other_share, noisy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                      " ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return -1;
+    int i = 1;
+    db_bind_int(st, i++, id);
+    db_bind_int(st, i++, h->renderer_pid);
+    db_bind_int(st, i++, h->renderer_pid_new);
+    db_bind_int(st, i++, h->from_cache);
+    db_bind_int(st, i++, h->from_service_worker);
+    db_bind_int(st, i++, h->encoded_data_length);
+    db_bind_int(st, i++, h->code_cache_events);
+    db_bind_int(st, i++, h->other_renderers);
+    db_bind_int(st, i++, h->other_renderer_events);
+    db_bind_int(st, i++, h->documents);
+    db_bind_text(st, i++, h->isolation);
+    db_bind_real(st, i++, h->window_ms);
+    db_bind_int(st, i++, h->host_cpus);
+    db_bind_real(st, i++, h->host_busy_ms);
+    db_bind_real(st, i++, h->own_cpu_ms);
+    db_bind_real(st, i++, h->other_cpu_ms);
+    db_bind_real(st, i++, h->other_share);
+    db_bind_int(st, i++, h->noisy);
+    int rc = db_step_done(db, st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_id)
 {
     int64_t id = 0;
@@ -205,6 +240,8 @@ int db_store_load(struct db *db, const struct db_load_record *r, int64_t *load_i
         rc = store_tiers(db, id, r->tiers);
     if (rc == 0 && r->code_cache)
         rc = db_store_code_cache(db, id, r->code_cache);
+    if (rc == 0 && r->host)
+        rc = store_host(db, id, r->host);
     if (rc == 0 && r->trace)
         rc = store_trace(db, id, r->trace);
     if (rc == 0)

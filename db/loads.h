@@ -92,6 +92,19 @@ struct db_load_tiers {
     int64_t first_export_return_us, first_export_us;
 };
 
+/* The load's isolation and host interference (migration 013, load_host;
+ * meanings in db/README.md). Integers DB_NULL and NaN reals store NULL. */
+struct db_load_host {
+    int64_t renderer_pid, renderer_pid_new;
+    int64_t from_cache, from_service_worker, encoded_data_length;
+    int64_t code_cache_events, other_renderers, other_renderer_events, documents;
+    const char *isolation;
+    double window_ms;
+    int64_t host_cpus;
+    double host_busy_ms, own_cpu_ms, other_cpu_ms, other_share;
+    int64_t noisy;
+};
+
 /* Everything of one load. Array elements are stored in order; each table's
  * seq is the element's index. */
 struct db_load_record {
@@ -113,6 +126,7 @@ struct db_load_record {
     const struct db_load_phases *phases; /* NULL: all NULL */
     const struct db_network *network;    /* NULL: columns stay NULL */
     const struct db_load_tiers *tiers;   /* NULL: columns stay NULL */
+    const struct db_load_host *host;     /* NULL: no load_host row */
     const struct db_chunk *sends;        /* chunk_sends rows (server writes) */
     size_t n_sends;
     const struct db_code_cache *code_cache;   /* migration 011; NULL: columns stay NULL */

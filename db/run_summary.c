@@ -61,8 +61,10 @@ int db_run_summary_read(struct db *db, const struct db_summary_query *q,
     memset(out, 0, sizeof *out);
     char *groups_sql = xasprintf(
         "SELECT m.id, l.browser_id, m.name, b.product, b.kind, l.api, %s, m.bytes,"
-        " SUM(l.status = 'ok'), SUM(l.status <> 'ok')"
+        " SUM(l.status = 'ok'), SUM(l.status <> 'ok'), SUM(h.isolation = 'isolated'),"
+        " SUM(h.isolation <> 'isolated'), SUM(h.noisy = 1)"
         " FROM loads l JOIN modules m ON m.id = l.module_id JOIN browsers b ON b.id = l.browser_id"
+        " LEFT JOIN load_host h ON h.load_id = l.id"
         " WHERE ?1 < 0 OR l.run_id = ?1 GROUP BY l.browser_id, m.id, l.api%s ORDER BY %s",
         q->by_condition ? "l.condition" : "NULL", q->by_condition ? ", l.condition" : "",
         q->name_order ? "m.name, b.product, l.api" : "MIN(l.id)");
@@ -89,7 +91,8 @@ int db_run_summary_read(struct db *db, const struct db_summary_query *q,
             .module = column_dup(g, 2), .product = column_dup(g, 3), .kind = column_dup(g, 4),
             .api = column_dup(g, 5), .condition = column_dup(g, 6),
             .bytes = sqlite3_column_int64(g, 7), .n_ok = sqlite3_column_int64(g, 8),
-            .n_failed = sqlite3_column_int64(g, 9),
+            .n_failed = sqlite3_column_int64(g, 9), .n_isolated = sqlite3_column_int64(g, 10),
+            .n_not_isolated = sqlite3_column_int64(g, 11), .n_noisy = sqlite3_column_int64(g, 12),
         };
         rc = read_values(db, v, q, grp);
     }

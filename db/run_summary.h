@@ -26,6 +26,10 @@ struct db_summary_group {
     char *condition;           /* NULL when the query pools conditions */
     int64_t bytes;             /* modules.bytes */
     int64_t n_ok, n_failed;    /* loads by status */
+    /* load_host (migration 013): loads whose trace proved isolation, loads
+     * whose proof saw something shared, loads flagged noisy; loads without
+     * a load_host row count in none */
+    int64_t n_isolated, n_not_isolated, n_noisy;
     /* first_byte_to_compile_us and last_byte_to_compile_us of the ok loads
      * that have them, in load order */
     double *first_byte_us, *last_byte_us;

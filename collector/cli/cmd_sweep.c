@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "collector/browsers/spec.h"
 #include "collector/cli/exit_codes.h"
 #include "collector/cli/options.h"
@@ -24,6 +26,9 @@ static const struct cli_option sweep_options[] = {
     { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json", 'S' },
     { "keep-traces", 0, "RULE", "which loads' raw traces to store: all, failed, sample:N\n"
       "or none (default: the experiment's \"keep_traces\", else all)", 'k' },
+    { "dry-run", 0, NULL, "print the shard's configurations (index, shard, browser,\n"
+      "module, API, condition, loads) and exit: no browser is started or\n"
+      "downloaded, no DB is opened (with --json: a JSON array)", 'D' },
     { "json", 0, NULL, "summary as JSON", 'j' },
     { "quiet", 'q', NULL, "no progress on stderr (progress shows only on a terminal)", 'q' },
     { NULL, 0, NULL, NULL, 0 }
@@ -42,7 +47,8 @@ static const struct cli_command sweep_command = {
     .exits = CLI_EXITS_BASIC | CLI_EXITS_LOADS_FAILED | CLI_EXITS_INTERRUPTED,
     .exit_notes = "(as for wasmlab run; 2 also for a bad experiment file; after 130 use --resume)",
     .examples = "wasmlab sweep experiments/example.json --db sweep.db\n"
-                "wasmlab sweep exp.json --shard 2/3 --db shard2.db",
+                "wasmlab sweep exp.json --shard 2/3 --db shard2.db\n"
+                "wasmlab sweep exp.json --shard 2/3 --dry-run",
 };
 
 /* Resolves every browser of the plan (collector/browsers/spec.h), adding
@@ -63,6 +69,50 @@ static int resolve_browser(const char *cmd, struct plan *p, bool fetch,
     }
     browser_choices_warn_mixed(cmd, choices, (size_t)p->n_browsers);
     return 0;
+}
+
+static const char *config_module(const struct plan *p, int m)
+{
+    return m < p->n_names ? p->module_names[m] : p->module_files[m - p->n_names];
+}
+
+/* --dry-run: the shard's configurations in the order the sweep runs them
+ * (plan_config_at), one per line on stdout (or a JSON array), and a count on
+ * stderr. Starts nothing. */
+static void print_dry_run(const struct plan *p, const char *cmd, bool json)
+{
+    long count = plan_config_count(p), mine = 0;
+    json_t *arr = json ? json_array() : NULL;
+    if (!json)
+        printf("index\tshard\tbrowser\tmodule\tapi\tcondition\tloads\twarmup\n");
+    for (long i = 0; i < count; i++) {
+        int shard = plan_config_shard(p, i);
+        if (shard != p->shard_k && p->shard_n > 1)
+            continue;
+        mine++;
+        struct plan_config_ref r;
+        plan_config_at(p, i, &r);
+        const char *browser = p->browsers[r.browser].spec;
+        const char *module = config_module(p, r.module);
+        const char *api = p->apis[r.api], *cond = p->conditions[r.condition].name;
+        if (json)
+            json_array_append_new(
+                arr, json_pack("{s:I, s:i, s:i, s:s, s:s, s:s, s:s, s:I, s:I}", "index",
+                               (json_int_t)i, "shard", shard, "shards", p->shard_n, "browser",
+                               browser, "module", module, "api", api, "condition", cond,
+                               "loads", (json_int_t)p->loads, "warmup", (json_int_t)p->warmup));
+        else
+            printf("%ld\t%d/%d\t%s\t%s\t%s\t%s\t%ld\t%ld\n", i, shard, p->shard_n, browser,
+                   module, api, cond, p->loads, p->warmup);
+    }
+    if (json) {
+        json_dumpf(arr, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(arr);
+    }
+    notef("%s --dry-run: shard %d/%d runs %ld of %ld configurations, %ld measured loads"
+          " (+%ld warm-up); nothing started", cmd, p->shard_k, p->shard_n, mine, count,
+          mine * p->loads, mine * p->warmup);
 }
 
 int sweep_parse_shard(const char *s, int *k, int *n)
@@ -135,6 +185,10 @@ int sweep_execute(struct sweep_options *o)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (o->dry_run) {
+        print_dry_run(&p, o->command, o->json);
+        goto out;
+    }
     if (resolve_browser(o->command, &p, o->fetch, choices) < 0) {
         rc = EXIT_USAGE;
         goto out;
@@ -182,6 +236,7 @@ int cmd_sweep(int argc, char **argv)
             o.keep_traces = cp.arg;
             break;
         case 'j': o.json = true; break;
+        case 'D': o.dry_run = true; break;
         case 'q': util_quiet = true; break;
         }
     }

@@ -18,6 +18,7 @@ struct sweep_options {
     bool resume;                   /* continue the newest unfinished run */
     bool fetch;                    /* may download missing store browsers */
     bool json;                     /* summary as JSON */
+    bool dry_run;                  /* list the shard's configurations, run nothing */
     int argc;                      /* the command line stored with the run */
     char **argv;
     char experiment[64];           /* out: the experiment's name, once loaded */

@@ -33,6 +33,7 @@ struct load_state {
     json_t *report;
     bool target_crashed, target_detached;
     bool blank_ready;     /* the blank page's JS context exists */
+    int64_t ready_us;     /* mono_us() when blank_ready became true */
     char exception[256];
     bool tracing_complete;
     char stream[128];
@@ -40,10 +41,45 @@ struct load_state {
     double buffer_pct;    /* max percentFull seen, NaN before the first */
 };
 
+/* One load's CDP state, shared by its steps. Heap-allocated: a page opened
+ * for the next load lives in load_session.next until that load adopts it. */
+struct load_steps {
+    struct load_session *s;
+    struct load_state st;
+    char context_id[128];
+    bool default_context;   /* the browser's own context: close the tab, keep it */
+    bool tracing;
+    int64_t enable_id, binding_id;   /* started, not yet finished (0: none) */
+};
+
+/* The load state an event belongs to: the current load's, or the next
+ * load's page being opened, by session or target id. */
+static struct load_state *state_for(struct load_session *s, const char *session_id,
+                                    const char *method, json_t *params)
+{
+    struct load_state *cands[2] = { s->current, s->next ? &s->next->st : NULL };
+    const char *tid = NULL, *sid = session_id;
+    if (strcmp(method, "Target.targetCrashed") == 0)
+        tid = json_string_value(json_object_get(params, "targetId"));
+    else if (strcmp(method, "Target.detachedFromTarget") == 0)
+        sid = json_string_value(json_object_get(params, "sessionId"));
+    for (int i = 0; i < 2; i++) {
+        struct load_state *st = cands[i];
+        if (!st)
+            continue;
+        if (tid && strcmp(tid, st->target_id) == 0)
+            return st;
+        if (!tid && sid && st->session_id[0] && strcmp(sid, st->session_id) == 0)
+            return st;
+    }
+    /* browser-level Tracing events belong to the load being measured */
+    return !session_id && strncmp(method, "Tracing.", 8) == 0 ? s->current : NULL;
+}
+
 void load_on_event(void *arg, const char *session_id, const char *method, json_t *params)
 {
     struct load_session *s = arg;
-    struct load_state *st = s->current;
+    struct load_state *st = state_for(s, session_id, method, params);
     if (!st)
         return;
     bool ours = session_id && strcmp(session_id, st->session_id) == 0;
@@ -62,18 +98,16 @@ void load_on_event(void *arg, const char *session_id, const char *method, json_t
     } else if (strcmp(method, "Runtime.executionContextCreated") == 0 && ours) {
         const char *origin = json_string_value(
             json_object_get(json_object_get(params, "context"), "origin"));
-        if (origin && strncmp(origin, "http://127.0.0.1:", 17) == 0)
+        if (origin && strncmp(origin, "http://127.0.0.1:", 17) == 0 && !st->blank_ready) {
             st->blank_ready = true;
+            st->ready_us = mono_us();
+        }
     } else if (strcmp(method, "Inspector.targetCrashed") == 0 && ours) {
         st->target_crashed = true;
     } else if (strcmp(method, "Target.targetCrashed") == 0) {
-        const char *tid = json_string_value(json_object_get(params, "targetId"));
-        if (tid && strcmp(tid, st->target_id) == 0)
-            st->target_crashed = true;
+        st->target_crashed = true;     /* state_for matched the target id */
     } else if (strcmp(method, "Target.detachedFromTarget") == 0) {
-        const char *sid = json_string_value(json_object_get(params, "sessionId"));
-        if (sid && strcmp(sid, st->session_id) == 0)
-            st->target_detached = true;
+        st->target_detached = true;    /* ... or the detached session id */
     } else if (strcmp(method, "Runtime.exceptionThrown") == 0 && ours) {
         json_t *details = json_object_get(params, "exceptionDetails");
         const char *text = json_string_value(json_object_get(
@@ -331,20 +365,21 @@ static double mark_ms(json_t *report, const char *name)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* One load's CDP state, shared by its steps. */
-struct load_steps {
-    struct load_session *s;
-    struct load_state st;
-    char context_id[128];
-    bool default_context;   /* the browser's own context: close the tab, keep it */
-    bool tracing;
-};
-
-/* A fresh browser context, a tab on the same-origin blank page, attached,
- * with the binding, settled. Returns a CDP status. */
-static int open_page(struct load_steps *ls)
+/* Opens a fresh browser context (or, for default_context, a tab in the
+ * browser's own disk-backed one) with a tab on the same-origin blank page,
+ * attached, and STARTS Runtime.enable and the binding without waiting: the
+ * renderer comes up while the caller does other work (adopt_page finishes).
+ * Returns a CDP status; on failure *out may hold a half-open page (its
+ * context is disposed of by the caller's clean-up). */
+static int prepare_page(struct load_session *s, bool default_context,
+                        struct load_steps **out)
 {
-    struct load_session *s = ls->s;
+    struct load_steps *ls = xcalloc(1, sizeof *ls);
+    ls->s = s;
+    ls->default_context = default_context;
+    ls->st.data_loss = -1;
+    ls->st.buffer_pct = NAN;
+    *out = ls;
     json_t *res = NULL;
     int rc;
     if (!ls->default_context) {
@@ -379,11 +414,35 @@ static int open_page(struct load_steps *ls)
              json_string_value(json_object_get(res, "sessionId")) ?: "");
     json_decref(res);
 
-    if ((rc = cdp_call(s->cdp, ls->st.session_id, "Runtime.enable", NULL, NULL,
-                       COMMAND_TIMEOUT_MS)) != CDP_OK ||
-        (rc = cdp_call(s->cdp, ls->st.session_id, "Runtime.addBinding",
-                       json_pack("{s:s}", "name", BINDING_NAME), NULL,
-                       COMMAND_TIMEOUT_MS)) != CDP_OK)
+    /* Runtime.enable returns once the new renderer is up: the slow part */
+    ls->enable_id = cdp_start(s->cdp, ls->st.session_id, "Runtime.enable", NULL);
+    if (ls->enable_id < 0)
+        return (int)ls->enable_id;
+    ls->binding_id = cdp_start(s->cdp, ls->st.session_id, "Runtime.addBinding",
+                               json_pack("{s:s}", "name", BINDING_NAME));
+    return ls->binding_id < 0 ? (int)ls->binding_id : CDP_OK;
+}
+
+/* Drops the started commands of a page that will not be adopted. */
+static void forget_started(struct load_steps *ls)
+{
+    cdp_forget(ls->s->cdp, ls->enable_id);
+    cdp_forget(ls->s->cdp, ls->binding_id);
+    ls->enable_id = ls->binding_id = 0;
+}
+
+/* Finishes a prepared page: Runtime.enable and the binding answered, the
+ * blank page's JS context there, settled, the previous renderer gone. */
+static int adopt_page(struct load_steps *ls, struct load_outcome *out)
+{
+    struct load_session *s = ls->s;
+    int rc = cdp_finish(s->cdp, ls->enable_id, "Runtime.enable", NULL, COMMAND_TIMEOUT_MS);
+    ls->enable_id = 0;
+    if (rc == CDP_OK)
+        rc = cdp_finish(s->cdp, ls->binding_id, "Runtime.addBinding", NULL,
+                        COMMAND_TIMEOUT_MS);
+    ls->binding_id = 0;
+    if (rc != CDP_OK)
         return rc;
 
     /* Start tracing only once the new renderer has settled. A renderer still
@@ -392,12 +451,21 @@ static int open_page(struct load_steps *ls)
      * 10 s timeout (services/tracing/perfetto/consumer_host.cc,
      * OnEnableTracingTimeout). Measured on Chromium 156 here: with no pause
      * ~30% of loads stalled; 100 ms after the blank page's JS context
-     * exists, none did. A stall still seen doubles the pause (up to 1 s). */
+     * exists, none did. A stall still seen doubles the pause (up to 1 s).
+     * The pause counts from the moment the context appeared: a page opened
+     * during the previous load's trace read has mostly settled already. */
     if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
         return rc;
     if (s->settle_ms <= 0)
         s->settle_ms = 100;
-    settle(s, s->settle_ms);
+    int64_t left_us = ls->st.ready_us + (int64_t)s->settle_ms * 1000 - mono_us();
+    out->settle_waited_ms = left_us > 0 ? (double)left_us / 1000.0 : 0.0;
+    if (left_us > 0)
+        settle(s, (int)(left_us / 1000) + 1);
+    /* the previous load's renderer exits before this load's trace starts */
+    if (s->last_renderer_pid > 0)
+        wait_process_gone(s->last_renderer_pid);
+    s->last_renderer_pid = 0;
     return CDP_OK;
 }
 
@@ -457,6 +525,9 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
     json_t *res = NULL;
     char *url = harness_url(s->http_port, r);
+    /* the measured window, for the host's interference: navigate to report */
+    struct host_cpu_sample cpu0, cpu1;
+    host_cpu_sample(s->browser_pgid, &cpu0);
     int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       &res, COMMAND_TIMEOUT_MS);
     free(url);
@@ -486,6 +557,8 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
         else if (st->target_detached && !st->report)
             set_status(out, "renderer_crashed", "the page's target went away");
     }
+    host_cpu_sample(s->browser_pgid, &cpu1);
+    host_cpu_window(&cpu0, &cpu1, &out->host);
     if (st->report && r->linger_ms > 0 && !st->target_crashed)
         settle(s, r->linger_ms);   /* a priming load: let V8's caching timeout fire */
     if (st->report) {
@@ -495,6 +568,85 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
                                mark_ms(st->report, "wasmlab:response");
     }
     return CDP_OK;
+}
+
+static void dispose_context(struct load_steps *ls)
+{
+    if (ls->default_context && ls->st.target_id[0])
+        cdp_call(ls->s->cdp, NULL, "Target.closeTarget",
+                 json_pack("{s:s}", "targetId", ls->st.target_id), NULL, COMMAND_TIMEOUT_MS);
+    ls->st.target_id[0] = 0;
+    if (ls->context_id[0])
+        cdp_call(ls->s->cdp, NULL, "Target.disposeBrowserContext",
+                 json_pack("{s:s}", "browserContextId", ls->context_id), NULL,
+                 COMMAND_TIMEOUT_MS);
+    ls->context_id[0] = 0;
+}
+
+/* The parser's callback: the extractor and the isolation observer both see
+ * every event. */
+struct trace_tee {
+    struct extractor *x;
+    struct isolation *iso;
+};
+
+static void tee_event(void *arg, const struct trace_event *ev)
+{
+    struct trace_tee *t = arg;
+    extract_event(t->x, ev);
+    isolation_event(t->iso, ev);
+}
+
+static void drop_next(struct load_session *s, bool dispose);
+
+/* The window is closed (Tracing.end answered): the load's context goes, and
+ * the next load's page is opened now, while this trace is flushed and read
+ * (load.h). A failure to open it is not this load's: the next load_run
+ * opens its page itself. */
+static void overlap_next_page(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
+    int64_t dispose = 0;
+    if (ls->default_context) {
+        /* a tab of the browser's own context: only the tab goes */
+        dispose_context(ls);
+    } else if (ls->context_id[0]) {
+        dispose = cdp_start(s->cdp, NULL, "Target.disposeBrowserContext",
+                            json_pack("{s:s}", "browserContextId", ls->context_id));
+    }
+    ls->context_id[0] = 0;
+    if (!s->no_prepare && !s->next) {
+        struct load_steps *next = NULL;
+        int rc = prepare_page(s, false, &next);
+        s->next = next;
+        if (rc != CDP_OK)
+            drop_next(s, true);      /* disposes of what was opened */
+    }
+    if (dispose > 0)
+        cdp_finish(s->cdp, dispose, "Target.disposeBrowserContext", NULL, COMMAND_TIMEOUT_MS);
+}
+
+/* What the trace says of the load's isolation, and whether its renderer is
+ * new to this session. */
+static void note_isolation(struct load_session *s, struct isolation *iso,
+                           struct load_outcome *out)
+{
+    out->have_isolation = true;
+    isolation_finish(iso, out->x.renderer_pid, out->x.request_id, &out->iso);
+    int64_t pid = out->x.renderer_pid;
+    out->renderer_pid_new = -1;
+    if (pid <= 0)
+        return;
+    out->renderer_pid_new = 1;
+    for (size_t i = 0; i < s->n_seen; i++)
+        if (s->seen_pids[i] == pid)
+            out->renderer_pid_new = 0;
+    if (s->n_seen == s->cap_seen) {
+        s->cap_seen = s->cap_seen ? s->cap_seen * 2 : 64;
+        s->seen_pids = xrealloc(s->seen_pids, s->cap_seen * sizeof *s->seen_pids);
+    }
+    s->seen_pids[s->n_seen++] = pid;
+    s->last_renderer_pid = pid;
 }
 
 /* Stops tracing and streams what was recorded through the extractor,
@@ -511,11 +663,12 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
         return rc;
     if ((rc = cdp_wait(s->cdp, tracing_done, st, TRACE_TIMEOUT_MS)) != CDP_OK)
         return rc;
+    overlap_next_page(ls);
     out->trace_data_loss = st->data_loss;
     out->trace_buffer_pct = st->buffer_pct;
 
-    struct extractor *x = extractor_new(r->module_url);
-    struct trace_parser *tp = trace_parser_new(extract_event, x);
+    struct trace_tee tee = { extractor_new(r->module_url), isolation_new() };
+    struct trace_parser *tp = trace_parser_new(tee_event, &tee);
     int trc = st->stream[0] ? read_trace(s, st->stream, tp, out) : -1;
     if (!st->stream[0])
         set_status(out, "trace_error", "Tracing.tracingComplete carried no stream");
@@ -526,25 +679,16 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
     out->trace_events = (int64_t)trace_parser_events(tp);
     if (trc == 0) {
         out->have_extract = true;
-        if (extract_finish(x, &out->x) < 0)
+        if (extract_finish(tee.x, &out->x) < 0)
             set_status(out, "trace_error", "%s", out->x.error);
         else if (out->trace_data_loss == 1)
             set_status(out, "trace_data_loss", "the trace buffer overflowed (dataLossOccurred)");
+        note_isolation(s, tee.iso, out);
     }
     trace_parser_free(tp);
-    extractor_free(x);
+    extractor_free(tee.x);
+    isolation_free(tee.iso);
     return CDP_OK;
-}
-
-static void dispose_context(struct load_steps *ls)
-{
-    if (ls->default_context && ls->st.target_id[0])
-        cdp_call(ls->s->cdp, NULL, "Target.closeTarget",
-                 json_pack("{s:s}", "targetId", ls->st.target_id), NULL, COMMAND_TIMEOUT_MS);
-    if (ls->context_id[0])
-        cdp_call(ls->s->cdp, NULL, "Target.disposeBrowserContext",
-                 json_pack("{s:s}", "browserContextId", ls->context_id), NULL,
-                 COMMAND_TIMEOUT_MS);
 }
 
 /* After a CDP failure: leave the browser clean for the next load. */
@@ -558,7 +702,56 @@ static void clean_up_after_error(struct load_steps *ls)
             cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", ls->st.stream),
                      NULL, COMMAND_TIMEOUT_MS);
     }
+    forget_started(ls);
     dispose_context(ls);
+}
+
+/* Frees a load's steps (not its context: disposed of before). */
+static void steps_free(struct load_steps *ls)
+{
+    if (!ls)
+        return;
+    json_decref(ls->st.report);
+    free(ls);
+}
+
+static void drop_next(struct load_session *s, bool dispose)
+{
+    struct load_steps *next = s->next;
+    s->next = NULL;
+    if (!next)
+        return;
+    if (s->cdp && cdp_is_open(s->cdp)) {
+        forget_started(next);
+        if (dispose)
+            dispose_context(next);
+    }
+    steps_free(next);
+}
+
+/* The browser is closing (or gone): its contexts go with it, so nothing is
+ * sent to it (a hung browser would not answer). */
+void load_session_close(struct load_session *s)
+{
+    drop_next(s, false);
+    free(s->seen_pids);
+    s->seen_pids = NULL;
+    s->n_seen = s->cap_seen = 0;
+}
+
+/* The load's page: the one opened during the previous load if it is of the
+ * kind the load needs (an off-the-record context, or the browser's own for a
+ * warm code-cache load), or a new one. */
+static int take_page(struct load_session *s, const struct load_request *r,
+                     struct load_steps **ls)
+{
+    if (s->next && s->next->default_context != r->default_context)
+        drop_next(s, true);
+    *ls = s->next;
+    s->next = NULL;
+    if (*ls)
+        return CDP_OK;
+    return prepare_page(s, r->default_context, ls);
 }
 
 int load_run(struct load_session *s, const struct load_request *r, struct load_outcome *out)
@@ -568,42 +761,35 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     out->trace_data_loss = -1;
     out->trace_buffer_pct = NAN;
     out->page_compile_ms = NAN;
+    out->renderer_pid_new = -1;
     int64_t t0 = mono_us();
 
-    struct load_steps ls;
-    memset(&ls, 0, sizeof ls);
-    ls.s = s;
-    ls.default_context = r->default_context;
-    ls.st.data_loss = -1;
-    ls.st.buffer_pct = NAN;
-    s->current = &ls.st;
-    int rc;
-    if ((rc = open_page(&ls)) != CDP_OK || (rc = apply_network(&ls, r)) != CDP_OK ||
-        (rc = start_tracing(&ls)) != CDP_OK || (rc = run_page(&ls, r, out)) != CDP_OK) {
+    struct load_steps *ls = NULL;
+    int rc = take_page(s, r, &ls);
+    s->current = &ls->st;
+    if (rc != CDP_OK || (rc = adopt_page(ls, out)) != CDP_OK ||
+        (rc = apply_network(ls, r)) != CDP_OK || (rc = start_tracing(ls)) != CDP_OK ||
+        (rc = run_page(ls, r, out)) != CDP_OK) {
         cdp_failed(s, out, rc);
         if (!out->browser_lost && cdp_is_open(s->cdp))
-            clean_up_after_error(&ls);
+            clean_up_after_error(ls);
     } else if (!out->browser_lost) {
         /* the hung browser's trace is not read: it would not answer */
-        if ((rc = read_load_trace(&ls, r, out)) != CDP_OK) {
+        if ((rc = read_load_trace(ls, r, out)) != CDP_OK) {
             cdp_failed(s, out, rc);
             if (!out->browser_lost && cdp_is_open(s->cdp))
-                clean_up_after_error(&ls);
-        } else if (!out->browser_lost) {
-            dispose_context(&ls);
-            /* Let the renderer finish dying before the next load starts
-             * tracing, so its exit does not fall inside the next trace. */
-            if (out->have_extract && out->x.renderer_pid > 0)
-                wait_process_gone(out->x.renderer_pid);
+                clean_up_after_error(ls);
         }
     }
+    if (out->browser_lost || !cdp_is_open(s->cdp))
+        drop_next(s, false);     /* a prepared page dies with the browser */
     if (s->server) {
         /* hand the send log to the load; the next load starts unshaped */
         out->n_sends = server_take_sends(s->server, &out->sends, &out->encoded_bytes);
         server_set_network(s->server, NULL);
     }
-    json_decref(ls.st.report);
     s->current = NULL;
+    steps_free(ls);
     out->wall_ms = (double)(mono_us() - t0) / 1000.0;
     return strcmp(out->status, "ok") == 0 ? 0 : -1;
 }

@@ -8,6 +8,13 @@
  * IO.read the trace straight into the streaming parser and the extractor ->
  * dispose the context.
  *
+ * Pipelined (issue 12): once Tracing.end has closed a load's window, the
+ * NEXT load's context, tab and renderer are opened while this load's trace
+ * is flushed, read and stored; the next load_run adopts that page. Nothing
+ * is created during a measured window, and the next load starts tracing only
+ * once the previous renderer has exited. load_session_close disposes of a
+ * page prepared for a load that never came.
+ *
  * A failed load is an outcome, not an error: it comes back with a status
  * ("timeout", "renderer_crashed", ...) and a one-line error, for the caller to
  * store. browser_lost tells the caller the browser must be restarted. */
@@ -22,10 +29,13 @@
 #include "cdp/cdp.h"
 #include "collector/trace/extract.h"
 #include "base/gzip_writer.h"
+#include "base/host_cpu.h"
+#include "collector/trace/isolation.h"
 #include "collector/measure/network.h"
 #include "collector/measure/server.h"
 
 struct load_state;
+struct load_steps;
 
 struct load_session {
     struct cdp *cdp;
@@ -38,7 +48,18 @@ struct load_session {
     struct load_state *current;   /* the load in progress, for the events */
     int settle_ms;                /* pause before Tracing.start (load.c says why) */
     struct server *server;        /* NULL: no network conditions, no send log */
+    int browser_pgid;             /* the browser's process group (host CPU); 0 = unknown */
+    bool no_prepare;              /* do not open the next load's page early */
+    struct load_steps *next;      /* the page opened for the next load, or NULL */
+    int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
+    int64_t *seen_pids;           /* every earlier load's renderer pid */
+    size_t n_seen, cap_seen;
 };
+
+/* Frees what the session holds (a page prepared for the next load, the
+ * renderer pids seen), not the connection; sends nothing to the browser,
+ * which is about to close. Safe to call twice. */
+void load_session_close(struct load_session *s);
 
 /* The CDP event callback for a connection used with load_run; its arg is the
  * struct load_session. */
@@ -81,6 +102,13 @@ struct load_outcome {
     struct server_send *sends;    /* the server's .wasm writes during the load */
     size_t n_sends;
     int64_t encoded_bytes;        /* .wasm body bytes sent (Content-Length) */
+    /* issue 12: the load's isolation, as its trace shows it, and the CPU the
+     * rest of the host used during its window (Page.navigate to report) */
+    bool have_isolation;
+    struct isolation_result iso;
+    int renderer_pid_new;         /* 1: no earlier load of the session had it; -1 unknown */
+    struct host_cpu_window host;
+    double settle_waited_ms;      /* settle actually waited before Tracing.start */
 };
 
 /* Runs one load. Always fills out (release with load_outcome_free); returns

@@ -166,6 +166,7 @@ static int watchdog(void *arg)
 /* graceful: ask with Browser.close first; a lost (hung) browser is killed. */
 static void browser_down(struct live_browser *lb, bool graceful)
 {
+    load_session_close(&lb->session);
     browser_session_close(&lb->bs, graceful);
     browser_reap_orphans();
 }
@@ -175,11 +176,15 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                       int page_timeout_ms, int trace_buffer_kb, char *err, size_t errlen)
 {
     /* a restarted browser keeps the settle time its slot learned (load.c) */
+    /* WASMLAB_PIPELINE=0: the serial loop (each load opens its own page),
+     * kept so bench/throughput.sh can measure what pipelining buys */
+    const char *pipe_env = getenv("WASMLAB_PIPELINE");
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
                                          .trace_buffer_kb = trace_buffer_kb,
-                                         .settle_ms = lb->session.settle_ms };
+                                         .settle_ms = lb->session.settle_ms,
+                                         .no_prepare = pipe_env && strcmp(pipe_env, "0") == 0 };
     struct browser_session_options so = {
         .browser = { .path = path, .extra_args = extra_args },
         .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,
@@ -194,6 +199,7 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
     if (step != SESSION_OK)
         return -1;
     lb->session.cdp = lb->bs.cdp;
+    lb->session.browser_pgid = lb->bs.proc->proc.pid;   /* its own group (base/spawn) */
     const struct browser_identity *id = &lb->bs.id;
     struct db_browser row = {
         .path = path, .kind = id->kind, .product = id->product, .revision = id->revision,
@@ -227,7 +233,7 @@ struct config {
 
 static bool config_in_shard(const struct plan *p, int index)
 {
-    return p->shard_n <= 1 || index % p->shard_n == p->shard_k - 1;
+    return plan_config_shard(p, index) == p->shard_k || p->shard_n <= 1;
 }
 
 /* What executing a plan shares between its loads. */
@@ -590,6 +596,22 @@ long plan_config_count(const struct plan *p)
     return (long)p->n_browsers * (p->n_names + p->n_files) * p->n_apis * p->n_conditions;
 }
 
+void plan_config_at(const struct plan *p, long index, struct plan_config_ref *out)
+{
+    long n_mods = p->n_names + p->n_files;
+    out->condition = (int)(index % p->n_conditions);
+    index /= p->n_conditions;
+    out->api = (int)(index % p->n_apis);
+    index /= p->n_apis;
+    out->module = (int)(index % n_mods);
+    out->browser = (int)(index / n_mods);
+}
+
+int plan_config_shard(const struct plan *p, long index)
+{
+    return p->shard_n <= 1 ? 1 : (int)(index % p->shard_n) + 1;
+}
+
 /* Within a round, configurations served by one browser run one after the
  * other, so a flag set's browser starts at most once a round; otherwise
  * the fixed order. */
@@ -601,7 +623,8 @@ static int by_slot_then_order(const void *a, const void *b)
     return ca->order < cb->order ? -1 : ca->order > cb->order;
 }
 
-/* The configurations, in a fixed order (shards slice it by index). */
+/* The configurations of this shard, in plan_config_at's order (shards slice
+ * it by index), then grouped by the browser serving them. */
 static int build_configs(struct plan *p, struct resources *rs)
 {
     char err[512];
@@ -609,22 +632,21 @@ static int build_configs(struct plan *p, struct resources *rs)
         warnf("%s: %s", p->command, err);
         return EXIT_USAGE;
     }
-    rs->configs = xcalloc((size_t)p->n_browsers * (size_t)rs->n_mods * (size_t)p->n_apis *
-                          (size_t)p->n_conditions + 1, sizeof *rs->configs);
-    int index = 0;
-    for (int b = 0; b < p->n_browsers; b++)
-        for (int m = 0; m < rs->n_mods; m++)
-            for (int a = 0; a < p->n_apis; a++)
-                for (int c = 0; c < p->n_conditions; c++, index++)
-                    if (config_in_shard(p, index)) {
-                        rs->configs[rs->n_configs] = (struct config){
-                            b, m, c, p->apis[a], 0, browser_slot_of(&rs->slots, b, c),
-                            rs->n_configs };
-                        rs->n_configs++;
-                    }
+    long count = plan_config_count(p);
+    rs->configs = xcalloc((size_t)count + 1, sizeof *rs->configs);
+    for (long index = 0; index < count; index++) {
+        if (!config_in_shard(p, (int)index))
+            continue;
+        struct plan_config_ref ref;
+        plan_config_at(p, index, &ref);
+        rs->configs[rs->n_configs] = (struct config){
+            ref.browser, ref.module, ref.condition, p->apis[ref.api], 0,
+            browser_slot_of(&rs->slots, ref.browser, ref.condition), rs->n_configs };
+        rs->n_configs++;
+    }
     if (rs->n_configs == 0) {
-        warnf("%s: shard %d/%d of %d configurations is empty", p->command, p->shard_k,
-              p->shard_n, index);
+        warnf("%s: shard %d/%d of %ld configurations is empty", p->command, p->shard_k,
+              p->shard_n, count);
         return EXIT_USAGE;
     }
     qsort(rs->configs, (size_t)rs->n_configs, sizeof *rs->configs, by_slot_then_order);

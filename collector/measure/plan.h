@@ -74,4 +74,16 @@ int plan_execute(struct plan *p);
  * i mod N == K-1). Needs no browser, module or DB. */
 long plan_config_count(const struct plan *p);
 
+/* Configuration `index` (0 <= index < plan_config_count) in the one order
+ * runs, shards and `sweep --dry-run` use: browser, then module (names, then
+ * files: module < n_names is module_names[module], else
+ * module_files[module - n_names]), then API, then condition, the last
+ * varying fastest. */
+struct plan_config_ref {
+    int browser, module, api, condition;
+};
+void plan_config_at(const struct plan *p, long index, struct plan_config_ref *out);
+/* The shard (1..shard_n) that runs configuration index. */
+int plan_config_shard(const struct plan *p, long index);
+
 #endif

@@ -38,6 +38,8 @@ struct rows {
     struct db_chunk *sends;
     struct db_load_tiers tiers;
     struct db_code_cache cc;
+    struct db_load_host host;
+    char isolation[160];
 };
 
 static void rows_free(struct rows *r)
@@ -333,6 +335,33 @@ static void fill_code_cache(struct rows *r, const struct load_key *key,
     r->rec.code_cache = &r->cc;
 }
 
+static int64_t or_null(int64_t v)
+{
+    return v < 0 ? DB_NULL : v;
+}
+
+/* The load's isolation and host interference (migration 013). */
+static void fill_host(struct rows *r, const struct load_outcome *o)
+{
+    if (!o->have_isolation)
+        return;
+    const struct isolation_result *iso = &o->iso;
+    const struct host_cpu_window *w = &o->host;
+    int64_t encoded = o->have_extract ? o->x.encoded_data_length : -1;
+    isolation_describe(iso, o->renderer_pid_new, encoded, r->isolation, sizeof r->isolation);
+    r->host = (struct db_load_host){
+        .renderer_pid = or_null(o->x.renderer_pid), .renderer_pid_new = or_null(o->renderer_pid_new),
+        .from_cache = or_null(iso->from_cache), .from_service_worker = or_null(iso->from_service_worker),
+        .encoded_data_length = or_null(encoded), .code_cache_events = iso->code_cache_events,
+        .other_renderers = iso->other_renderers, .other_renderer_events = iso->other_renderer_events,
+        .documents = iso->documents, .isolation = r->isolation,
+        .window_ms = w->window_ms, .host_cpus = w->cpus, .host_busy_ms = w->busy_ms,
+        .own_cpu_ms = w->own_ms, .other_cpu_ms = w->other_ms, .other_share = w->other_share,
+        .noisy = isnan(w->other_share) ? DB_NULL : w->other_share > HOST_CPU_NOISY_SHARE,
+    };
+    r->rec.host = &r->host;
+}
+
 int store_run(struct db *db, const char *started_at, const char *command_line,
               const char *experiment, int64_t *run_id, char *uuid_out)
 {
@@ -372,6 +401,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_network(&r, key, o);
     fill_tiers(&r, key, x);
     fill_code_cache(&r, key, x);
+    fill_host(&r, o);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

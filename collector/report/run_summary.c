@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "base/host_cpu.h"
 #include "base/stats.h"
 #include "base/util.h"
 
@@ -39,6 +40,9 @@ static json_t *group_json(const struct db_summary_group *g, const struct run_sum
     json_object_set_new(o, "p95_us", us_or_null(s->p95_us));
     json_object_set_new(o, "min_us", us_or_null(s->min_us));
     json_object_set_new(o, "max_us", us_or_null(s->max_us));
+    json_object_set_new(o, "loads_isolated", json_integer(g->n_isolated));
+    json_object_set_new(o, "loads_not_isolated", json_integer(g->n_not_isolated));
+    json_object_set_new(o, "loads_noisy", json_integer(g->n_noisy));
     return o;
 }
 
@@ -88,7 +92,11 @@ int run_summary_print(struct db *db, int64_t run_id, const char *run_uuid, bool 
     /* browser/api/condition columns only when the run has several */
     bool wide = sum.n_settings > 1;
     json_t *arr = json_array();
+    int64_t iso = 0, not_iso = 0, noisy = 0;
     for (size_t i = 0; i < sum.n; i++) {
+        iso += sum.groups[i].n_isolated;
+        not_iso += sum.groups[i].n_not_isolated;
+        noisy += sum.groups[i].n_noisy;
         struct run_summary_stats s;
         run_summary_stats(&sum.groups[i], &s);
         if (as_json) {
@@ -103,6 +111,13 @@ int run_summary_print(struct db *db, int64_t run_id, const char *run_uuid, bool 
         char *text = json_dumps(arr, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
         fprintf(out, "%s\n", text);
         free(text);
+    } else if (iso + not_iso > 0) {
+        /* issue 12: the per-load proof and noise flags (load_host) */
+        fprintf(out, "isolation: %lld of %lld loads proved isolated by their traces%s;"
+                     " %lld flagged noisy (other processes > %.0f%% of the CPUs)\n",
+                (long long)iso, (long long)(iso + not_iso),
+                not_iso ? " (see load_host.isolation)" : "", (long long)noisy,
+                HOST_CPU_NOISY_SHARE * 100);
     }
     json_decref(arr);
     db_run_summary_free(&sum);

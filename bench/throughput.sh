@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Issue 12's load-loop part on its own, quicker than run.sh: loads/s of
+# wasmlab (pipelined, the default), wasmlab with WASMLAB_PIPELINE=0 (each load
+# opens its page serially, as before issue 12), optionally another wasmlab
+# binary (--before EXE, e.g. main at a2baad7 built in a separate dir), the
+# puppeteer peer and the raw-CDP floor, run ALTERNATELY (per round and module,
+# every tool once) on one `wasmlab serve`; then the time to a verdict of each
+# wasmlab variant (bench/verdict.py). Ratios within one run only.
+#
+# usage: bash bench/throughput.sh [--loads N] [--rounds R] [--modules "c/hello go/hello"]
+#                                 [--before EXE] [--out FILE.json] [--build DIR]
+#   defaults: 10 loads per invocation, 3 rounds, c/hello and go/hello
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+loads=10 rounds=3 modules="c/hello go/hello" before="" out="" build="$root/build"
+while [ $# -gt 0 ]; do
+    case $1 in
+    --loads) loads=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
+    --modules) modules=$2; shift ;;
+    --before) before=$2; shift ;;
+    --out) out=$2; shift ;;
+    --build) build=$2; shift ;;
+    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench/throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+wasmlab=$build/wasmlab
+browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
+[ -x "$wasmlab" ] || { echo "bench/throughput.sh: $wasmlab is not built" >&2; exit 2; }
+[ -z "$before" ] || [ -x "$before" ] || { echo "bench/throughput.sh: --before $before is not executable" >&2; exit 2; }
+NODE_PATH=$(bash "$root/scripts/bench-setup.sh" "$build")
+export NODE_PATH
+manifest="$build/modules/manifest.json"
+[ -n "$out" ] || { mkdir -p "$root/bench/results"; out="$root/bench/results/throughput-$(date -u +%Y-%m-%dT%H%M)-$(hostname -s).json"; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmlab-tput.XXXXXX")
+serve_pid=""
+cleanup() {
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+"$wasmlab" serve --port-file "$tmp/port" >/dev/null &
+serve_pid=$!
+for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+port=$(cat "$tmp/port")
+
+now() { date +%s.%N; }
+timed() {   # timed TOOL MODULE CMD...: appends {"tool","module","seconds","rc"}
+    local tool=$1 m=$2; shift 2
+    local t0 rc=0; t0=$(now)
+    "$@" >/dev/null 2>>"$tmp/stderr" || rc=$?
+    echo "{\"tool\": \"$tool\", \"module\": \"$m\", \"loads\": $loads, \"seconds\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'), \"rc\": $rc}" >>"$tmp/timings.jsonl"
+}
+echo "throughput: $modules x $loads loads x $rounds rounds, alternating" >&2
+for r in $(seq "$rounds"); do
+    for m in $modules; do
+        echo "  round $r: $m" >&2
+        timed pipelined "$m" "$wasmlab" run --module "$m" --loads "$loads" --browser "$browser" \
+            --db "$tmp/pipelined.db" -q
+        timed serial "$m" env WASMLAB_PIPELINE=0 "$wasmlab" run --module "$m" --loads "$loads" \
+            --browser "$browser" --db "$tmp/serial.db" -q
+        if [ -n "$before" ]; then
+            timed before "$m" "$before" run --module "$m" --loads "$loads" --browser "$browser" \
+                --manifest "$manifest" --pages "$root/pages" --db "$tmp/before.db" -q
+        fi
+        timed puppeteer "$m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
+            --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
+        timed floor "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
+            --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
+    done
+done
+dbs=("pipelined=$tmp/pipelined.db" "serial=$tmp/serial.db")
+[ -z "$before" ] || dbs+=("before=$tmp/before.db")
+python3 "$root/bench/verdict.py" --timings "$tmp/timings.jsonl" --out "$out" \
+    --host "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" "${dbs[@]}"
+echo "results: $out" >&2

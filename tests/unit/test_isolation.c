@@ -1,0 +1,190 @@
+/* Issue 12's per-load proof and noise figures: the isolation observer against
+ * the real Chromium 156 traces of tests/fixtures/traces/ (each a fresh
+ * renderer, no cache, an idle spare renderer beside it) and a hand-written
+ * trace in which everything that breaks isolation happens; host_cpu against
+ * the real /proc while this process burns a known amount of CPU. */
+#define _GNU_SOURCE
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "base/host_cpu.h"
+#include "base/util.h"
+#include "collector/trace/extract.h"
+#include "collector/trace/isolation.h"
+#include "collector/trace/trace_parser.h"
+#include "tests/check.h"
+#include "tests/fixture_io.h"
+
+struct tee {
+    struct extractor *x;
+    struct isolation *iso;
+};
+
+static void tee_event(void *arg, const struct trace_event *ev)
+{
+    struct tee *t = arg;
+    extract_event(t->x, ev);
+    isolation_event(t->iso, ev);
+}
+
+/* Parses text through the extractor and the observer; fills both results. */
+static int observe(const char *text, size_t len, const char *module_path,
+                   struct extract_result *x, struct isolation_result *iso)
+{
+    struct tee t = { extractor_new(module_path), isolation_new() };
+    struct trace_parser *tp = trace_parser_new(tee_event, &t);
+    int rc = trace_parser_feed(tp, text, len);
+    if (rc == 0)
+        rc = trace_parser_finish(tp);
+    if (rc == 0) {
+        extract_finish(t.x, x);
+        isolation_finish(t.iso, x->renderer_pid, x->request_id, iso);
+    }
+    trace_parser_free(tp);
+    extractor_free(t.x);
+    isolation_free(t.iso);
+    return rc;
+}
+
+static void test_real_traces(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/traces/expected.json", FIXTURES_DIR);
+    json_t *all = json_load_file(path, 0, NULL);
+    CHECK(json_array_size(all) >= 4);
+    size_t i;
+    json_t *e;
+    json_array_foreach(all, i, e) {
+        char name[512];
+        snprintf(name, sizeof name, "traces/%s", json_string_value(json_object_get(e, "file")));
+        size_t len;
+        char *text = fixture_read_gz(name, &len);
+        CHECK(text != NULL);
+        if (!text)
+            continue;
+        struct extract_result x;
+        struct isolation_result iso;
+        int rc = observe(text, len, json_string_value(json_object_get(e, "module_path")), &x,
+                         &iso);
+        CHECK(rc == 0);
+        if (rc == 0) {
+            CHECK(x.renderer_pid > 0);
+            CHECK(iso.from_cache == 0);
+            CHECK(iso.from_service_worker == 0);
+            CHECK(iso.code_cache_events == 0);
+            CHECK(iso.other_renderers >= 1);          /* Chrome's idle spare renderer(s) */
+            CHECK(iso.other_renderer_events == 0);    /* ... doing nothing */
+            CHECK(iso.documents == 1);                /* the harness navigation */
+            CHECK(x.encoded_data_length > 0);
+            char what[160];
+            isolation_describe(&iso, 1, x.encoded_data_length, what, sizeof what);
+            CHECK_STR(what, "isolated");
+            isolation_describe(&iso, 0, x.encoded_data_length, what, sizeof what);
+            CHECK_STR(what, "pid_reused");
+            extract_result_free(&x);
+        }
+        free(text);
+    }
+    json_decref(all);
+}
+
+/* Everything that breaks isolation, once: a response from the HTTP cache, a
+ * code-cache hit on the load's renderer, another renderer parsing a page, a
+ * second document. */
+static void test_everything_shared(void)
+{
+    static const char trace[] =
+        "{\"traceEvents\":["
+        "{\"ph\":\"M\",\"pid\":10,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Renderer\"}},"
+        "{\"ph\":\"M\",\"pid\":20,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Renderer\"}},"
+        "{\"ph\":\"M\",\"pid\":30,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Browser\"}},"
+        "{\"ph\":\"X\",\"pid\":20,\"tid\":1,\"ts\":5,\"dur\":1,\"name\":\"RunTask\",\"cat\":\"x\"},"
+        "{\"ph\":\"X\",\"pid\":20,\"tid\":1,\"ts\":6,\"dur\":1,\"name\":\"ParseHTML\",\"cat\":\"devtools.timeline\"},"
+        "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":7,\"name\":\"ResourceSendRequest\",\"cat\":\"devtools.timeline\","
+        "\"args\":{\"data\":{\"requestId\":\"d1\",\"resourceType\":\"Document\",\"url\":\"http://h/pages/harness.html\"}}},"
+        "{\"ph\":\"I\",\"pid\":20,\"tid\":1,\"ts\":8,\"name\":\"ResourceSendRequest\",\"cat\":\"devtools.timeline\","
+        "\"args\":{\"data\":{\"requestId\":\"d2\",\"resourceType\":\"Document\",\"url\":\"http://h/other.html\"}}},"
+        "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":10,\"name\":\"ResourceSendRequest\",\"cat\":\"devtools.timeline\","
+        "\"args\":{\"data\":{\"requestId\":\"r1\",\"resourceType\":\"Other\",\"url\":\"http://h/m.wasm\"}}},"
+        "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":20,\"name\":\"ResourceReceiveResponse\",\"cat\":\"devtools.timeline\","
+        "\"args\":{\"data\":{\"requestId\":\"r1\",\"fromCache\":true,\"fromServiceWorker\":false,\"statusCode\":200}}},"
+        "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":30,\"name\":\"v8.wasm.moduleCacheHit\",\"cat\":\"disabled-by-default-devtools.timeline\"},"
+        "{\"ph\":\"X\",\"pid\":10,\"tid\":1,\"ts\":31,\"dur\":3,\"name\":\"wasm.Deserialize\",\"cat\":\"v8.wasm\"},"
+        "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":40,\"name\":\"ResourceFinish\",\"cat\":\"devtools.timeline\","
+        "\"args\":{\"data\":{\"requestId\":\"r1\",\"encodedDataLength\":0,\"decodedBodyLength\":8}}}"
+        "]}";
+    struct extract_result x;
+    struct isolation_result iso;
+    CHECK(observe(trace, strlen(trace), "/m.wasm", &x, &iso) == 0);
+    CHECK(x.renderer_pid == 10);
+    CHECK(iso.from_cache == 1);
+    CHECK(iso.from_service_worker == 0);
+    CHECK(iso.code_cache_events == 2);
+    CHECK(iso.other_renderers == 1);          /* pid 30 is the browser, not counted */
+    CHECK(iso.other_renderer_events == 2);    /* ParseHTML and the request, not RunTask */
+    CHECK(iso.documents == 2);
+    char what[160];
+    isolation_describe(&iso, 0, x.encoded_data_length, what, sizeof what);
+    CHECK_STR(what, "pid_reused,from_cache,no_wire_bytes,code_cache_hit,other_renderer_busy,"
+                    "extra_document");
+    /* unknowns are not held against the load */
+    struct isolation_result unknown = { .from_cache = -1, .from_service_worker = -1 };
+    isolation_describe(&unknown, -1, -1, what, sizeof what);
+    CHECK_STR(what, "isolated");
+    /* a short buffer stays terminated */
+    char tiny[12];
+    isolation_describe(&iso, 0, 0, tiny, sizeof tiny);
+    CHECK(strlen(tiny) < sizeof tiny);
+    extract_result_free(&x);
+}
+
+static double cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* This process burns 300 ms of CPU between two samples: host_cpu must count
+ * it as its own (within the tick resolution), and the host's busy time must
+ * include it. */
+static void test_host_cpu(void)
+{
+    struct host_cpu_sample a, b;
+    host_cpu_sample(0, &a);
+    CHECK(a.ok);
+    double t0 = cpu_ms();
+    volatile uint64_t sink = 0;
+    while (cpu_ms() - t0 < 300.0)
+        for (int i = 0; i < 100000; i++)
+            sink += (uint64_t)i * 2654435761u;
+    host_cpu_sample(0, &b);
+    CHECK(b.ok);
+    struct host_cpu_window w;
+    host_cpu_window(&a, &b, &w);
+    CHECK(w.cpus >= 1);
+    CHECK(w.window_ms >= 300.0);
+    CHECK(w.own_ms >= 250.0);                 /* 300 ms burned, 10 ms ticks */
+    CHECK(w.own_ms <= w.window_ms + 20.0);    /* one thread: at most the wall time */
+    CHECK(w.busy_ms + 30.0 >= w.own_ms);      /* the host saw it too */
+    CHECK(w.other_ms >= 0.0);
+    CHECK(w.other_share >= 0.0 && w.other_share <= 1.0);
+    CHECK(fabs(w.other_ms - fmax(0.0, w.busy_ms - w.own_ms)) < 1e-9);
+
+    /* a failed sample leaves the window unknown */
+    struct host_cpu_sample bad = { 0 };
+    host_cpu_window(&a, &bad, &w);
+    CHECK(isnan(w.other_ms) && isnan(w.other_share));
+}
+
+int main(void)
+{
+    test_real_traces();
+    test_everything_shared();
+    test_host_cpu();
+    return check_result();
+}
