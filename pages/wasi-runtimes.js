@@ -1,0 +1,107 @@
+// The WASI census's runtimes, one constructor each, and the one run
+// function the page (wasi-census.js) and Node (wasi-node.mjs) share.
+//
+// Every runtime gets the same program: args [name, "--probe"], env
+// WASMLAB=1, stdin "ping\n", and the same tree preopened as /sandbox
+// (hello.txt = "hello from wasmlab\n", an empty sub/), except wasmlab's own
+// minimal shim (pages/wasi.js), which has no filesystem at all: that is the
+// finding for it, not an omission here.
+//
+//   wasmlab            pages/wasi.js (globalThis.makeWasi; page only)
+//   browser_wasi_shim  @bjorn3/browser_wasi_shim (in-memory fs)
+//   wasmer             @wasmer/wasi 1.x (wasmer-js compiled to wasm; MemFS)
+//   node               node:wasi (libuv's uvwasi; Node only; a real folder)
+export const SANDBOX_FILE = "hello from wasmlab\n";
+export const STDIN = "ping\n";
+export const ENV = { WASMLAB: "1" };
+export const RUNTIMES = ["wasmlab", "browser_wasi_shim", "wasmer", "node"];
+
+const enc = new TextEncoder();
+
+// cfg: { name, args, env, stdin (Uint8Array), urls: { browser_wasi_shim,
+// wasmer } (module URLs), sandboxDir (node only), stdoutFd (node only) }.
+// Returns { importsFor(module) -> the shim's wasi_snapshot_preview1 object,
+// start(instance) -> exit code }.
+export async function makeRuntime(runtime, cfg) {
+  if (runtime === "wasmlab") {
+    if (typeof globalThis.makeWasi !== "function") throw new Error("pages/wasi.js is not loaded");
+    const w = globalThis.makeWasi({ args: cfg.args, env: cfg.env, stdin: cfg.stdin,
+                                    onWrite: () => {} });
+    return { importsFor: (m) => w.importsFor(m).wasi_snapshot_preview1,
+             start: (inst) => w.start(inst) };
+  }
+  if (runtime === "browser_wasi_shim") {
+    const s = await import(cfg.urls.browser_wasi_shim);
+    const tree = new Map([["hello.txt", new s.File(enc.encode(SANDBOX_FILE))],
+                          ["sub", new s.Directory(new Map())]]);
+    const fds = [new s.OpenFile(new s.File(cfg.stdin)),
+                 s.ConsoleStdout.lineBuffered(() => {}), s.ConsoleStdout.lineBuffered(() => {}),
+                 new s.PreopenDirectory("/sandbox", tree)];
+    const envList = Object.entries(cfg.env).map(([k, v]) => k + "=" + v);
+    const w = new s.WASI(cfg.args, envList, fds);
+    return { importsFor: () => w.wasiImport, start: (inst) => w.start(inst) };
+  }
+  if (runtime === "wasmer") {
+    const m = await import(cfg.urls.wasmer);
+    await m.init();
+    const fs = new m.MemFS();
+    fs.createDir("/sandbox");
+    fs.createDir("/sandbox/sub");
+    fs.open("/sandbox/hello.txt", { read: true, write: true, create: true }).writeString(SANDBOX_FILE);
+    const w = new m.WASI({ args: cfg.args, env: cfg.env, preopens: { "/sandbox": "/sandbox" }, fs });
+    w.setStdinBuffer(cfg.stdin);
+    return {
+      importsFor: (mod) => w.getImports(mod).wasi_snapshot_preview1,
+      start: (inst) => { w.instantiate(inst, {}); return w.start(inst); },
+    };
+  }
+  if (runtime === "node") {
+    const { WASI } = await import("node:wasi");
+    const w = new WASI({ version: "preview1", args: cfg.args, env: cfg.env,
+                         preopens: { "/sandbox": cfg.sandboxDir }, stdin: cfg.stdinFd,
+                         stdout: cfg.stdoutFd, stderr: cfg.stdoutFd, returnOnExit: true });
+    return { importsFor: () => w.wasiImport, start: (inst) => w.start(inst) };
+  }
+  throw new Error("unknown runtime " + runtime);
+}
+
+// Runs one module under one runtime through the logging wrapper. send(msg)
+// gets {type:"wasi-calls", records} batches and, last, {type:"done", ...}.
+// Never throws: every failure is part of the done message.
+export async function runCensus(WasiLog, runtime, bytes, cfg, send) {
+  const done = { type: "done", runtime, ok: false, phase: "setup", exit_code: null,
+                 trapped: false, not_provided: null, error: null, imports: [] };
+  const log = WasiLog.create({ onBatch: (records) => send({ type: "wasi-calls", records }) });
+  try {
+    done.phase = "compile";
+    const module = await WebAssembly.compile(bytes);
+    done.imports = WasiLog.wasiImports(module);
+    done.phase = "runtime";
+    const rt = await makeRuntime(runtime, cfg);
+    const wrapped = log.wrap(rt.importsFor(module), done.imports);
+    done.phase = "instantiate";
+    const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wrapped });
+    log.setMemory(instance.exports.memory);
+    done.phase = "run";
+    try {
+      const code = rt.start(instance);
+      done.exit_code = typeof code === "number" ? code : log.state.exitCode ?? 0;
+    } catch (e) {
+      if (log.state.exitCode !== null) {
+        done.exit_code = log.state.exitCode;   // the shim's proc_exit threw past start()
+      } else {
+        done.trapped = true;
+        if (e instanceof WasiLog.WasiNotProvided) done.not_provided = e.message;
+        done.error = String(e && e.message ? e.message : e).slice(0, 500);
+      }
+    }
+    done.phase = "done";
+    done.ok = !done.trapped;
+  } catch (e) {
+    done.error = String(e && e.message ? e.message : e).slice(0, 500);
+  }
+  log.flush();
+  Object.assign(done, log.summary());
+  send(done);
+  return done;
+}
