@@ -42,6 +42,16 @@ export async function makeRuntime(runtime, cfg) {
     return { importsFor: () => w.wasiImport, start: (inst) => w.start(inst) };
   }
   if (runtime === "wasmer") {
+    // @wasmer/wasi 1.2.2 carries its own wasm (wasmer-js built for wasm32,
+    // ~330 KB) as a base64 data: URL inside the ESM bundle, decoded by
+    // init() with Node's Buffer.from: in a browser it fails with "Buffer is
+    // not defined" unless the page supplies one (its README's examples use a
+    // bundler's polyfill). This is the smallest such polyfill: base64 only.
+    if (typeof globalThis.Buffer === "undefined")
+      globalThis.Buffer = { from: (s, encoding) => {
+        if (encoding !== "base64") throw new Error("wasmlab's Buffer shim: base64 only");
+        return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
+      } };
     const m = await import(cfg.urls.wasmer);
     await m.init();
     const fs = new m.MemFS();
