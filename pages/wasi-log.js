@@ -65,7 +65,7 @@
     let memory = null, seq = 0, bytes = 0;
     const state = { records: 0, dropped: 0, counts: {}, missing: [], stdout: "",
                     stdoutBytes: 0, stderr: "", stderrBytes: 0, exitCode: null,
-                    trapped: null };
+                    trapped: null, notProvided: null };
     let pending = [];
 
     const mem8 = () => (memory ? new Uint8Array(memory.buffer) : null);
@@ -142,7 +142,9 @@
         if (!impl) {
           rec.result = "not-provided";
           push(rec);
-          throw new WasiNotProvided(fn);
+          const e = new WasiNotProvided(fn);
+          if (!state.notProvided) state.notProvided = e.message;   // a shim may wrap e
+          throw e;
         }
         const t0 = now();
         let ret;

@@ -35,7 +35,7 @@ export async function makeRuntime(runtime, cfg) {
     const tree = new Map([["hello.txt", new s.File(enc.encode(SANDBOX_FILE))],
                           ["sub", new s.Directory(new Map())]]);
     const fds = [new s.OpenFile(new s.File(cfg.stdin)),
-                 s.ConsoleStdout.lineBuffered(() => {}), s.ConsoleStdout.lineBuffered(() => {}),
+                 new s.ConsoleStdout(() => {}), new s.ConsoleStdout(() => {}),
                  new s.PreopenDirectory("/sandbox", tree)];
     const envList = Object.entries(cfg.env).map(([k, v]) => k + "=" + v);
     const w = new s.WASI(cfg.args, envList, fds);
@@ -101,7 +101,9 @@ export async function runCensus(WasiLog, runtime, bytes, cfg, send) {
         done.exit_code = log.state.exitCode;   // the shim's proc_exit threw past start()
       } else {
         done.trapped = true;
-        if (e instanceof WasiLog.WasiNotProvided) done.not_provided = e.message;
+        // wasmer rethrows our stub's error wrapped in its own: the log knows
+        if (e instanceof WasiLog.WasiNotProvided || log.state.notProvided)
+          done.not_provided = log.state.notProvided || e.message;
         done.error = String(e && e.message ? e.message : e).slice(0, 500);
       }
     }
