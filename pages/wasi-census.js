@@ -10,7 +10,7 @@ const send = (msg) => {
   if (typeof __wasmlabReport === "function") __wasmlabReport(JSON.stringify(msg));
 };
 const cfg = {
-  args: [q.get("name") || "prog", "--probe"], env: ENV,
+  args: [q.get("name") || "prog", q.get("arg") || "--probe"], env: ENV,
   stdin: new TextEncoder().encode(STDIN),
   urls: { browser_wasi_shim: "/vendor/browser_wasi_shim/index.js",
           wasmer: "/vendor/wasmer/Library.esm.min.js" },

@@ -17,8 +17,8 @@
 // Records are bounded (maxRecords, maxBytes of argument/output text); past
 // the cap they are counted in `dropped` (and per function in `counts`,
 // which is never capped). onBatch(records) is called with every `batch`
-// records and by flush(): the page sends them over the CDP binding, Node
-// prints them as lines.
+// records, before each probe line's fd_write, and by flush(): the page sends
+// them over the CDP binding, Node prints them as lines.
 //
 // fd_write to fds 1 and 2 is also captured here, before the shim runs, so
 // every runtime's output is read the same way (capped at stdoutCap bytes;
@@ -58,7 +58,7 @@
   }
 
   function create(opts) {
-    const o = Object.assign({ maxRecords: 20000, maxBytes: 1 << 20, batch: 200,
+    const o = Object.assign({ maxRecords: 20000, maxBytes: 1 << 20, batch: 32,
                               stdoutCap: 64 << 10, textCap: 512, onBatch: null }, opts || {});
     const dec = new TextDecoder();
     const now = () => performance.now();
@@ -138,7 +138,12 @@
       return function (...a) {
         const rec = { seq: ++seq, fn, args: "", errno: null, result: null, us: 0 };
         try { rec.args = summary(fn, a); } catch (e) { rec.args = "?"; }
-        if (fn === "fd_write") captureWrite(a[0], a, rec);
+        if (fn === "fd_write") {
+          captureWrite(a[0], a, rec);
+          // A probe line ends a step: what came before it leaves now, so a
+          // renderer that crashes later loses at most the current step.
+          if (rec.text && /^wasi-(step|probe|fault) /m.test(rec.text)) flush();
+        }
         if (!impl) {
           rec.result = "not-provided";
           push(rec);

@@ -5,7 +5,7 @@
 // on stdout. The module's own stdout/stderr go to /dev/null: the wrapper
 // captures them from fd_write, as in the page.
 //
-//   node wasi-node.mjs --runtime R --name NAME --wasm FILE [--vendor DIR]
+//   node wasi-node.mjs --runtime R --name NAME --wasm FILE [--vendor DIR] [--arg A]
 //
 // The /sandbox tree is made fresh in a temporary folder and removed after.
 // wasmlab spawns this with a timeout (an endless loop is killed there).
@@ -35,7 +35,7 @@ fs.writeFileSync(path.join(sandbox, "hello.txt"), SANDBOX_FILE);
 fs.writeFileSync(path.join(tmp, "stdin"), STDIN);
 const vendor = opt.vendor || "";
 const cfg = {
-  args: [opt.name, "--probe"], env: ENV, stdin: new TextEncoder().encode(STDIN),
+  args: [opt.name, opt.arg || "--probe"], env: ENV, stdin: new TextEncoder().encode(STDIN),
   sandboxDir: sandbox, stdinFd: fs.openSync(path.join(tmp, "stdin"), "r"),
   stdoutFd: fs.openSync("/dev/null", "w"),
   urls: {

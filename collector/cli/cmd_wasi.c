@@ -25,8 +25,9 @@ static const struct cli_option wasi_options[] = {
     { "runtime", 0, "R", "wasmlab (pages/wasi.js), browser_wasi_shim, wasmer\n"
       "(@wasmer/wasi) or node (node:wasi, outside the browser);\n"
       "repeatable; default: all four", 'r' },
-    { "module", 0, "NAME", "a built module (repeatable); default: c/wasi-probe and\n"
-      "go/wasi-probe", 'm' },
+    { "module", 0, "NAME[:ARG]", "a built module (repeatable); default: c/wasi-probe and\n"
+      "go/wasi-probe. Its arguments are [NAME, ARG] (default ARG:\n"
+      "--probe), e.g. c/wasi-faults:trap", 'm' },
     { "module-file", 0, "FILE", "any outside .wasm file to run (repeatable)", 'f' },
     { "browser", 0, "SPEC", "headless-shell (default), chromium, chromium@126, a path;\n"
       "repeatable: the census sweeps across browsers", 'b' },
@@ -58,6 +59,7 @@ static const struct cli_command wasi_command = {
 
 struct census_module {
     char name[256], file[4096], rel_url[4200];   /* rel_url: where the server serves it */
+    char argv0[256], arg[64];   /* the program's [argv0, arg]; name is argv0[:arg] */
     const char *language;    /* NULL: outside file */
 };
 
@@ -141,6 +143,8 @@ static int check_file(struct census *c, const char *path, int index)
     snprintf(m->name, sizeof m->name, "file:%.200s@%.8s", base ? base + 1 : path, sha);
     snprintf(m->file, sizeof m->file, "%s", path);
     snprintf(m->rel_url, sizeof m->rel_url, "/ext/%d.wasm", index);
+    memcpy(m->argv0, m->name, sizeof m->argv0);   /* both 256 bytes */
+    snprintf(m->arg, sizeof m->arg, "--probe");
     return 0;
 }
 
@@ -159,15 +163,28 @@ static int check_inputs(struct census *c)
     if (c->n_names > 0 && manifest_load(c->manifest_path, &c->mf, err, sizeof err) < 0)
         return cli_usage_error(&wasi_command, "%s", err);
     for (int i = 0; i < c->n_names; i++) {
-        const struct manifest_module *mm = manifest_find(&c->mf, c->module_names[i]);
+        char base[256], arg[64] = "--probe";
+        const char *colon = strchr(c->module_names[i], ':');
+        snprintf(base, sizeof base, "%.*s", colon ? (int)(colon - c->module_names[i]) : 255,
+                 c->module_names[i]);
+        if (colon && (!colon[1] || strlen(colon + 1) >= sizeof arg ||
+                      strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                        "0123456789/._+-") != strlen(colon + 1)))
+            return cli_usage_error(&wasi_command, "--module %s: ARG must be 1 to 63 of "
+                                   "[A-Za-z0-9/._+-]", c->module_names[i]);
+        if (colon)
+            snprintf(arg, sizeof arg, "%s", colon + 1);
+        const struct manifest_module *mm = manifest_find(&c->mf, base);
         if (!mm)
             return cli_usage_error(&wasi_command, "--module %s: not in %s (wasmlab modules "
-                                   "lists them)", c->module_names[i], c->mf.path);
+                                   "lists them)", base, c->mf.path);
         if (!mm->runtime || strcmp(mm->runtime, "wasi") != 0)
             return cli_usage_error(&wasi_command, "--module %s: not a WASI module (runtime %s)",
                                    mm->name, mm->runtime ? mm->runtime : "none");
         struct census_module *m = &c->mods[c->n_mods++];
-        snprintf(m->name, sizeof m->name, "%s", mm->name);
+        snprintf(m->name, sizeof m->name, "%s%s%s", mm->name, colon ? ":" : "", colon ? arg : "");
+        snprintf(m->argv0, sizeof m->argv0, "%s", mm->name);
+        snprintf(m->arg, sizeof m->arg, "%s", arg);
         snprintf(m->file, sizeof m->file, "%s", mm->file);
         snprintf(m->rel_url, sizeof m->rel_url, "/modules/%s", mm->rel_file);
         m->language = mm->language;
@@ -279,7 +296,8 @@ static int run_browser(struct census *c, struct db *db, int64_t run_id, struct l
         for (int m = 0; m < c->n_mods && rc == 0; m++) {
             struct wasi_census_result res;
             int prc = wasi_census_page_run(bs.cdp, &pg, port, c->runtimes[r], c->mods[m].rel_url,
-                                           c->mods[m].name, (int)c->timeout_s * 1000, &res);
+                                           c->mods[m].argv0, c->mods[m].arg,
+                                           (int)c->timeout_s * 1000, &res);
             snprintf(res.host, sizeof res.host, "%s", bs.id.product ? bs.id.product : bc->spec);
             rc = store(db, run_id, c->runtimes[r], &c->mods[m], &res);
             if (prc < 0) {
@@ -299,7 +317,7 @@ static int run_node(struct census *c, struct db *db, int64_t run_id)
     for (int m = 0; m < c->n_mods; m++) {
         struct wasi_census_result res;
         int nrc = wasi_census_node_run(WASMLAB_PAGES_DIR, WASMLAB_WASI_VENDOR_DIR, "node",
-                                       c->mods[m].file, c->mods[m].name,
+                                       c->mods[m].file, c->mods[m].argv0, c->mods[m].arg,
                                        (int)c->timeout_s * 1000, &res);
         int rc = nrc < 0 ? -1 : store(db, run_id, "node", &c->mods[m], &res);
         if (nrc < 0)

@@ -78,11 +78,16 @@ void wasi_census_on_event(void *arg, const char *session_id, const char *method,
             text = json_string_value(json_object_get(d, "text"));
         if (text && !pg->exception[0])
             snprintf(pg->exception, sizeof pg->exception, "%s", text);
-    } else if ((strcmp(method, "Inspector.targetCrashed") == 0 && ours) ||
-               (strcmp(method, "Target.detachedFromTarget") == 0 &&
-                strcmp(json_string_value(json_object_get(params, "sessionId")) ?: "",
-                       pg->session_id) == 0)) {
+    } else if (strcmp(method, "Inspector.targetCrashed") == 0 && ours) {
         pg->crashed = true;
+        pg->r->crashed = true;
+        snprintf(pg->gone, sizeof pg->gone, "the page's renderer crashed (Inspector.targetCrashed)");
+    } else if (strcmp(method, "Target.detachedFromTarget") == 0 &&
+               strcmp(json_string_value(json_object_get(params, "sessionId")) ?: "",
+                      pg->session_id) == 0) {
+        pg->crashed = true;
+        if (!pg->gone[0])
+            snprintf(pg->gone, sizeof pg->gone, "the page's target went away (detached)");
     }
 }
 
@@ -128,7 +133,8 @@ static int open_tab(struct cdp *cdp, struct wasi_census_page *pg, int port, char
                     json_pack("{s:s}", "name", BINDING_NAME), NULL, COMMAND_TIMEOUT_MS);
 }
 
-static char *census_url(int port, const char *runtime, const char *module_url, const char *name)
+static char *census_url(int port, const char *runtime, const char *module_url, const char *name,
+                        const char *arg)
 {
     /* The URLs are ours (/modules/..., /ext/N.wasm); the name is the
      * module's argv[0]: characters a query string would misread become '_'. */
@@ -136,17 +142,18 @@ static char *census_url(int port, const char *runtime, const char *module_url, c
     for (char *p = n; *p; p++)
         if (*p == '+' || *p == '&' || *p == '#' || *p == ' ' || *p == '%')
             *p = '_';
-    size_t len = strlen(runtime) + strlen(module_url) + strlen(n) + 128;
+    size_t len = strlen(runtime) + strlen(module_url) + strlen(n) + strlen(arg) + 128;
     char *url = xmalloc(len);
-    snprintf(url, len, "http://127.0.0.1:%d/pages/wasi-census.html?runtime=%s&module=%s&name=%s",
-             port, runtime, module_url, n);
+    snprintf(url, len,
+             "http://127.0.0.1:%d/pages/wasi-census.html?runtime=%s&module=%s&name=%s&arg=%s",
+             port, runtime, module_url, n, arg);
     free(n);
     return url;
 }
 
 int wasi_census_page_run(struct cdp *cdp, struct wasi_census_page *pg, int http_port,
                          const char *runtime, const char *module_url, const char *name,
-                         int timeout_ms, struct wasi_census_result *r)
+                         const char *arg, int timeout_ms, struct wasi_census_result *r)
 {
     memset(pg, 0, sizeof *pg);
     memset(r, 0, sizeof *r);
@@ -156,7 +163,7 @@ int wasi_census_page_run(struct cdp *cdp, struct wasi_census_page *pg, int http_
     char ctx_id[128] = "";
     int rc = open_tab(cdp, pg, http_port, ctx_id, sizeof ctx_id);
     if (rc == CDP_OK) {
-        char *url = census_url(http_port, runtime, module_url, name);
+        char *url = census_url(http_port, runtime, module_url, name, arg);
         rc = cdp_call(cdp, pg->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       NULL, COMMAND_TIMEOUT_MS);
         free(url);
@@ -174,7 +181,7 @@ int wasi_census_page_run(struct cdp *cdp, struct wasi_census_page *pg, int http_
                      "tab closed", timeout_ms / 1000, trc == CDP_OK ? "ok" : cdp_strerror(trc));
             rc = CDP_OK;
         } else if (rc == CDP_OK && !r->done) {
-            snprintf(r->reason, sizeof r->reason, "the page's renderer crashed or went away");
+            snprintf(r->reason, sizeof r->reason, "%s", pg->gone);
         }
     }
     if (rc == CDP_OK && !r->done && !r->reason[0] && pg->exception[0])
@@ -190,8 +197,8 @@ int wasi_census_page_run(struct cdp *cdp, struct wasi_census_page *pg, int http_
 }
 
 int wasi_census_node_run(const char *pages_dir, const char *vendor_dir, const char *runtime,
-                         const char *wasm_path, const char *name, int timeout_ms,
-                         struct wasi_census_result *r)
+                         const char *wasm_path, const char *name, const char *arg,
+                         int timeout_ms, struct wasi_census_result *r)
 {
     memset(r, 0, sizeof *r);
     r->calls = json_array();
@@ -200,7 +207,7 @@ int wasi_census_node_run(const char *pages_dir, const char *vendor_dir, const ch
     snprintf(script, sizeof script, "%s/wasi-node.mjs", pages_dir);
     char *argv[] = { "node", "--no-warnings", script, "--runtime", (char *)runtime,
                      "--name", (char *)name, "--wasm", (char *)wasm_path,
-                     "--vendor", (char *)vendor_dir, NULL };
+                     "--vendor", (char *)vendor_dir, "--arg", (char *)arg, NULL };
     struct spawn_options o = { .file = "node", .argv = argv, .search_path = true,
                                .new_group = true, .die_with_parent = true,
                                .out = SPAWN_IO_CAPTURE, .err = SPAWN_IO_CAPTURE,
@@ -244,31 +251,38 @@ int wasi_census_node_run(const char *pages_dir, const char *vendor_dir, const ch
 
 /* ---- from a result to rows ---- */
 
-/* The step name of the first `wasi-step STEP RESULT` line in text, into
- * step; pending gets 1 when its result is "pending". 0 when none. */
-static int first_step_line(const char *text, char *step, size_t len, int *pending)
+/* The first (or, with last, the last) probe line in text: `wasi-step STEP
+ * RESULT` gives STEP, `wasi-probe FN RESULT` (the raw section) gives
+ * "raw:FN"; pending gets 1 when its result is "pending". 0 when none. */
+static int step_line(const char *text, bool last, char *step, size_t len, int *pending)
 {
     const char *p = text;
+    int found = 0;
     while (p && *p) {
-        if (strncmp(p, "wasi-step ", 10) == 0) {
-            char name[64] = "", result[64] = "";
-            if (sscanf(p + 10, "%63s %63s", name, result) >= 1) {
-                snprintf(step, len, "%s", name);
+        bool raw = strncmp(p, "wasi-probe ", 11) == 0;
+        if (raw || strncmp(p, "wasi-step ", 10) == 0) {
+            char name[48] = "", result[64] = "";
+            if (sscanf(p + (raw ? 11 : 10), "%47s %63s", name, result) >= 1) {
+                snprintf(step, len, "%s%s", raw ? "raw:" : "", name);
                 *pending = strcmp(result, "pending") == 0;
-                return 1;
+                found = 1;
+                if (!last)
+                    return 1;
             }
         }
         p = strchr(p, '\n');
         if (p)
             p++;
     }
-    return 0;
+    return found;
 }
 
-/* The calls' steps: the calls since the previous wasi-step line's fd_write,
- * and that fd_write itself, belong to the step the next line names (the
- * protocol's rule). Calls after the last line belong to it only when it
- * said "pending" (proc-exit). steps[i] is a static name or NULL. */
+/* The calls' steps: the calls since the previous probe line's fd_write, and
+ * that fd_write itself, belong to the step the next line names (the
+ * protocol's rule; a raw `wasi-probe` line closes a window too, so the raw
+ * section's calls are not charged to the last language step). Calls after
+ * the last line belong to it only when it said "pending" (proc-exit).
+ * steps[i] is "" when no line follows. */
 static void attribute_steps(json_t *calls, char (*steps)[64])
 {
     size_t n = json_array_size(calls), from = 0;
@@ -282,12 +296,12 @@ static void attribute_steps(json_t *calls, char (*steps)[64])
         int pending = 0;
         steps[i][0] = 0;
         if (fn && strcmp(fn, "fd_write") == 0 && text &&
-            first_step_line(text, step, sizeof step, &pending)) {
+            step_line(text, false, step, sizeof step, &pending)) {
             for (size_t k = from; k <= i; k++)
                 snprintf(steps[k], sizeof steps[k], "%s", step);
             from = i + 1;
-            snprintf(last, sizeof last, "%s", step);
-            last_pending = pending;
+            /* several lines in one write: what follows is the last one's */
+            step_line(text, true, last, sizeof last, &last_pending);
         }
     }
     for (size_t k = from; k < n && last_pending; k++)
@@ -328,7 +342,7 @@ static const char *outcome_status(const struct wasi_census_result *r, int64_t *e
     if (r->timed_out)
         return "timeout";
     if (!d)
-        return "error";
+        return r->crashed ? "crashed" : "error";
     if (json_is_string(json_object_get(d, "not_provided"))) {
         snprintf(reason, len, "%s", json_string_value(json_object_get(d, "not_provided")));
         return "not_provided";

@@ -36,6 +36,7 @@ struct wasi_census_result {
     json_t *calls;          /* array of the wrapper's records */
     json_t *done;           /* the outcome message, NULL when none came */
     bool timed_out;
+    bool crashed;           /* the renderer crashed (Inspector.targetCrashed) */
     char reason[512];       /* why there is no outcome, or "" */
     char host[160];         /* browser product or "node vX" */
     int64_t dropped_here;   /* records past WASI_CENSUS_MAX_CALLS */
@@ -50,24 +51,28 @@ struct wasi_census_page {
     char target_id[128];
     struct wasi_census_result *r;
     bool crashed;
+    char gone[96];          /* why the page went away, when it did */
     char exception[256];
 };
 void wasi_census_on_event(void *arg, const char *session_id, const char *method,
                           json_t *params);
 
+/* The program's arguments are [name, arg] (the protocol's [name, "--probe"];
+ * c/wasi-faults takes the fault's name). name and arg must be plain:
+ * [A-Za-z0-9/._+-]. */
 /* Runs module_url (served by the harness's server on http_port) under a
  * browser runtime. Returns 0 when an outcome (of any kind, a timeout
  * included) was recorded in r, -1 when the browser itself failed (r->reason
  * says why; the browser cannot be trusted with the next module). */
 int wasi_census_page_run(struct cdp *cdp, struct wasi_census_page *pg, int http_port,
                          const char *runtime, const char *module_url, const char *name,
-                         int timeout_ms, struct wasi_census_result *r);
+                         const char *arg, int timeout_ms, struct wasi_census_result *r);
 
 /* Runs wasm_path under node:wasi via pages/wasi-node.mjs. Returns 0 when an
  * outcome (a timeout included) was recorded, -1 when Node could not start. */
 int wasi_census_node_run(const char *pages_dir, const char *vendor_dir, const char *runtime,
-                         const char *wasm_path, const char *name, int timeout_ms,
-                         struct wasi_census_result *r);
+                         const char *wasm_path, const char *name, const char *arg,
+                         int timeout_ms, struct wasi_census_result *r);
 
 /* The wasi_snapshot_preview1 functions a module file imports, from its
  * bytes (collector/wasm/wasm_binary.h), as a JSON array text (caller frees),

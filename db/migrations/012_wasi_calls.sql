@@ -17,7 +17,7 @@ CREATE TABLE wasi_outcomes (
   runtime TEXT NOT NULL,         -- wasmlab | browser_wasi_shim | wasmer | node
   module TEXT NOT NULL,          -- manifest name, or file:NAME@HASH8
   language TEXT,                 -- c | go | NULL (an outside file)
-  status TEXT NOT NULL,          -- ok | exit | trapped | not_provided | timeout | error
+  status TEXT NOT NULL,          -- ok | exit | trapped | not_provided | timeout | crashed | error
   exit_code INTEGER,             -- proc_exit's code (or start()'s), NULL when none
   trapped INTEGER NOT NULL DEFAULT 0,
   timed_out INTEGER NOT NULL DEFAULT 0,
