@@ -46,7 +46,8 @@ static int insert_outcome(struct db *db, int64_t run_id, const struct db_wasi_ou
     sqlite3_stmt *st = db_prepare(db,
         "INSERT INTO wasi_outcomes (run_id, host, runtime, module, language, status, exit_code,"
         " trapped, timed_out, reason, imports, missing, stdout_bytes, stdout, calls_recorded,"
-        " calls_dropped, wall_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        " calls_dropped, wall_ms, stderr_bytes, stderr)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st)
         return -1;
     db_bind_int(st, 1, run_id);
@@ -66,6 +67,8 @@ static int insert_outcome(struct db *db, int64_t run_id, const struct db_wasi_ou
     db_bind_int(st, 15, o->calls_recorded);
     db_bind_int(st, 16, o->calls_dropped);
     db_bind_real(st, 17, o->wall_ms);
+    db_bind_int(st, 18, o->stderr_bytes);
+    db_bind_text(st, 19, o->stderr_text);
     int rc = db_step_done(db, st);
     sqlite3_finalize(st);
     if (rc == 0)

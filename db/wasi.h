@@ -26,6 +26,8 @@ struct db_wasi_outcome {
     const char *imports_json, *missing_json;          /* may be NULL */
     int64_t stdout_bytes;
     const char *stdout_text;                          /* already capped */
+    int64_t stderr_bytes;
+    const char *stderr_text;                          /* already capped */
     int64_t calls_recorded, calls_dropped;
     double wall_ms;
 };

@@ -11,10 +11,13 @@
 //   browser_wasi_shim  @bjorn3/browser_wasi_shim (in-memory fs)
 //   wasmer             @wasmer/wasi 1.x (wasmer-js compiled to wasm; MemFS)
 //   node               node:wasi (libuv's uvwasi; Node only; a real folder)
+//   none               no shim at all: the module is instantiated with no
+//                      wasi_snapshot_preview1 object, which shows whether the
+//                      browser itself supplies WASI (it does not: LinkError)
 export const SANDBOX_FILE = "hello from wasmlab\n";
 export const STDIN = "ping\n";
 export const ENV = { WASMLAB: "1" };
-export const RUNTIMES = ["wasmlab", "browser_wasi_shim", "wasmer", "node"];
+export const RUNTIMES = ["wasmlab", "browser_wasi_shim", "wasmer", "node", "none"];
 
 const enc = new TextEncoder();
 
@@ -23,6 +26,7 @@ const enc = new TextEncoder();
 // Returns { importsFor(module) -> the shim's wasi_snapshot_preview1 object,
 // start(instance) -> exit code }.
 export async function makeRuntime(runtime, cfg) {
+  if (runtime === "none") return { importsFor: () => null, start: (inst) => inst.exports._start() };
   if (runtime === "wasmlab") {
     if (typeof globalThis.makeWasi !== "function") throw new Error("pages/wasi.js is not loaded");
     const w = globalThis.makeWasi({ args: cfg.args, env: cfg.env, stdin: cfg.stdin,
@@ -88,9 +92,11 @@ export async function runCensus(WasiLog, runtime, bytes, cfg, send) {
     done.imports = WasiLog.wasiImports(module);
     done.phase = "runtime";
     const rt = await makeRuntime(runtime, cfg);
-    const wrapped = log.wrap(rt.importsFor(module), done.imports);
+    const ns = rt.importsFor(module);
+    // "none": nothing at all, so the engine's own answer (a LinkError) shows
+    const imports = ns === null ? {} : { wasi_snapshot_preview1: log.wrap(ns, done.imports) };
     done.phase = "instantiate";
-    const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wrapped });
+    const instance = await WebAssembly.instantiate(module, imports);
     log.setMemory(instance.exports.memory);
     done.phase = "run";
     try {

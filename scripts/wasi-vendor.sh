@@ -4,7 +4,8 @@
 # folder, where `wasmlab wasi` finds them (WASMLAB_WASI_VENDOR_DIR). Only the
 # files the census page imports are ever served (collector/measure/wasi_census.c).
 # Idempotent: a second run with an unchanged lock is a hash check.
-# Called by scripts/setup.sh and scripts/build.sh; safe to run by hand.
+# Called by scripts/setup.sh (for build/) and by tests/e2e/wasi_census.sh (for
+# the build tree under test); safe to run by hand.
 # usage: scripts/wasi-vendor.sh [BUILD_DIR]   (default build/)
 # Prints the node_modules directory.
 set -euo pipefail

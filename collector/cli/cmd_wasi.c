@@ -23,8 +23,9 @@
 
 static const struct cli_option wasi_options[] = {
     { "runtime", 0, "R", "wasmlab (pages/wasi.js), browser_wasi_shim, wasmer\n"
-      "(@wasmer/wasi) or node (node:wasi, outside the browser);\n"
-      "repeatable; default: all four", 'r' },
+      "(@wasmer/wasi), node (node:wasi, outside the browser) or none\n"
+      "(no shim: does the browser supply WASI itself?);\n"
+      "repeatable; default: the first four", 'r' },
     { "module", 0, "NAME[:ARG]", "a built module (repeatable); default: c/wasi-probe and\n"
       "go/wasi-probe. Its arguments are [NAME, ARG] (default ARG:\n"
       "--probe), e.g. c/wasi-faults:trap", 'm' },
@@ -154,7 +155,7 @@ static int check_inputs(struct census *c)
 {
     char err[1024];
     if (c->n_runtimes == 0)
-        for (int i = 0; wasi_runtimes[i]; i++)
+        for (int i = 0; i < WASI_CENSUS_DEFAULT_RUNTIMES; i++)
             c->runtimes[c->n_runtimes++] = wasi_runtimes[i];
     if (c->n_names == 0 && c->n_files == 0) {
         c->module_names[c->n_names++] = "c/wasi-probe";

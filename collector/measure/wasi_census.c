@@ -16,7 +16,8 @@
 #define NODE_OUTPUT_LIMIT (16u << 20)   /* the wrapper's caps keep it near 2 MB */
 #define STDOUT_STORED (64 << 10)
 
-const char *const wasi_runtimes[] = { "wasmlab", "browser_wasi_shim", "wasmer", "node", NULL };
+const char *const wasi_runtimes[] = { "wasmlab", "browser_wasi_shim", "wasmer", "node", "none",
+                                      NULL };
 
 bool wasi_runtime_in_browser(const char *runtime)
 {
@@ -330,6 +331,25 @@ static size_t parse_steps(char *out, struct db_wasi_step *steps, size_t max)
     return n;
 }
 
+/* Without an outcome (a crash, a timeout) the stdout the records saw: each
+ * fd_write to fd 1 keeps its first 512 bytes, enough for the probe's lines. */
+static char *stdout_from_calls(json_t *calls)
+{
+    struct buf b = { 0 };
+    size_t i;
+    json_t *c;
+    json_array_foreach(calls, i, c) {
+        const char *fn = json_string_value(json_object_get(c, "fn"));
+        const char *args = json_string_value(json_object_get(c, "args"));
+        const char *text = json_string_value(json_object_get(c, "text"));
+        if (fn && strcmp(fn, "fd_write") == 0 && args && strcmp(args, "fd=1") == 0 && text &&
+            b.len < STDOUT_STORED)
+            buf_append(&b, text, strlen(text));
+    }
+    buf_append(&b, "", 1);
+    return b.data;
+}
+
 /* status and reason of the outcome (db/README.md's wasi_outcomes.status). */
 static const char *outcome_status(const struct wasi_census_result *r, int64_t *exit_code,
                                   char *reason, size_t len)
@@ -413,9 +433,14 @@ int wasi_census_store(struct db *db, int64_t run_id, const char *runtime, const 
                   : d ? json_dumps(json_object_get(d, "imports"), JSON_COMPACT) : NULL;
     char *missing = d ? json_dumps(json_object_get(d, "missing"), JSON_COMPACT) : NULL;
     const char *out = json_string_value(json_object_get(d, "stdout"));
-    char *stdout_text = xstrdup(out ? out : "");
+    char *stdout_text = out ? xstrdup(out) : stdout_from_calls(r->calls);
     if (strlen(stdout_text) > STDOUT_STORED)
         stdout_text[STDOUT_STORED] = 0;
+    const char *err = json_string_value(json_object_get(d, "stderr"));
+    char *stderr_text = xstrdup(err ? err : "");
+    if (strlen(stderr_text) > STDOUT_STORED)
+        stderr_text[STDOUT_STORED] = 0;
+    json_t *ebytes = json_object_get(d, "stderr_bytes");
     json_t *dropped = json_object_get(d, "dropped");
     json_t *bytes = json_object_get(d, "stdout_bytes");
     size_t n = json_array_size(r->calls);
@@ -426,6 +451,8 @@ int wasi_census_store(struct db *db, int64_t run_id, const char *runtime, const 
         .timed_out = r->timed_out, .imports_json = imports, .missing_json = missing,
         .stdout_bytes = json_is_integer(bytes) ? json_integer_value(bytes) : DB_NULL,
         .stdout_text = stdout_text, .calls_recorded = (int64_t)n,
+        .stderr_bytes = json_is_integer(ebytes) ? json_integer_value(ebytes) : DB_NULL,
+        .stderr_text = stderr_text,
         .calls_dropped = (json_is_integer(dropped) ? json_integer_value(dropped) : 0) +
                          r->dropped_here,
         .wall_ms = r->wall_ms,
@@ -458,6 +485,7 @@ int wasi_census_store(struct db *db, int64_t run_id, const char *runtime, const 
     free(calls);
     free(steps);
     free(stdout_text);
+    free(stderr_text);
     free(imports);
     free(missing);
     return rc;

@@ -25,8 +25,10 @@
 #include "cdp/cdp.h"
 #include "db/db.h"
 
-/* Runtimes, in the matrix's column order. */
+/* Runtimes, in the matrix's column order; WASI_CENSUS_DEFAULT_RUNTIMES
+ * first ones are the default ("none", no shim at all, only on request). */
 extern const char *const wasi_runtimes[];   /* NULL-terminated */
+#define WASI_CENSUS_DEFAULT_RUNTIMES 4
 bool wasi_runtime_in_browser(const char *runtime);
 
 /* Records kept per outcome on our side too (the page caps its own). */

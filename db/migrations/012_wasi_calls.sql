@@ -26,6 +26,8 @@ CREATE TABLE wasi_outcomes (
   missing TEXT,                  -- JSON array: those the runtime did not provide
   stdout_bytes INTEGER,          -- all bytes written to fd 1
   stdout TEXT,                   -- the first 64 KiB of them
+  stderr_bytes INTEGER,          -- all bytes written to fd 2
+  stderr TEXT,                   -- the first 64 KiB of them (Go's fatal errors land here)
   calls_recorded INTEGER,
   calls_dropped INTEGER,         -- past the wrapper's cap (counted, not stored)
   wall_ms REAL
