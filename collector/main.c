@@ -15,6 +15,7 @@
 #include "collector/cli/cmd_report.h"
 #include "collector/cli/cmd_serve.h"
 #include "collector/cli/cmd_sweep.h"
+#include "collector/cli/cmd_wasi.h"
 #include "collector/cli/cmd_nightly.h"
 #include "collector/cli/cmd_run.h"
 #include "collector/cli/options.h"
@@ -27,6 +28,7 @@ static const struct cli_subcommand commands[] = {
     { "nightly", cmd_nightly, "sweep, compare with the previous nightly, Markdown report" },
     { "serve", cmd_serve, "serve the harness pages and modules on 127.0.0.1 (debugging)" },
     { "report", cmd_report, "reports from the results DB (wasmlab report --help)" },
+    { "wasi", cmd_wasi, "the WASI census: modules x WASI runtimes, every call stored" },
     { "modules", cmd_modules, "list the built modules (names for run --module and inspect)" },
     { "inspect", cmd_inspect, "list a .wasm file's sections, imports and gzip/brotli sizes" },
     { "browsers", cmd_browsers, "add, list, remove Chromium builds in the browser store" },

@@ -33,8 +33,15 @@ missing=()
 for p in "${PKGS[@]}" "${BACKPORTS_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# The WASI census's npm shims (pages/vendor/package-lock.json, npm ci into
+# build/wasi-vendor; a hash check when already there). Needs npm, so it runs
+# after the packages are in.
+wasi_vendor() {
+  bash "$(dirname "$0")/wasi-vendor.sh" >/dev/null
+}
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all packages present"
+  wasi_vendor
   exit 0
 fi
 
@@ -65,3 +72,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
 echo "setup: installed ${missing[*]}"
+wasi_vendor

@@ -6,6 +6,7 @@
 #include "collector/report/report_gc.h"
 #include "collector/report/report_html.h"
 #include "collector/report/report_sizes.h"
+#include "collector/report/report_wasi.h"
 
 /* Each kind: int fn(int argc, char **argv) with argv[0] the kind's name.
  * Add a kind: write collector/report/report_<kind>.c, declare its function
@@ -14,6 +15,7 @@ static const struct cli_subcommand kinds[] = {
     { "gc", report_gc, "GC pauses (V8 and Go) per module, browser and workload" },
     { "alloc", report_alloc, "C allocator latency (malloc/free ns) per module, browser and op" },
     { "sizes", report_sizes, "module sizes: C vs Go, variants, where Go's bytes go" },
+    { "wasi", report_wasi, "the WASI census: WASI functions x runtime x language" },
     { "html", report_html, "one self-contained HTML page: summary tables and every chart" },
     { NULL, NULL, NULL }
 };

@@ -2,13 +2,16 @@
 // runs it in Chromium: the reference implementation of the I/O contract in
 // modules/README.md, used by tests/e2e/modules_run.sh.
 //
-//   node --no-warnings run-node.mjs [--stdin FILE] <manifest.json> <name> [-- args...]
+//   node --no-warnings run-node.mjs [--stdin FILE] [--preopen DIR] [--env K=V]...
+//        <manifest.json> <name> [-- args...]
 //
 // argv[0] is the module name; the other arguments are the manifest's "args",
 // or the ones after "--". fd 0 reads the manifest's "stdin" file (relative to
 // the manifest), or FILE, or nothing (EOF). stdout/stderr are the module's.
 // The exit code is the module's (proc_exit / os.Exit / return from main).
-// Environment: empty. No preopened directories.
+// Environment: empty, or the --env pairs. No preopened directories, or with
+// --preopen the host folder DIR as the guest path /sandbox (the WASI census
+// protocol's tree; runtime "wasi" only).
 //
 // runtime "wasi":  wasi_snapshot_preview1 from node:wasi.
 // runtime "gojs":  wasm_exec.js from the manifest's folder, with globalThis.fs
@@ -22,15 +25,27 @@ import { WASI } from 'node:wasi';
 
 function usage(msg) {
   if (msg) console.error(`run-node: ${msg}`);
-  console.error('usage: run-node.mjs [--stdin FILE] <manifest.json> <name> [-- args...]');
+  console.error('usage: run-node.mjs [--stdin FILE] [--preopen DIR] [--env K=V]... '
+    + '<manifest.json> <name> [-- args...]');
   process.exit(2);
 }
 
 let argv = process.argv.slice(2);
 let stdinOverride = null;
-if (argv[0] === '--stdin') {
-  if (argv.length < 2) usage('--stdin needs a file');
-  stdinOverride = argv[1];
+let preopen = null;
+const env = {};
+while (['--stdin', '--preopen', '--env'].includes(argv[0])) {
+  const [opt, value] = argv;
+  if (argv.length < 2) usage(`${opt} needs a value`);
+  if (opt === '--stdin') stdinOverride = value;
+  else if (opt === '--preopen') {
+    if (!fs.statSync(value, { throwIfNoEntry: false })?.isDirectory()) usage(`--preopen ${value}: not a folder`);
+    preopen = path.resolve(value);
+  } else {
+    const eq = value.indexOf('=');
+    if (eq <= 0) usage(`--env ${value}: must be NAME=VALUE`);
+    env[value.slice(0, eq)] = value.slice(eq + 1);
+  }
   argv = argv.slice(2);
 }
 const [manifestPath, name, ...rest] = argv;
@@ -50,7 +65,8 @@ const bytes = fs.readFileSync(path.join(dir, mod.file));
 
 if (mod.runtime === 'wasi') {
   const wasi = new WASI({
-    version: 'preview1', args: [mod.name, ...args], env: {}, preopens: {},
+    version: 'preview1', args: [mod.name, ...args], env,
+    preopens: preopen ? { '/sandbox': preopen } : {},
     stdin: stdinFd, stdout: 1, stderr: 2, returnOnExit: true,
   });
   const module = await WebAssembly.compile(bytes);
@@ -64,7 +80,7 @@ if (mod.runtime === 'wasi') {
   createRequire(import.meta.url)(path.join(dir, 'wasm_exec.js'));
   const go = new globalThis.Go();
   go.argv = [mod.name, ...args];
-  go.env = {};
+  go.env = env;
   let code = 0;
   go.exit = (c) => { code = c; };
   const { instance } = await WebAssembly.instantiate(bytes, go.importObject);

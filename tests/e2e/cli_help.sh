@@ -82,6 +82,8 @@ commands=(
   "report alloc|--db"
   "report sizes|--manifest"
   "report html|--out"
+  "report wasi|--db"
+  "wasi|--db"
   "modules|--manifest"
   "inspect|--db"
   "browsers|--store"
