@@ -23,7 +23,7 @@ static const struct cli_option compare_options[] = {
     { "candidate", 0, "SELECTOR", "the loads to compare (required)", 'c' },
     { "db", 0, "FILE", "results database (default results.db)", 'd' },
     { "metric", 0, "NAME", "first_byte_to_compile (default), last_byte_to_compile,\n"
-      "page_compile or wall (all in ms)", 'm' },
+      "page_compile, wall, startup or first_byte_to_instance (all in ms)", 'm' },
     { "threshold", 0, "PCT", "smallest relative change that counts (default 5, 0..1000000)",
       't' },
     { "alpha", 0, "P", "significance level (default 0.05; above 0, below 1)", 'a' },
@@ -92,7 +92,8 @@ int cmd_compare(int argc, char **argv)
             if (!db_compare_metric_known(cp.arg))
                 bad = cli_usage_error(&compare_command, "--metric %s: must be "
                                       "first_byte_to_compile, last_byte_to_compile, "
-                                      "page_compile or wall", cp.arg);
+                                      "page_compile, wall, startup or "
+                                      "first_byte_to_instance", cp.arg);
             break;
         case 't': bad = cli_double(&cp, 0, 1e6, "percent", &o.threshold_pct); break;
         case 'a':
