@@ -170,7 +170,7 @@ static char *answer_context(const struct answer *a, const bool varies[QUESTION_D
         parts[n++] = owned[1] = xasprintf("via %s", a->api);
     if (a->browser[0] && varies[QUESTION_BROWSER])
         parts[n++] = owned[2] = xasprintf("in %s", a->browser);
-    if (a->args[0])
+    if (a->args[0] && strcmp(a->args, "[]") != 0)
         parts[n++] = owned[3] = xasprintf("args %s", a->args);
     if (a->js_churn_mb[0])
         parts[n++] = owned[4] = xasprintf("JS churn %s MB", a->js_churn_mb);
