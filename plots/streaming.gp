@@ -1,7 +1,8 @@
 # streaming.gp: one load's module bytes arriving against V8's compile work on
 # its worker threads (wasmlab plot streaming). Variables (besides common.gp's):
-#   received_file   t_ms cumulative_KiB, one line per wasm.OnBytesReceived chunk
-#   sent_file       t_ms cumulative_KiB, one line per write of wasmlab's server
+#   received_file   t_ms cumulative_KiB cumulative_bytes: 0 at the first
+#                   wasm.OnBytesReceived chunk, then one line per chunk
+#   sent_file       the same for each write of wasmlab's server
 #   has_sent        1 when sent_file has rows (server-shaped loads)
 #   compile_file    t_ms cumulative_compile_work_ms (worker threads, merged)
 #   t_compile_start, t_last_byte, t_compiled, t_instance

@@ -89,15 +89,17 @@ static int64_t write_compile_work(FILE *f, const struct db_wasm_slice *s, size_t
     return work;
 }
 
-/* Cumulative KiB of chunks over ms since t0 (a step per chunk). */
+/* Cumulative KiB (and bytes) of chunks over ms since t0: a zero at the first
+ * chunk, then a line per chunk. */
 static void write_bytes(FILE *f, const struct db_chunk *c, size_t n, int64_t t0)
 {
     int64_t sum = 0;
     if (n)   /* from zero at the first chunk */
-        fprintf(f, "%.3f 0\n", (double)(c[0].ts_us - t0) / 1000.0);
+        fprintf(f, "%.3f 0 0\n", (double)(c[0].ts_us - t0) / 1000.0);
     for (size_t i = 0; i < n; i++) {
         sum += c[i].bytes;
-        fprintf(f, "%.3f %.3f\n", (double)(c[i].ts_us - t0) / 1000.0, (double)sum / 1024.0);
+        fprintf(f, "%.3f %.3f %lld\n", (double)(c[i].ts_us - t0) / 1000.0, (double)sum / 1024.0,
+                (long long)sum);
     }
 }
 
