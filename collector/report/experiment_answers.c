@@ -115,15 +115,21 @@ static int decimals_for(double x)
     return x >= 100 ? 0 : x >= 10 ? 1 : 2;
 }
 
-static char *verdict_text(const struct answer *a)
+static char *verdict_text(const struct answer *a, const struct compare_options *o)
 {
     if (a->verdict == COMPARE_TOO_FEW)
         return xasprintf("too few loads to tell (need %zu a side)", a->loads_needed);
+    /* compare says "no significant change" also for a clear difference
+     * under its threshold: say which */
+    if (a->verdict == COMPARE_NO_CHANGE && a->p < o->alpha &&
+        (a->ci_low_ms > 0 || a->ci_high_ms < 0))
+        return xasprintf("significant, but under compare's %g%% threshold", o->threshold_pct);
     return xstrdup(compare_verdict_name(a->verdict));
 }
 
 /* The sentence of a: "CONTEXT: CAND ... X ms (95% CI a..b) before|after BASE (...)". */
-static char *answer_sentence(const struct answer *a, const struct question *q)
+static char *answer_sentence(const struct answer *a, const struct question *q,
+                             const struct compare_options *o)
 {
     const struct metric_words *w = words_of(q->metric);
     double x = fabs(a->diff_ms);
@@ -131,7 +137,7 @@ static char *answer_sentence(const struct answer *a, const struct question *q)
     /* the CI of the saving (baseline - candidate) when less, else of the cost */
     double lo = less ? -a->ci_high_ms : a->ci_low_ms, hi = less ? -a->ci_low_ms : a->ci_high_ms;
     int dp = decimals_for(x);
-    char *verdict = verdict_text(a);
+    char *verdict = verdict_text(a, o);
     char *head = a->context[0] ? xasprintf("%s: ", a->context) : xstrdup("");
     char *s;
     if (w && w->verb) {
@@ -215,7 +221,7 @@ static void add_answer(struct experiment_answers *out, size_t qi, const struct q
     a->verdict = c->verdict;
     a->loads_needed = c->loads_needed;
     a->context = answer_context(a, varies);
-    a->sentence = answer_sentence(a, q);
+    a->sentence = answer_sentence(a, q, &out->options);
 }
 
 /* One candidate against the baseline, within one browser (product; NULL

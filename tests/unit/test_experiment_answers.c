@@ -180,6 +180,8 @@ static void test_answers(void)
         CHECK(x->ci_low_ms <= -5 && x->ci_high_ms >= -5);
         /* compare's 5% threshold: 5 ms counts under a 100 ms baseline only */
         CHECK_INT(x->verdict, x->median_baseline_ms < 100 ? COMPARE_FASTER : COMPARE_NO_CHANGE);
+        CHECK(strstr(x->sentence, x->median_baseline_ms < 100
+                     ? ": faster)." : ": significant, but under compare's 5% threshold).") != NULL);
         CHECK(x->browser[0] && x->module[0] && x->condition[0] && !x->api[0]);
         CHECK(strstr(x->sentence, ": streaming finished compiling ") != NULL);
         CHECK(strstr(x->sentence, " 5.00 ms (95% CI ") != NULL);
