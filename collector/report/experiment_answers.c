@@ -87,17 +87,18 @@ int answers_varied_dims(struct db *db, int64_t run_id, bool varies[QUESTION_DIMS
  * ("finished compiling ... before"), or a duration ("... was shorter"). */
 struct metric_words {
     const char *metric;
-    const char *verb;          /* a moment: "finished compiling" */
+    const char *verb;          /* a moment: "finished compiling" (+ " MODULE") */
+    const char *verb_alone;    /* the same without a module after it */
     const char *noun;          /* a duration: "start-up (instantiate end to first output)" */
 };
 static const struct metric_words metric_words[] = {
-    { "first_byte_to_compile", "finished compiling", NULL },
-    { "first_byte_to_instance", "had an instance of", NULL },
-    { "last_byte_to_compile", NULL, "time from the last byte to compile finished" },
-    { "page_compile", NULL, "compile time on the page's clock" },
-    { "wall", NULL, "load wall time" },
-    { "startup", NULL, "start-up (instantiate end to first output)" },
-    { NULL, NULL, NULL }
+    { "first_byte_to_compile", "finished compiling", "finished compiling", NULL },
+    { "first_byte_to_instance", "had an instance of", "had its instance", NULL },
+    { "last_byte_to_compile", NULL, NULL, "time from the last byte to compile finished" },
+    { "page_compile", NULL, NULL, "compile time on the page's clock" },
+    { "wall", NULL, NULL, "load wall time" },
+    { "startup", NULL, NULL, "start-up (instantiate end to first output)" },
+    { NULL, NULL, NULL, NULL }
 };
 
 static const struct metric_words *words_of(const char *metric)
@@ -144,7 +145,7 @@ static char *answer_sentence(const struct answer *a, const struct question *q,
         bool mod = q->vary != QUESTION_MODULE && a->module[0];
         s = xasprintf("%s%s %s%s%s %.*f ms (95%% CI %.*f..%.*f) %s %s (medians %.1f vs %.1f ms "
                       "from the first byte, n %zu/%zu, p %.2g: %s).", head, a->candidate,
-                      w->verb, mod ? " " : "", mod ? a->module : "", dp, x, dp, lo, dp, hi,
+                      mod ? w->verb : w->verb_alone, mod ? " " : "", mod ? a->module : "", dp, x, dp, lo, dp, hi,
                       less ? "before" : "after", a->baseline, a->median_candidate_ms,
                       a->median_baseline_ms, a->n_candidate, a->n_baseline, a->p, verdict);
     } else {
