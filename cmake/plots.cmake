@@ -9,6 +9,7 @@ set(WASMLAB_PLOT_TEMPLATES
   plots/sizes.gp
   plots/throughput.gp
   plots/pauses.gp
+  plots/streaming.gp
 )
 set(PLOTS_C "${CMAKE_BINARY_DIR}/generated/plot_templates.c")
 string(REPLACE ";" "$<SEMICOLON>" PLOTS_ARG "${WASMLAB_PLOT_TEMPLATES}")

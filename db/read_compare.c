@@ -10,9 +10,9 @@
 #include "db/db_internal.h"
 
 const char *const db_compare_metrics[] = {
-    "first_byte_to_compile", "last_byte_to_compile", "page_compile", "wall",
-    "compile_liftoff", "compile_turbofan", "compile_lazy", "compile_tierup", "first_export",
-    NULL
+    "first_byte_to_compile", "last_byte_to_compile", "page_compile", "wall", "startup",
+    "first_byte_to_instance", "compile_liftoff", "compile_turbofan", "compile_lazy",
+    "compile_tierup", "first_export", NULL
 };
 
 /* The loads column expression of each metric, in ms (same order). */
@@ -21,6 +21,8 @@ static const char *const metric_sql[] = {
     "l.last_byte_to_compile_us / 1000.0",
     "l.page_compile_ms",
     "l.wall_ms",
+    "l.startup_us / 1000.0",
+    "(l.instantiate_end_us - l.response_received_us) / 1000.0",
     "l.compile_liftoff_us / 1000.0",   /* migration 010: collector/trace/tiers.h */
     "l.compile_turbofan_us / 1000.0",
     "l.compile_lazy_us / 1000.0",
@@ -208,6 +210,31 @@ int db_read_run_products(struct db *db, int64_t run_id, char ***out, size_t *n,
     }
     if (rc != SQLITE_DONE)
         return fail(sq, st, err, errlen);
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int db_read_run_info(struct db *db, int64_t run_id, struct db_run_info *out, char *err,
+                     size_t errlen)
+{
+    sqlite3 *sq = db_sqlite(db);
+    sqlite3_stmt *st = NULL;
+    memset(out, 0, sizeof *out);
+    /* run_id 0: the newest run that ran an experiment */
+    if (sqlite3_prepare_v2(sq, "SELECT id, uuid, IFNULL(experiment, ''), status FROM runs"
+                               " WHERE (?1 = 0 AND experiment IS NOT NULL) OR id = ?1"
+                               " ORDER BY id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return fail(sq, st, err, errlen);
+    sqlite3_bind_int64(st, 1, run_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, out->uuid, sizeof out->uuid);
+        copy_col(st, 2, out->experiment, sizeof out->experiment);
+        copy_col(st, 3, out->status, sizeof out->status);
+    } else if (rc != SQLITE_DONE) {
+        return fail(sq, st, err, errlen);
+    }
     sqlite3_finalize(st);
     return 0;
 }

@@ -17,10 +17,13 @@
 #include "db/db.h"
 
 /* The metrics a comparison can read, all in milliseconds, lower is better:
- * first_byte_to_compile, last_byte_to_compile, page_compile, wall, and the
- * compile work by tier with the time to the first export call's return
- * (compile_liftoff, compile_turbofan, compile_lazy, compile_tierup,
- * first_export; collector/trace/tiers.h).
+ * first_byte_to_compile, last_byte_to_compile, page_compile, wall, startup
+ * (loads.startup_us: instantiate end -> first output),
+ * first_byte_to_instance (instantiate end - first byte: a compile API's
+ * whole way to a usable instance), and the compile work by tier with the
+ * time to the first export call's return (compile_liftoff,
+ * compile_turbofan, compile_lazy, compile_tierup, first_export;
+ * collector/trace/tiers.h).
  * NULL-terminated; static. */
 extern const char *const db_compare_metrics[];
 /* 1 when name is one of db_compare_metrics, else 0. */
@@ -52,6 +55,19 @@ void db_compare_loads_free(struct db_compare_loads *loads);
 
 /* The id of the newest run (0 when the DB has none). */
 int db_read_last_run_id(struct db *db, int64_t *run_id, char *err, size_t errlen);
+
+/* ---- report experiment ---- */
+
+struct db_run_info {
+    int64_t id;                /* 0: no such run */
+    char uuid[64];
+    char experiment[128];      /* runs.experiment; "" for a `wasmlab run` */
+    char status[32];
+};
+/* Run run_id, or with run_id 0 the newest run that ran an experiment;
+ * out->id 0 when there is none. */
+int db_read_run_info(struct db *db, int64_t run_id, struct db_run_info *out, char *err,
+                     size_t errlen);
 
 /* ---- nightly ---- */
 

@@ -91,3 +91,96 @@ int64_t db_read_mark_time(struct db *db, int64_t load_id, const char *name)
     sqlite3_finalize(st);
     return ts;
 }
+
+int db_read_streaming_load(struct db *db, int64_t load_id, struct db_streaming_load *out)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db_sqlite(db),
+        "SELECT response_received_us, last_byte_us, compile_start_us, compile_finished_us,"
+        " instantiate_end_us, compile_work_us, overlap_us, bytes_received, renderer_pid,"
+        " net_bandwidth, net_latency_ms, api, IFNULL(net_profile, 'lan'),"
+        " IFNULL(net_shaper, 'server'), IFNULL(net_encoding, 'identity')"
+        " FROM loads WHERE id = ?", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, load_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        int64_t *v[] = { &out->response_us, &out->last_byte_us, &out->compile_start_us,
+                         &out->compiled_us, &out->instantiate_end_us, &out->compile_work_us,
+                         &out->overlap_us, &out->bytes_received, &out->renderer_pid,
+                         &out->net_bandwidth, &out->net_latency_ms };
+        for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
+            *v[i] = db_col_i64(st, i);
+        db_col_copy(st, 11, out->api, sizeof out->api);
+        db_col_copy(st, 12, out->net_profile, sizeof out->net_profile);
+        db_col_copy(st, 13, out->net_shaper, sizeof out->net_shaper);
+        db_col_copy(st, 14, out->net_encoding, sizeof out->net_encoding);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_read_chunk_sends(struct db *db, int64_t load_id, struct db_chunk **rows, size_t *n)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    if (sqlite3_prepare_v2(db_sqlite(db), "SELECT ts_us, bytes FROM chunk_sends WHERE load_id = ?"
+                           " ORDER BY seq", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, load_id);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        db_grow((void **)rows, sizeof **rows, *n, &cap);
+        (*rows)[*n].ts_us = sqlite3_column_int64(st, 0);
+        (*rows)[*n].bytes = sqlite3_column_int64(st, 1);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int db_read_wasm_slices(struct db *db, int64_t load_id, struct db_wasm_slice **rows, size_t *n,
+                        int64_t *page_tid)
+{
+    sqlite3_stmt *st;
+    *rows = NULL;
+    *n = 0;
+    *page_tid = -1;
+    /* the page's thread: where the module was instantiated, else where its
+     * compile started (a compile-only load has no instance) */
+    if (sqlite3_prepare_v2(db_sqlite(db),
+        "SELECT e.tid FROM compile_events e JOIN loads l ON l.id = e.load_id"
+        " WHERE e.load_id = ?1 AND e.pid = l.renderer_pid AND e.name IN"
+        " ('wasm.SyncInstantiate', 'wasm.StartStreamingCompilation', 'wasm.AsyncCompile')"
+        " ORDER BY e.name = 'wasm.SyncInstantiate' DESC, e.ts_us LIMIT 1", -1, &st,
+        NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, load_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *page_tid = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return -1;
+    if (sqlite3_prepare_v2(db_sqlite(db),
+        "SELECT e.name, e.ts_us, e.dur_us, e.tid FROM compile_events e"
+        " JOIN loads l ON l.id = e.load_id WHERE e.load_id = ?1 AND e.pid = l.renderer_pid"
+        " AND e.phase = 'X' AND e.dur_us IS NOT NULL AND e.dur_us >= 0 ORDER BY e.ts_us, e.seq",
+        -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, load_id);
+    size_t cap = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        db_grow((void **)rows, sizeof **rows, *n, &cap);
+        struct db_wasm_slice *w = &(*rows)[*n];
+        db_col_copy(st, 0, w->name, sizeof w->name);
+        w->ts_us = sqlite3_column_int64(st, 1);
+        w->dur_us = sqlite3_column_int64(st, 2);
+        w->tid = sqlite3_column_int64(st, 3);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}

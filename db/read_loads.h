@@ -36,4 +36,32 @@ int db_read_marks(struct db *db, int64_t load_id, struct db_mark **rows, size_t 
 /* The earliest time of the mark called name, DB_NULL when the load has none. */
 int64_t db_read_mark_time(struct db *db, int64_t load_id, const char *name);
 
+/* ---- the streaming chart (plot streaming) ---- */
+
+/* A load's compile phases and network condition (moments on the trace
+ * clock, µs; DB_NULL where unknown). */
+struct db_streaming_load {
+    int64_t response_us, last_byte_us, compile_start_us, compiled_us, instantiate_end_us;
+    int64_t compile_work_us, overlap_us, bytes_received, renderer_pid;
+    int64_t net_bandwidth, net_latency_ms;
+    char api[32], net_profile[32], net_shaper[16], net_encoding[16];
+};
+/* 1 and *out filled when the load exists, 0 when it does not, -1 on error. */
+int db_read_streaming_load(struct db *db, int64_t load_id, struct db_streaming_load *out);
+
+/* When wasmlab's server wrote each piece of the module's body (chunk_sends),
+ * in order; none for loads stored before migration 007. */
+int db_read_chunk_sends(struct db *db, int64_t load_id, struct db_chunk **rows, size_t *n);
+
+/* A complete ('X') wasm.* or v8.wasm.* slice of the load's renderer. */
+struct db_wasm_slice {
+    char name[64];
+    int64_t ts_us, dur_us, tid;
+};
+/* The load's complete wasm slices on its renderer process, by start time,
+ * and *page_tid: the thread of wasm.SyncInstantiate (the page's JS thread,
+ * for every compile API), else of the compile's start event, else -1. */
+int db_read_wasm_slices(struct db *db, int64_t load_id, struct db_wasm_slice **rows, size_t *n,
+                        int64_t *page_tid);
+
 #endif

@@ -23,9 +23,10 @@ static const struct cli_option compare_options[] = {
     { "candidate", 0, "SELECTOR", "the loads to compare (required)", 'c' },
     { "db", 0, "FILE", "results database (default results.db)", 'd' },
     { "metric", 0, "NAME", "first_byte_to_compile (default), last_byte_to_compile,\n"
-      "page_compile, wall, or where compile work went (docs/tiers.md):\n"
-      "compile_liftoff, compile_turbofan, compile_lazy, compile_tierup,\n"
-      "first_export (all in ms)", 'm' },
+      "page_compile, wall, startup, first_byte_to_instance, or where\n"
+      "compile work went (docs/tiers.md): compile_liftoff,\n"
+      "compile_turbofan, compile_lazy, compile_tierup, first_export\n"
+      "(all in ms)", 'm' },
     { "threshold", 0, "PCT", "smallest relative change that counts (default 5, 0..1000000)",
       't' },
     { "alpha", 0, "P", "significance level (default 0.05; above 0, below 1)", 'a' },
@@ -94,7 +95,8 @@ int cmd_compare(int argc, char **argv)
             if (!db_compare_metric_known(cp.arg))
                 bad = cli_usage_error(&compare_command, "--metric %s: must be "
                                       "first_byte_to_compile, last_byte_to_compile, "
-                                      "page_compile, wall, compile_liftoff, "
+                                      "page_compile, wall, startup, "
+                                      "first_byte_to_instance, compile_liftoff, "
                                       "compile_turbofan, compile_lazy, compile_tierup "
                                       "or first_export", cp.arg);
             break;

@@ -2,6 +2,7 @@
 
 #include "collector/cli/exit_codes.h"
 #include "collector/report/report_alloc.h"
+#include "collector/report/report_experiment.h"
 #include "collector/cli/options.h"
 #include "collector/report/report_gc.h"
 #include "collector/report/report_html.h"
@@ -16,6 +17,8 @@ static const struct cli_subcommand kinds[] = {
     { "alloc", report_alloc, "C allocator latency (malloc/free ns) per module, browser and op" },
     { "sizes", report_sizes, "module sizes: C vs Go, variants, where Go's bytes go" },
     { "wasi", report_wasi, "the WASI census: WASI functions x runtime x language" },
+    { "experiment", report_experiment,
+      "an experiment's questions answered: one sentence each, with its 95% CI" },
     { "html", report_html, "one self-contained HTML page: summary tables and every chart" },
     { NULL, NULL, NULL }
 };
@@ -41,7 +44,7 @@ static const struct cli_command *report_command(void)
                                   "modules). Each kind\nhas its own options: wasmlab report "
                                   "KIND --help.\n\nKinds:");
     for (size_t i = 0; kinds[i].name && len < sizeof description; i++)
-        len += (size_t)snprintf(description + len, sizeof description - len, "\n  %-6s %s",
+        len += (size_t)snprintf(description + len, sizeof description - len, "\n  %-10s %s",
                                 kinds[i].name, kinds[i].summary);
     return &cmd;
 }

@@ -10,10 +10,12 @@
 #include "base/util.h"
 #include "collector/measure/compile_api.h"
 #include "collector/measure/v8_flags.h"
+#include "collector/report/questions.h"
 
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
-    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", "keep_traces", NULL
+    "loads", "warmup", "timeout_s", "browser_args", "auto_sample", "keep_traces", "questions",
+    NULL
 };
 
 static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
@@ -341,6 +343,14 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
     json_t *as = json_object_get(root, "auto_sample");
     if (as && parse_auto_sample(as, p, file, err, errlen) < 0)
         return -1;
+    json_t *qs = json_object_get(root, "questions");
+    if (qs) {   /* read by `report experiment`; checked here, before anything runs */
+        struct questions q;
+        char why[400];
+        if (questions_parse(qs, &q, why, sizeof why) < 0)
+            return fail(err, errlen, file, "%s", why);
+        questions_free(&q);
+    }
     json_t *desc = json_object_get(root, "description");
     if (desc && !json_is_string(desc))
         return fail(err, errlen, file, "\"description\" must be a string");

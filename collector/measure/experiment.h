@@ -29,7 +29,9 @@
  *       "baseline": "headless-shell",         `loads`, keep loading each pair
  *       "ci_width_ms": 0.5,                   (baseline vs another browser) until
  *       "max_loads": 50                       the 95% CI of the difference of
- *     }                                       medians is this narrow, or max
+ *     },                                      medians is this narrow, or max
+ *     "questions": [...]                      what `wasmlab report experiment`
+ *                                             answers (collector/report/questions.h)
  *   }
  *
  * Every key is checked: an unknown key, a wrong type or a value out of range

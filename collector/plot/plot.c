@@ -30,6 +30,9 @@ const struct plot_kind plot_kinds[] = {
     { "pauses", plot_pauses,
       "GC pauses: one load's V8 and Go pauses over time, and their durations' CDF per module"
       " across its run", true, false },
+    { "streaming", plot_streaming,
+      "one load: module bytes received against compile work on V8's worker threads over time",
+      true, false },
     { NULL, NULL, NULL, false, false }
 };
 

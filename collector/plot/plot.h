@@ -91,6 +91,7 @@ int plot_sweep(struct plot_job *j);
 int plot_sizes(struct plot_job *j);
 int plot_throughput(struct plot_job *j);
 int plot_pauses(struct plot_job *j);
+int plot_streaming(struct plot_job *j);
 
 /* For per-load kinds without --load: the scope's ok load whose
  * first-byte-to-compile is nearest the median of its module (the first

@@ -84,6 +84,7 @@ commands=(
   "report html|--out"
   "report wasi|--db"
   "wasi|--db"
+  "report experiment|--run"
   "modules|--manifest"
   "inspect|--db"
   "browsers|--store"
@@ -102,7 +103,7 @@ commands=(
   "export json|--table"
   "import-trace|--db"
 )
-for kind in timeline latency sweep sizes throughput pauses; do
+for kind in timeline latency sweep sizes throughput pauses streaming; do
   commands+=("plot $kind|--db")
 done
 
@@ -132,7 +133,7 @@ usage_err "--run 0: must be a whole number from 1" report gc -- --run 0
 usage_err "--resamples 5: must be a whole number from 100 to 1000000 resamples" compare -- --resamples 5
 usage_err "--alpha 1: must be above 0 and below 1" compare -- --alpha 1
 usage_err "--threshold x: must be a number from 0 to 1e+06 percent" compare -- --threshold x
-for kind in timeline latency sweep sizes throughput pauses; do
+for kind in timeline latency sweep sizes throughput pauses streaming; do
   usage_err "--width 10: must be a whole number from 200 to 8000 pixels" plot "$kind" -- --width 10
 done
 usage_err "--height 9000: must be a whole number from 200 to 8000 pixels" plot latency -- --height 9000
@@ -141,6 +142,8 @@ usage_err "--height 9000: must be a whole number from 200 to 8000 pixels" plot l
 usage_err "--api ftp: must be streaming, buffered, instantiate-streaming or worker-sync" run -- --api ftp
 usage_err "--api ftp: must be streaming, buffered, instantiate-streaming or worker-sync" import-trace -- --api ftp x.json
 usage_err "--format yaml: must be text, csv, json or markdown" report gc -- --format yaml
+usage_err "--format csv: must be text, markdown or json" report experiment -- --format csv
+usage_err "--run 0: must be a whole number from 1" report experiment -- --run 0
 usage_err "--format gif: must be png or svg" plot latency -- --format gif
 usage_err "unexpected argument extra" run -- extra
 usage_err "missing EXPERIMENT.json" sweep --
