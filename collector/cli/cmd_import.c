@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <yajl/yajl_parse.h>
 #include <zlib.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/import_copy.h"
 #include "collector/cli/options.h"
 #include "collector/measure/compile_api.h"
 #include "collector/trace/extract.h"
@@ -23,7 +23,6 @@
 #include "collector/measure/store.h"
 #include "collector/trace/trace_parser.h"
 #include "base/util.h"
-#include "base/zstd_writer.h"
 #include "db/db.h"
 #include "wasmlab_config.h"
 
@@ -68,7 +67,9 @@ static int stream_file(const char *path, piece_fn fn, void *arg)
         warnf("import-trace: %s: %s", path, strerror(errno ? errno : EIO));
         return -1;
     }
-    gzbuffer(gz, PIECE);
+    /* plain files: zlib reads straight into buf only for requests of twice
+     * its buffer, so its buffer is kept small and the requests large */
+    gzbuffer(gz, 64 * 1024);
     char *buf = xmalloc(PIECE);
     int rc = 0;
     for (;;) {
@@ -253,15 +254,12 @@ static void meta_member(void *arg, const char *key, const char *json, size_t len
     yajl_free(y);
 }
 
-/* ---- pass 2: measure, hash, keep a compressed copy ---- */
+/* ---- pass 2: measure (the hash and the copy: import_copy's thread) ---- */
 
 struct ingest {
     struct trace_parser *tp;
     struct extractor *x;
     struct meta meta;
-    EVP_MD_CTX *sha;
-    struct zstd_writer copy;    /* the trace, zstd level 1, into a temp file */
-    bool have_copy;
     uint64_t bytes;
 };
 
@@ -269,11 +267,6 @@ static int ingest_piece(void *arg, const void *data, size_t len)
 {
     struct ingest *g = arg;
     g->bytes += len;
-    EVP_DigestUpdate(g->sha, data, len);
-    if (g->have_copy && zstd_writer_write(&g->copy, data, len) < 0) {
-        g->have_copy = false;
-        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
-    }
     return trace_parser_feed(g->tp, data, len);
 }
 
@@ -348,10 +341,9 @@ static int detect_module(const char *file, const char *given, char *path, size_t
 
 /* Pass 2's state: the parser (args decoded only for the extractor's
  * events), the extractor (focused on the module's load when pass 1 found
- * it), the metadata reader, the hash, and the zstd copy in an unlinked temp
- * file (fd; -1 when there is none). */
+ * it) and the metadata reader. */
 static void ingest_init(struct ingest *g, const char *module_path,
-                        const struct candidate *focus, int *fd)
+                        const struct candidate *focus)
 {
     memset(g, 0, sizeof *g);
     g->x = extractor_new(module_path);
@@ -360,48 +352,37 @@ static void ingest_init(struct ingest *g, const char *module_path,
     g->tp = trace_parser_new(extract_event, g->x);
     trace_parser_set_args_filter(g->tp, extract_wants_args);
     trace_parser_set_member_fn(g->tp, meta_member, &g->meta);
-    g->sha = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(g->sha, EVP_sha256(), NULL);
-    const char *tmpdir = getenv("TMPDIR");
-    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    *fd = mkostemp(tmp, O_CLOEXEC);
-    if (*fd >= 0) {
-        unlink(tmp);   /* nothing left behind, whatever happens */
-        /* level 1 on one zstd worker: compression runs beside the parse */
-        g->have_copy = zstd_writer_init(&g->copy, *fd, 1, 1) == 0;
-    }
-    free(tmp);
-    if (!g->have_copy)
-        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
-              strerror(errno));
 }
 
 static void ingest_free(struct ingest *g)
 {
-    zstd_writer_free(&g->copy);
-    EVP_MD_CTX_free(g->sha);
     trace_parser_free(g->tp);
     extractor_free(g->x);
 }
 
-/* Pass 2: measures the trace into o (status ok or trace_error) and its
- * sha256 into sha. Returns 0, or -1 (warned) when the file is unreadable,
- * malformed or empty; *fd is closed (-1) when the copy failed. */
-static int measure_trace(const char *file, struct ingest *g, int *fd, struct load_outcome *o,
-                         char sha[65])
+/* An unlinked temp file for the copy, or -1 (warned: nothing is stored). */
+static int copy_temp_file(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(tmp);   /* nothing left behind, whatever happens */
+    else
+        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
+              strerror(errno));
+    free(tmp);
+    return fd;
+}
+
+/* Pass 2: measures the trace into o (status ok or trace_error). Returns 0,
+ * or -1 (warned) when the file is unreadable, malformed or empty. */
+static int measure_trace(const char *file, struct ingest *g, struct load_outcome *o)
 {
     int rc = stream_file(file, ingest_piece, g);
     if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
         warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
         rc = -1;
-    }
-    if (g->have_copy && zstd_writer_finish(&g->copy) < 0) {
-        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
-        g->have_copy = false;
-    }
-    if (!g->have_copy && *fd >= 0) {
-        close(*fd);
-        *fd = -1;
     }
     if (rc < 0)
         return -1;
@@ -409,12 +390,6 @@ static int measure_trace(const char *file, struct ingest *g, int *fd, struct loa
         warnf("import-trace: %s: no trace events in the file", file);
         return -1;
     }
-    unsigned char digest[32];
-    unsigned int dlen = 0;
-    EVP_DigestFinal_ex(g->sha, digest, &dlen);
-    for (int i = 0; i < 32; i++)
-        sprintf(sha + 2 * i, "%02x", digest[i]);
-
     snprintf(o->status, sizeof o->status, "ok");
     o->have_extract = true;
     o->wall_ms = NAN;
@@ -426,6 +401,30 @@ static int measure_trace(const char *file, struct ingest *g, int *fd, struct loa
     if (extract_finish(g->x, &o->x) < 0) {
         snprintf(o->status, sizeof o->status, "trace_error");
         snprintf(o->error, sizeof o->error, "%s", o->x.error);
+    }
+    return 0;
+}
+
+/* The copy thread's end: the hash into sha; *fd closed (-1) unless it holds
+ * the complete copy of the same bytes pass 2 parsed. Returns 0 or -1. */
+static int finish_copy(struct import_copy *cp, const char *file, uint64_t parsed, int *fd,
+                       char sha[65])
+{
+    uint64_t copied = 0;
+    bool copy_ok = false;
+    if (!cp || import_copy_finish(cp, sha, &copied, &copy_ok) < 0) {
+        warnf("import-trace: %s: could not be read to its end for its hash", file);
+        return -1;
+    }
+    if (copied != parsed) {
+        warnf("import-trace: %s changed while it was read", file);
+        return -1;
+    }
+    if (!copy_ok && *fd >= 0)
+        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
+    if (!copy_ok && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
     }
     return 0;
 }
@@ -519,6 +518,20 @@ static int store_import(const char *db_path, const char *file, const char *modul
     return ok ? EXIT_OK : EXIT_LOADS_FAILED;
 }
 
+/* The import failed: the copy thread is stopped and its file closed. */
+static void drop_copy(struct import_copy *cp, int fd)
+{
+    char ignored[65];
+    uint64_t n;
+    bool ok;
+    if (cp) {
+        import_copy_cancel(cp);
+        import_copy_finish(cp, ignored, &n, &ok);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 /* Everything after the options: check, detect, measure, store. */
 static int import_trace(const char *file, const char *db_path, const char *module_path,
                         const char *api, const char *cmdline)
@@ -527,18 +540,26 @@ static int import_trace(const char *file, const char *db_path, const char *modul
         return EXIT_USAGE;
     char detected[1024] = "";
     struct candidate focus;
-    if (detect_module(file, module_path, detected, sizeof detected, &focus) < 0)
+    /* the hash and the copy start at once, beside both parsing passes */
+    int fd = copy_temp_file();
+    struct import_copy *cp = import_copy_start(file, fd);
+    if (detect_module(file, module_path, detected, sizeof detected, &focus) < 0) {
+        drop_copy(cp, fd);
         return EXIT_USAGE;   /* a bad input file */
+    }
     module_path = detected;
     struct ingest g;
-    int fd = -1;
-    ingest_init(&g, module_path, &focus, &fd);
+    ingest_init(&g, module_path, &focus);
     struct load_outcome o;
     memset(&o, 0, sizeof o);
     char sha[65];
     int exit_code = EXIT_USAGE;
-    if (measure_trace(file, &g, &fd, &o, sha) == 0)
+    if (measure_trace(file, &g, &o) < 0) {
+        drop_copy(cp, fd);
+        fd = -1;
+    } else if (finish_copy(cp, file, g.bytes, &fd, sha) == 0) {
         exit_code = store_import(db_path, file, module_path, api, cmdline, &g, fd, &o, sha);
+    }
     if (o.have_extract)
         extract_result_free(&o.x);
     if (fd >= 0)
