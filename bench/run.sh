@@ -3,28 +3,33 @@
 # would write (bench/peer/puppeteer-peer.js) and the raw-CDP floor
 # (bench/peer/cdp-floor.js), run ALTERNATELY (rounds of wasmlab, peer, floor
 # per module) on the same harness page and modules, served by `wasmlab serve`;
-# then the ingest test (import-trace of traces made of real recorded events),
-# the memory test (wasmlab's own peak RSS over N loads vs N/10) and the DB
-# growth per load. Writes bench/results/<date>-<host>.json and prints a
-# Markdown summary. Figures are ratios within one run, not absolute claims.
+# then the ingest test (import-trace of traces made of real recorded events,
+# against Node's JSON.parse of the same file), the memory test (wasmlab's own
+# peak RSS over N loads vs N/10) and the DB growth per load for each
+# retention rule (--keep-traces all, failed, sample:10, none). Writes
+# bench/results/<date>-<host>.json and prints a Markdown summary. Figures are
+# ratios within one run, not absolute claims.
 #
-# usage: bash bench/run.sh [--quick] [--out FILE.json] [--wasmlab EXE] [--build DIR]
+# usage: bash bench/run.sh [--quick] [--ingest-only] [--out FILE.json] [--wasmlab EXE] [--build DIR]
+#   --ingest-only: only the ingest test and the DB growth per retention rule
 #   full:    c/hello go/hello c/json go/json, 30 loads each in 3 rounds;
-#            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer
+#            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer;
+#            30 loads per retention rule
 #   --quick: c/hello go/hello, 3 loads in 1 round; ingest 20 MB; memory N=20;
-#            2 loads of the plain peer
+#            2 loads of the plain peer; 3 loads per retention rule
 # Needs node + npm (scripts/bench-setup.sh installs the peer's packages under
 # the build dir), python3, /usr/bin/time, Debian's chromium-headless-shell.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-quick=0 out="" build="$root/build" wasmlab=""
+quick=0 out="" build="$root/build" wasmlab="" ingest_only=0
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1 ;;
+    --ingest-only) ingest_only=1 ;;
     --out) out=$2; shift ;;
     --wasmlab) wasmlab=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -33,9 +38,12 @@ wasmlab=${wasmlab:-$build/wasmlab}
 browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 if [ $quick = 1 ]; then
     modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 plain_loads=2 mode=quick
+    keep_loads=3
 else
     modules="c/hello go/hello c/json go/json" loads=30 rounds=3 ingest_mb="100 500" mem_n=1000 plain_loads=6 mode=full
+    keep_loads=30
 fi
+keep_rules="all failed sample:10 none"
 per_round=$(( (loads + rounds - 1) / rounds ))
 [ -x "$wasmlab" ] || { echo "bench/run.sh: $wasmlab is not built (bash scripts/build.sh build)" >&2; exit 2; }
 command -v node >/dev/null || { echo "bench/run.sh: node is not installed" >&2; exit 2; }
@@ -69,6 +77,7 @@ timed() {
     echo "{\"label\": \"$label\", \"seconds\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'), \"rc\": $rc}" >>"$tmp/timings.jsonl"
 }
 
+if [ $ingest_only = 0 ]; then
 echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / puppeteer / floor" >&2
 for r in $(seq "$rounds"); do
     for m in $modules; do
@@ -88,16 +97,29 @@ echo "  puppeteer --variant plain: $plain_loads loads of c/hello" >&2
 timed "plain c/hello" node "$root/bench/peer/puppeteer-peer.js" --port "$port" --variant plain \
     --manifest "$manifest" --module c/hello --loads "$plain_loads" --browser "$browser" >>"$tmp/plain.jsonl"
 
+fi
+
+# Ingest: import-trace (the copy stored as the default retention stores it),
+# then the peer on the same file: Node's JSON.parse (readFileSync + parse:
+# what a script would do; memory is not bounded, so only a speed peer).
 echo "  ingest: $ingest_mb MB" >&2
 for mb in $ingest_mb; do
     python3 "$root/bench/make_trace.py" "$tmp/trace-$mb.json" "$mb" >"$tmp/make-$mb.json"
+    cat "$tmp/trace-$mb.json" >/dev/null   # both start from the page cache
     rc=0
     /usr/bin/time -v -o "$tmp/ingest-$mb.time" "$wasmlab" import-trace "$tmp/trace-$mb.json" \
         --db "$tmp/ingest-$mb.db" -q >/dev/null || rc=$?
     echo "$rc" >"$tmp/ingest-$mb.rc"
+    rc=0
+    /usr/bin/time -v -o "$tmp/node-$mb.time" node --max-old-space-size=8192 -e \
+        'const t = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+         process.stdout.write(String((t.traceEvents || t).length))' \
+        "$tmp/trace-$mb.json" >"$tmp/node-$mb.events" 2>"$tmp/node-$mb.err" || rc=$?
+    echo "$rc" >"$tmp/node-$mb.rc"
     rm -f "$tmp/trace-$mb.json"
 done
 
+if [ $ingest_only = 0 ]; then
 # The wasmlab process's own peak RSS (VmHWM), not the browser's: /usr/bin/time
 # would report the largest process of the tree, i.e. a Chromium one.
 own_peak_rss_kb() {
@@ -119,7 +141,20 @@ for n in $((mem_n / 10)) "$mem_n"; do
     echo "$rc" >"$tmp/mem-$n.rc"
     awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/mem-$n.secs"
 done
+fi
+
+# DB growth per load for each retention rule (--keep-traces), same loads.
+echo "  retention: $keep_loads loads of c/hello per rule ($keep_rules)" >&2
+for rule in $keep_rules; do
+    f=${rule//:/-}
+    rc=0
+    "$wasmlab" run --module c/hello --loads "$keep_loads" --keep-traces "$rule" --browser "$browser" \
+        --db "$tmp/keep-$f.db" -q >/dev/null || rc=$?
+    echo "$rc" >"$tmp/keep-$f.rc"
+done
 
 python3 "$root/bench/summarize.py" --tmp "$tmp" --out "$out" --mode "$mode" --modules "$modules" \
-    --loads "$loads" --ingest-mb "$ingest_mb" --mem-n "$mem_n" --browser "$browser"
+    --loads "$loads" --ingest-mb "$ingest_mb" --mem-n "$mem_n" --browser "$browser" \
+    --keep-rules "$keep_rules" --keep-loads "$keep_loads" \
+    $([ $ingest_only = 1 ] && echo --ingest-only)
 echo "results: $out" >&2

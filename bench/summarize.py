@@ -8,6 +8,9 @@ for a in ("--tmp", "--out", "--mode", "--modules", "--ingest-mb", "--browser"):
     ap.add_argument(a, required=True)
 ap.add_argument("--loads", type=int, required=True)
 ap.add_argument("--mem-n", type=int, required=True)
+ap.add_argument("--keep-rules", default="")
+ap.add_argument("--keep-loads", type=int, default=0)
+ap.add_argument("--ingest-only", action="store_true")
 o = ap.parse_args()
 T = lambda *p: os.path.join(o.tmp, *p)
 modules = o.modules.split()
@@ -33,6 +36,13 @@ def median_ci(v):
     return statistics.median(v), v[lo], v[max(lo, hi)]
 
 
+def cpu_v(path):
+    """User + system CPU seconds from /usr/bin/time -v (all threads)."""
+    txt = open(path).read()
+    return round(sum(float(re.search(rf"{k} time \(seconds\): ([\d.]+)", txt).group(1))
+                     for k in ("User", "System")), 2)
+
+
 def time_v(path):
     """Elapsed seconds and peak RSS (KB) from /usr/bin/time -v."""
     txt = open(path).read()
@@ -42,72 +52,133 @@ def time_v(path):
     return secs, rss
 
 
-# Throughput: loads / process wall time (browser launch included, for all).
-timings = jsonl(T("timings.jsonl"))
-per_load = {"puppeteer": jsonl(T("peer.jsonl")), "floor": jsonl(T("floor.jsonl"))}
-throughput = {}
-for tool in TOOLS:
-    rows = [t for t in timings if t["label"].split()[0] == tool]
-    secs = sum(t["seconds"] for t in rows)
-    if tool == "wasmlab":
-        db = sqlite3.connect(T("matrix.db"))
-        n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
-        ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
-    else:
-        loads = [l for l in per_load[tool] if "load" in l]
-        n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
-    throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
-                        "loads_per_s": round(n / secs, 3) if secs else None,
-                        "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,))}
-plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
-plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
-throughput["puppeteer_plain"] = {
-    "loads": len(plain), "loads_ok": sum(1 for l in plain if l.get("ok")), "seconds": round(plain_secs, 3),
-    "loads_per_s": round(len(plain) / plain_secs, 3) if plain_secs else None,
-    "median_wall_ms": statistics.median([l["wall_ms"] for l in plain if "wall_ms" in l] or [0]),
-    "note": "about:blank -> tracing -> goto: not compared; Tracing.end stalls when the renderer swaps"}
-lps = {t: throughput[t]["loads_per_s"] for t in TOOLS}
-ratios = {"wasmlab_over_puppeteer": round(lps["wasmlab"] / lps["puppeteer"], 3),
-          "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
-          "puppeteer_over_floor": round(lps["puppeteer"] / lps["floor"], 3)}
-
-# Agreement: median first-byte-to-compile per tool and module, with CIs.
+throughput = ratios = None
 agreement = []
-db = sqlite3.connect(T("matrix.db"))
-for m in modules:
-    w = [r[0] / 1000.0 for r in db.execute(
-        "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
-        " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
-    p = [l["first_byte_to_compile_us"] / 1000.0 for l in per_load["puppeteer"]
-         if l.get("module") == m and l.get("ok") and l.get("first_byte_to_compile_us") is not None]
-    wm, wlo, whi = median_ci(w)
-    pm, plo, phi = median_ci(p)
-    agreement.append({
-        "module": m, "wasmlab": {"n": len(w), "median_ms": wm, "ci95_ms": [wlo, whi]},
-        "puppeteer": {"n": len(p), "median_ms": pm, "ci95_ms": [plo, phi]},
-        "difference_ms": None if wm is None or pm is None else round(wm - pm, 3),
-        "cis_overlap": None if wm is None or pm is None else (wlo <= phi and plo <= whi)})
+if not o.ingest_only:
+    # Throughput: loads / process wall time (browser launch included, for all).
+    timings = jsonl(T("timings.jsonl"))
+    per_load = {"puppeteer": jsonl(T("peer.jsonl")), "floor": jsonl(T("floor.jsonl"))}
+    throughput = {}
+    for tool in TOOLS:
+        rows = [t for t in timings if t["label"].split()[0] == tool]
+        secs = sum(t["seconds"] for t in rows)
+        if tool == "wasmlab":
+            db = sqlite3.connect(T("matrix.db"))
+            n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
+            ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
+        else:
+            loads = [l for l in per_load[tool] if "load" in l]
+            n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
+        throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
+                            "loads_per_s": round(n / secs, 3) if secs else None,
+                            "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,))}
+    plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
+    plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
+    throughput["puppeteer_plain"] = {
+        "loads": len(plain), "loads_ok": sum(1 for l in plain if l.get("ok")), "seconds": round(plain_secs, 3),
+        "loads_per_s": round(len(plain) / plain_secs, 3) if plain_secs else None,
+        "median_wall_ms": statistics.median([l["wall_ms"] for l in plain if "wall_ms" in l] or [0]),
+        "note": "about:blank -> tracing -> goto: not compared; Tracing.end stalls when the renderer swaps"}
+    lps = {t: throughput[t]["loads_per_s"] for t in TOOLS}
+    ratios = {"wasmlab_over_puppeteer": round(lps["wasmlab"] / lps["puppeteer"], 3),
+              "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
+              "puppeteer_over_floor": round(lps["puppeteer"] / lps["floor"], 3)}
+
+    # Agreement: median first-byte-to-compile per tool and module, with CIs.
+    agreement = []
+    db = sqlite3.connect(T("matrix.db"))
+    for m in modules:
+        w = [r[0] / 1000.0 for r in db.execute(
+            "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
+            " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
+        p = [l["first_byte_to_compile_us"] / 1000.0 for l in per_load["puppeteer"]
+             if l.get("module") == m and l.get("ok") and l.get("first_byte_to_compile_us") is not None]
+        wm, wlo, whi = median_ci(w)
+        pm, plo, phi = median_ci(p)
+        agreement.append({
+            "module": m, "wasmlab": {"n": len(w), "median_ms": wm, "ci95_ms": [wlo, whi]},
+            "puppeteer": {"n": len(p), "median_ms": pm, "ci95_ms": [plo, phi]},
+            "difference_ms": None if wm is None or pm is None else round(wm - pm, 3),
+            "cis_overlap": None if wm is None or pm is None else (wlo <= phi and plo <= whi)})
+
+
+def stored_trace(db):
+    """How import-trace stored the copy: encoding, compressed and raw bytes."""
+    try:
+        con = sqlite3.connect(db)
+        r = con.execute("SELECT encoding, length(data), raw_bytes FROM load_traces").fetchone()
+        con.close()
+        return None if r is None else {"encoding": r[0], "bytes": r[1], "raw_bytes": r[2]}
+    except sqlite3.Error:
+        return None
+
 
 ingest = []
 for mb in o.ingest_mb.split():
     made = json.load(open(T(f"make-{mb}.json")))
     secs, rss = time_v(T(f"ingest-{mb}.time"))
+    nsecs, nrss = time_v(T(f"node-{mb}.time")) if os.path.exists(T(f"node-{mb}.time")) else (None, None)
+    node_ok = os.path.exists(T(f"node-{mb}.rc")) and int(open(T(f"node-{mb}.rc")).read()) == 0
+    node = {"seconds": nsecs, "peak_rss_kb": nrss, "ok": node_ok,
+            "cpu_seconds": cpu_v(T(f"node-{mb}.time")) if node_ok else None,
+            "mb_per_s": round(made["bytes"] / 1e6 / nsecs, 1) if node_ok and nsecs else None}
+    mbs = round(made["bytes"] / 1e6 / secs, 1)
     ingest.append({"target_mb": float(mb), "bytes": made["bytes"], "seconds": secs,
-                   "mb_per_s": round(made["bytes"] / 1e6 / secs, 1), "peak_rss_kb": rss,
-                   "exit": int(open(T(f"ingest-{mb}.rc")).read())})
+                   "mb_per_s": mbs, "peak_rss_kb": rss, "cpu_seconds": cpu_v(T(f"ingest-{mb}.time")),
+                   "exit": int(open(T(f"ingest-{mb}.rc")).read()),
+                   "stored_trace": stored_trace(T(f"ingest-{mb}.db")),
+                   "node_json_parse": node,
+                   "over_node": round(mbs / node["mb_per_s"], 2) if node["mb_per_s"] else None})
 
-mem = {}
-for n in (o.mem_n // 10, o.mem_n):
-    secs = float(open(T(f"mem-{n}.secs")).read())
-    rss = int(open(T(f"mem-{n}.rss")).read())
-    dbsize = os.path.getsize(T(f"mem-{n}.db"))
-    mem[n] = {"loads": n, "seconds": secs, "peak_rss_kb": rss, "db_bytes": dbsize,
-              "db_bytes_per_load": round(dbsize / n), "exit": int(open(T(f"mem-{n}.rc")).read())}
-small, big = mem[o.mem_n // 10], mem[o.mem_n]
-memory = {"runs": list(mem.values()),
-          "rss_growth_ratio": round(big["peak_rss_kb"] / small["peak_rss_kb"], 3),
-          # flat: 10x the loads costs at most a quarter more peak RSS
-          "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]}
+
+def empty_size(db):
+    """The DB's size with every row deleted and VACUUMed: its fixed cost."""
+    import shutil, tempfile
+    d = tempfile.mkdtemp()
+    c = os.path.join(d, "e.db")
+    shutil.copy(db, c)
+    con = sqlite3.connect(c)
+    for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table'"
+                            " AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version'").fetchall():
+        con.execute(f'DELETE FROM "{t}"')
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+    n = os.path.getsize(c)
+    shutil.rmtree(d)
+    return n
+
+
+retention = []
+for rule in o.keep_rules.split():
+    db = T(f"keep-{rule.replace(':', '-')}.db")
+    if not os.path.exists(db):
+        continue
+    con = sqlite3.connect(db)
+    loads = con.execute("SELECT count(*) FROM loads").fetchone()[0]
+    traces = con.execute("SELECT count(*), coalesce(sum(length(data)), 0) FROM load_traces").fetchone()
+    con.close()
+    size = os.path.getsize(db)
+    base = empty_size(db)
+    retention.append({"rule": rule, "loads": loads, "traces_kept": traces[0],
+                      "trace_bytes": traces[1], "db_bytes": size, "empty_db_bytes": base,
+                      "bytes_per_load": round((size - base) / loads) if loads else None,
+                      "exit": int(open(T(f"keep-{rule.replace(':', '-')}.rc")).read())})
+
+memory = big = small = None
+if not o.ingest_only:
+    mem = {}
+    for n in (o.mem_n // 10, o.mem_n):
+        secs = float(open(T(f"mem-{n}.secs")).read())
+        rss = int(open(T(f"mem-{n}.rss")).read())
+        dbsize = os.path.getsize(T(f"mem-{n}.db"))
+        mem[n] = {"loads": n, "seconds": secs, "peak_rss_kb": rss, "db_bytes": dbsize,
+                  "db_bytes_per_load": round(dbsize / n), "exit": int(open(T(f"mem-{n}.rc")).read())}
+    small, big = mem[o.mem_n // 10], mem[o.mem_n]
+    memory = {"runs": list(mem.values()),
+              "rss_growth_ratio": round(big["peak_rss_kb"] / small["peak_rss_kb"], 3),
+              # flat: 10x the loads costs at most a quarter more peak RSS
+              "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]}
 
 
 def sh(*cmd):
@@ -124,7 +195,8 @@ machine = {"host": platform.node(), "cores": os.cpu_count(), "cpu_model": cpu,
            "wasmlab_commit": sh("git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD")}
 res = {"mode": o.mode, "modules": modules, "loads_per_module": o.loads, "machine": machine,
        "throughput": throughput, "ratios": ratios, "agreement": agreement, "ingest": ingest,
-       "memory": memory, "db_growth": {"bytes_per_load": big["db_bytes_per_load"], "loads": o.mem_n}}
+       "memory": memory, "db_growth": {"bytes_per_load": big["db_bytes_per_load"] if big else None,
+                                       "loads": o.mem_n, "per_retention_rule": retention}}
 os.makedirs(os.path.dirname(os.path.abspath(o.out)), exist_ok=True)
 with open(o.out, "w") as f:
     json.dump(res, f, indent=2)
@@ -132,24 +204,36 @@ with open(o.out, "w") as f:
 
 f3 = lambda x: "-" if x is None else f"{x:.3f}"
 print(f"### wasmlab bench ({o.mode}): {machine['cores']} cores, {cpu}, {machine['chromium']}\n")
-print("| tool | loads | ok | loads/s |\n|---|---|---|---|")
-for t in TOOLS:
-    th = throughput[t]
-    print(f"| {t} | {th['loads']} | {th['loads_ok']} | {f3(th['loads_per_s'])} |")
-pp = throughput["puppeteer_plain"]
-print(f"| (puppeteer, plain loop: c/hello only, not compared) | {pp['loads']} | {pp['loads_ok']} | {f3(pp['loads_per_s'])} |")
-print(f"\nwasmlab/puppeteer {ratios['wasmlab_over_puppeteer']:.2f}x, "
-      f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
-print("| module | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
-print("|---|---|---|---|---|")
-for a in agreement:
-    w, p = a["wasmlab"], a["puppeteer"]
-    print(f"| {a['module']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
-          f"| {f3(p['median_ms'])} [{f3(p['ci95_ms'][0])}, {f3(p['ci95_ms'][1])}] (n={p['n']}) "
-          f"| {f3(a['difference_ms'])} | {a['cis_overlap']} |")
-print("\n| ingest trace | MB/s | peak RSS MB |\n|---|---|---|")
+if not o.ingest_only:
+    print("| tool | loads | ok | loads/s |\n|---|---|---|---|")
+    for t in TOOLS:
+        th = throughput[t]
+        print(f"| {t} | {th['loads']} | {th['loads_ok']} | {f3(th['loads_per_s'])} |")
+    pp = throughput["puppeteer_plain"]
+    print(f"| (puppeteer, plain loop: c/hello only, not compared) | {pp['loads']} | {pp['loads_ok']} | {f3(pp['loads_per_s'])} |")
+    print(f"\nwasmlab/puppeteer {ratios['wasmlab_over_puppeteer']:.2f}x, "
+          f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
+    print("| module | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
+    print("|---|---|---|---|---|")
+    for a in agreement:
+        w, p = a["wasmlab"], a["puppeteer"]
+        print(f"| {a['module']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
+              f"| {f3(p['median_ms'])} [{f3(p['ci95_ms'][0])}, {f3(p['ci95_ms'][1])}] (n={p['n']}) "
+              f"| {f3(a['difference_ms'])} | {a['cis_overlap']} |")
+print("\n| ingest trace | import-trace MB/s | peak RSS MB | stored as | Node JSON.parse MB/s | its peak RSS MB | import / Node |")
+print("|---|---|---|---|---|---|---|")
 for i in ingest:
-    print(f"| {i['bytes'] / 1e6:.0f} MB | {i['mb_per_s']} | {i['peak_rss_kb'] / 1024:.1f} |")
-print(f"\nwasmlab peak RSS: {small['peak_rss_kb'] / 1024:.1f} MB over {small['loads']} loads, "
-      f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
-      f"{'flat' if memory['flat'] else 'NOT flat'}); DB growth {big['db_bytes_per_load']} bytes/load")
+    n, st = i["node_json_parse"], i["stored_trace"]
+    stored = f"{st['encoding']}, {st['bytes'] / 1e6:.1f} MB" if st else "-"
+    nrss = f"{n['peak_rss_kb'] / 1024:.0f}" if n["ok"] and n["peak_rss_kb"] else "-"
+    print(f"| {i['bytes'] / 1e6:.0f} MB | {i['mb_per_s']} | {i['peak_rss_kb'] / 1024:.1f} | {stored} "
+          f"| {n['mb_per_s'] if n['ok'] else 'failed'} | {nrss} "
+          f"| {str(i['over_node']) + 'x' if i['over_node'] else '-'} |")
+if not o.ingest_only:
+    print(f"\nwasmlab peak RSS: {small['peak_rss_kb'] / 1024:.1f} MB over {small['loads']} loads, "
+          f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
+          f"{'flat' if memory['flat'] else 'NOT flat'}); DB growth {big['db_bytes_per_load']} bytes/load")
+if retention:
+    print("\n| --keep-traces | loads | traces kept | DB bytes per load |\n|---|---|---|---|")
+    for r in retention:
+        print(f"| {r['rule']} | {r['loads']} | {r['traces_kept']} | {r['bytes_per_load']} |")

@@ -7,7 +7,7 @@ set -euo pipefail
 PKGS=(
   # native build
   build-essential cmake pkg-config
-  libwebsockets-dev libjansson-dev libsqlite3-dev libyajl-dev zlib1g-dev libbrotli-dev
+  libwebsockets-dev libjansson-dev libsqlite3-dev libyajl-dev zlib1g-dev libzstd-dev libbrotli-dev
   libssl-dev libarchive-dev
   # C -> wasm
   clang-16 lld-16 libclang-rt-16-dev-wasm32 wasi-libc

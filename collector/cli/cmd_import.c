@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
 #include <yajl/yajl_parse.h>
 #include <zlib.h>
 
 #include "collector/cli/exit_codes.h"
+#include "collector/cli/import_copy.h"
 #include "collector/cli/options.h"
 #include "collector/measure/compile_api.h"
 #include "collector/trace/extract.h"
@@ -67,7 +67,9 @@ static int stream_file(const char *path, piece_fn fn, void *arg)
         warnf("import-trace: %s: %s", path, strerror(errno ? errno : EIO));
         return -1;
     }
-    gzbuffer(gz, PIECE);
+    /* plain files: zlib reads straight into buf only for requests of twice
+     * its buffer, so its buffer is kept small and the requests large */
+    gzbuffer(gz, 64 * 1024);
     char *buf = xmalloc(PIECE);
     int rc = 0;
     for (;;) {
@@ -91,27 +93,76 @@ static int stream_file(const char *path, piece_fn fn, void *arg)
     return rc;
 }
 
-/* ---- pass 1: which request is the module ---- */
+/* ---- pass 1: which request is the module, and its renderer ---- */
+
+/* A module request the extractor would keep (it has a ts, is no E/M event):
+ * the earliest per URL path. Pass 2 then keeps only that load's events. */
+struct candidate {
+    char path[1024];
+    int64_t ts, pid;
+    char req[64];
+};
+#define MAX_CANDIDATES 64
 
 struct detect {
     struct trace_parser *tp;
+    const char *given;          /* --module-path, or NULL: the earliest .wasm */
     char path[1024];
     int64_t ts;
+    struct candidate cand[MAX_CANDIDATES];
+    size_t n_cand;
+    bool too_many;              /* more paths than candidates: no focus */
 };
+
+static bool is_send(void *arg, const struct trace_event *ev)
+{
+    (void)arg;
+    return ev->ph != 'M' && strcmp(ev->name, "ResourceSendRequest") == 0;
+}
+
+static void add_candidate(struct detect *d, const struct trace_event *ev, const char *path)
+{
+    if (ev->ts_us == INT64_MIN || ev->ph == 'E' || ev->ph == 'e')
+        return;
+    const char *req = trace_event_arg_text(ev, "data.requestId");
+    struct candidate *c = NULL;
+    for (size_t i = 0; i < d->n_cand && !c; i++)
+        if (strcmp(d->cand[i].path, path) == 0)
+            c = &d->cand[i];
+    if (!c) {
+        if (d->n_cand == MAX_CANDIDATES) {
+            d->too_many = true;
+            return;
+        }
+        c = &d->cand[d->n_cand++];
+        snprintf(c->path, sizeof c->path, "%s", path);
+    } else if (ev->ts_us >= c->ts) {
+        return;   /* ties: the first in file order, as extract_finish's sort */
+    }
+    c->ts = ev->ts_us;
+    c->pid = ev->pid;
+    snprintf(c->req, sizeof c->req, "%s", req ? req : "");
+}
 
 static void detect_event(void *arg, const struct trace_event *ev)
 {
     struct detect *d = arg;
-    if (ev->ph == 'M' || strcmp(ev->name, "ResourceSendRequest") != 0)
+    if (!is_send(NULL, ev))
         return;
     const char *url = trace_event_arg_text(ev, "data.url");
     if (!url)
         return;
     char path[1024];
     extract_url_path(url, path, sizeof path);
+    if (d->given) {
+        if (strcmp(path, d->given) == 0)
+            add_candidate(d, ev, path);
+        return;
+    }
     size_t n = strlen(path);
     if (n < 5 || strcmp(path + n - 5, ".wasm") != 0)
         return;
+    add_candidate(d, ev, path);
     if (!d->path[0] || ev->ts_us < d->ts) {
         snprintf(d->path, sizeof d->path, "%s", path);
         d->ts = ev->ts_us;
@@ -127,7 +178,6 @@ static int detect_piece(void *arg, const void *data, size_t len)
 /* ---- the trace's metadata ({"metadata": {...}} beside traceEvents) ---- */
 
 struct meta {
-    yajl_handle yajl;
     int depth;
     bool in_meta;
     char key[64];
@@ -185,15 +235,31 @@ static const yajl_callbacks meta_callbacks = {
     meta_close
 };
 
-/* ---- pass 2: measure, hash, keep a gzipped copy ---- */
+/* The trace parser hands over the top-level members ("metadata" is small):
+ * only that one is read, as {"metadata": ...}. */
+static void meta_member(void *arg, const char *key, const char *json, size_t len)
+{
+    struct meta *m = arg;
+    if (strcmp(key, "metadata") != 0)
+        return;
+    yajl_handle y = yajl_alloc(&meta_callbacks, NULL, m);
+    yajl_config(y, yajl_dont_validate_strings, 1);
+    m->depth = 0;
+    m->in_meta = false;
+    static const char open_[] = "{\"metadata\":";
+    if (yajl_parse(y, (const unsigned char *)open_, sizeof open_ - 1) == yajl_status_ok &&
+        yajl_parse(y, (const unsigned char *)json, len) == yajl_status_ok)
+        (void)(yajl_parse(y, (const unsigned char *)"}", 1) == yajl_status_ok &&
+               yajl_complete_parse(y) == yajl_status_ok);
+    yajl_free(y);
+}
+
+/* ---- pass 2: measure (the hash and the copy: import_copy's thread) ---- */
 
 struct ingest {
     struct trace_parser *tp;
     struct extractor *x;
     struct meta meta;
-    bool meta_ok;
-    EVP_MD_CTX *sha;
-    gzFile copy;                /* the trace, gzipped into a temp file */
     uint64_t bytes;
 };
 
@@ -201,14 +267,6 @@ static int ingest_piece(void *arg, const void *data, size_t len)
 {
     struct ingest *g = arg;
     g->bytes += len;
-    EVP_DigestUpdate(g->sha, data, len);
-    if (g->copy && gzwrite(g->copy, data, (unsigned)len) != (int)len) {
-        gzclose(g->copy);
-        g->copy = NULL;
-        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
-    }
-    if (g->meta_ok && yajl_parse(g->meta.yajl, data, len) != yajl_status_ok)
-        g->meta_ok = false;   /* the trace parser reports malformed JSON */
     return trace_parser_feed(g->tp, data, len);
 }
 
@@ -246,12 +304,15 @@ static int check_input_file(const char *file)
     return 0;
 }
 
-/* Pass 1: the module's request, the earliest whose URL path ends in .wasm.
+/* Pass 1: the module's request (--module-path, else the earliest whose URL
+ * path ends in .wasm) and, when found, the extractor's focus on its load.
  * Returns 0 or -1 (warned: a bad input file). */
-static int detect_module_path(const char *file, char *path, size_t len)
+static int detect_module(const char *file, const char *given, char *path, size_t len,
+                         struct candidate *focus)
 {
-    struct detect d = { .ts = INT64_MAX };
+    struct detect d = { .ts = INT64_MAX, .given = given };
     d.tp = trace_parser_new(detect_event, &d);
+    trace_parser_set_args_filter(d.tp, is_send);
     int rc = stream_file(file, detect_piece, &d);
     if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
         warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
@@ -260,81 +321,75 @@ static int detect_module_path(const char *file, char *path, size_t len)
     trace_parser_free(d.tp);
     if (rc < 0)
         return -1;
-    if (!d.path[0]) {
+    if (!given && !d.path[0]) {
         warnf("import-trace: %s: no request for a .wasm URL in the trace "
               "(give --module-path)", file);
         return -1;
     }
-    snprintf(path, len, "%s", d.path);
-    notef("import-trace: module %s (the earliest .wasm request)", path);
+    snprintf(path, len, "%s", given ? given : d.path);
+    if (!given)
+        notef("import-trace: module %s (the earliest .wasm request)", path);
+    focus->path[0] = 0;
+    for (size_t i = 0; i < d.n_cand; i++)
+        if (strcmp(d.cand[i].path, path) == 0)
+            *focus = d.cand[i];
+    if (d.too_many && !focus->path[0])
+        notef("import-trace: over %d module paths; all their events are kept",
+              MAX_CANDIDATES);
     return 0;
 }
 
-/* Pass 2's state: the parser, the extractor, the metadata reader, the hash,
- * and the gzipped copy in an unlinked temp file (fd; -1 when there is none). */
-static void ingest_init(struct ingest *g, const char *module_path, int *fd)
+/* Pass 2's state: the parser (args decoded only for the extractor's
+ * events), the extractor (focused on the module's load when pass 1 found
+ * it) and the metadata reader. */
+static void ingest_init(struct ingest *g, const char *module_path,
+                        const struct candidate *focus)
 {
     memset(g, 0, sizeof *g);
     g->x = extractor_new(module_path);
+    if (focus->path[0])
+        extractor_focus(g->x, focus->pid, focus->req);
     g->tp = trace_parser_new(extract_event, g->x);
-    g->meta.yajl = yajl_alloc(&meta_callbacks, NULL, &g->meta);
-    yajl_config(g->meta.yajl, yajl_dont_validate_strings, 1);
-    g->meta_ok = true;
-    g->sha = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(g->sha, EVP_sha256(), NULL);
-    const char *tmpdir = getenv("TMPDIR");
-    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
-    *fd = mkostemp(tmp, O_CLOEXEC);
-    if (*fd >= 0) {
-        unlink(tmp);   /* nothing left behind, whatever happens */
-        int wfd = dup(*fd);
-        g->copy = wfd >= 0 ? gzdopen(wfd, "wb6") : NULL;
-        if (!g->copy && wfd >= 0)
-            close(wfd);
-    }
-    free(tmp);
-    if (!g->copy)
-        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
-              strerror(errno));
+    trace_parser_set_args_filter(g->tp, extract_wants_args);
+    trace_parser_set_member_fn(g->tp, meta_member, &g->meta);
 }
 
 static void ingest_free(struct ingest *g)
 {
-    yajl_free(g->meta.yajl);
-    EVP_MD_CTX_free(g->sha);
     trace_parser_free(g->tp);
     extractor_free(g->x);
 }
 
-/* Pass 2: measures the trace into o (status ok or trace_error) and its
- * sha256 into sha. Returns 0, or -1 (warned) when the file is unreadable,
- * malformed or empty; *fd is closed (-1) when the copy failed. */
-static int measure_trace(const char *file, struct ingest *g, int *fd, struct load_outcome *o,
-                         char sha[65])
+/* An unlinked temp file for the copy, or -1 (warned: nothing is stored). */
+static int copy_temp_file(void)
+{
+    const char *tmpdir = getenv("TMPDIR");
+    char *tmp = xasprintf("%s/wasmlab-import-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(tmp);   /* nothing left behind, whatever happens */
+    else
+        warnf("import-trace: no temp file for the trace copy (%s); it is not stored",
+              strerror(errno));
+    free(tmp);
+    return fd;
+}
+
+/* Pass 2: measures the trace into o (status ok or trace_error). Returns 0,
+ * or -1 (warned) when the file is unreadable, malformed or empty. */
+static int measure_trace(const char *file, struct ingest *g, struct load_outcome *o)
 {
     int rc = stream_file(file, ingest_piece, g);
     if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
         warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
         rc = -1;
     }
-    if (g->copy && gzclose(g->copy) != Z_OK) {
-        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
-        close(*fd);
-        *fd = -1;
-    }
-    g->copy = NULL;
     if (rc < 0)
         return -1;
     if (trace_parser_events(g->tp) == 0) {
         warnf("import-trace: %s: no trace events in the file", file);
         return -1;
     }
-    unsigned char digest[32];
-    unsigned int dlen = 0;
-    EVP_DigestFinal_ex(g->sha, digest, &dlen);
-    for (int i = 0; i < 32; i++)
-        sprintf(sha + 2 * i, "%02x", digest[i]);
-
     snprintf(o->status, sizeof o->status, "ok");
     o->have_extract = true;
     o->wall_ms = NAN;
@@ -346,6 +401,30 @@ static int measure_trace(const char *file, struct ingest *g, int *fd, struct loa
     if (extract_finish(g->x, &o->x) < 0) {
         snprintf(o->status, sizeof o->status, "trace_error");
         snprintf(o->error, sizeof o->error, "%s", o->x.error);
+    }
+    return 0;
+}
+
+/* The copy thread's end: the hash into sha; *fd closed (-1) unless it holds
+ * the complete copy of the same bytes pass 2 parsed. Returns 0 or -1. */
+static int finish_copy(struct import_copy *cp, const char *file, uint64_t parsed, int *fd,
+                       char sha[65])
+{
+    uint64_t copied = 0;
+    bool copy_ok = false;
+    if (!cp || import_copy_finish(cp, sha, &copied, &copy_ok) < 0) {
+        warnf("import-trace: %s: could not be read to its end for its hash", file);
+        return -1;
+    }
+    if (copied != parsed) {
+        warnf("import-trace: %s changed while it was read", file);
+        return -1;
+    }
+    if (!copy_ok && *fd >= 0)
+        warnf("import-trace: cannot keep a copy of the trace (temp file); it is not stored");
+    if (!copy_ok && *fd >= 0) {
+        close(*fd);
+        *fd = -1;
     }
     return 0;
 }
@@ -410,7 +489,7 @@ static int store_import(const char *db_path, const char *file, const char *modul
     /* The copy goes in only when complete and within SQLite's blob limits. */
     off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
     struct load_trace_file tf = { .fd = fd, .gz_bytes = (size_t)size,
-                                  .raw_bytes = (int64_t)g->bytes };
+                                  .raw_bytes = (int64_t)g->bytes, .encoding = "zstd" };
     bool streaming = o->x.stream_start_us != EXTRACT_NONE;
     struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
                             .seq = 0, .api = api ? api : streaming ? "streaming" : "buffered",
@@ -439,6 +518,20 @@ static int store_import(const char *db_path, const char *file, const char *modul
     return ok ? EXIT_OK : EXIT_LOADS_FAILED;
 }
 
+/* The import failed: the copy thread is stopped and its file closed. */
+static void drop_copy(struct import_copy *cp, int fd)
+{
+    char ignored[65];
+    uint64_t n;
+    bool ok;
+    if (cp) {
+        import_copy_cancel(cp);
+        import_copy_finish(cp, ignored, &n, &ok);
+    }
+    if (fd >= 0)
+        close(fd);
+}
+
 /* Everything after the options: check, detect, measure, store. */
 static int import_trace(const char *file, const char *db_path, const char *module_path,
                         const char *api, const char *cmdline)
@@ -446,20 +539,27 @@ static int import_trace(const char *file, const char *db_path, const char *modul
     if (check_input_file(file) < 0)
         return EXIT_USAGE;
     char detected[1024] = "";
-    if (!module_path) {
-        if (detect_module_path(file, detected, sizeof detected) < 0)
-            return EXIT_USAGE;   /* a bad input file */
-        module_path = detected;
+    struct candidate focus;
+    /* the hash and the copy start at once, beside both parsing passes */
+    int fd = copy_temp_file();
+    struct import_copy *cp = import_copy_start(file, fd);
+    if (detect_module(file, module_path, detected, sizeof detected, &focus) < 0) {
+        drop_copy(cp, fd);
+        return EXIT_USAGE;   /* a bad input file */
     }
+    module_path = detected;
     struct ingest g;
-    int fd = -1;
-    ingest_init(&g, module_path, &fd);
+    ingest_init(&g, module_path, &focus);
     struct load_outcome o;
     memset(&o, 0, sizeof o);
     char sha[65];
     int exit_code = EXIT_USAGE;
-    if (measure_trace(file, &g, &fd, &o, sha) == 0)
+    if (measure_trace(file, &g, &o) < 0) {
+        drop_copy(cp, fd);
+        fd = -1;
+    } else if (finish_copy(cp, file, g.bytes, &fd, sha) == 0) {
         exit_code = store_import(db_path, file, module_path, api, cmdline, &g, fd, &o, sha);
+    }
     if (o.have_extract)
         extract_result_free(&o.x);
     if (fd >= 0)

@@ -4,8 +4,11 @@
  * the same parser and extractor as a live load and is stored as one load.
  *
  * It streams: the file (plain or gzipped, read through zlib's gzread) is
- * read in 256 KiB pieces into collector/trace_parser, so memory does not
- * grow with the trace (only with the few events the extractor keeps).
+ * read in 256 KiB pieces into collector/trace_parser, twice: pass 1 finds
+ * the module's request and its renderer, pass 2 measures keeping only that
+ * load's events (extractor_focus), so memory does not grow with the trace,
+ * not even one of many loads. Beside both passes, import_copy's thread
+ * reads it once more for the SHA-256 and the stored zstd copy.
  *
  * What is stored (docs/charts.md, "import-trace"):
  *   runs      one row; command_line is the import's, status completed/failed
@@ -21,10 +24,10 @@
  *             api 'streaming' when the trace has
  *             wasm.StartStreamingCompilation, else 'buffered' (or --api)
  *   net_chunks, compile_events, gc_pauses (V8), page_marks (ts_us only:
- *             page_ms is not in a trace), load_traces (the trace, gzipped)
+ *             page_ms is not in a trace), load_traces (the trace, zstd)
  *
  * The module: --module-path /x.wasm, else the earliest request whose URL
- * path ends in ".wasm" (a first pass over the file finds it). */
+ * path ends in ".wasm" (pass 1 finds it). */
 #ifndef WASMLAB_CMD_IMPORT_H
 #define WASMLAB_CMD_IMPORT_H
 

@@ -257,7 +257,8 @@ static void fill_trace(struct rows *r, const struct load_key *key, const struct 
     if (key->drop_trace) {
         r->rec.trace = NULL;
     } else if (key->trace_file) {
-        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "gzip",
+        const char *enc = key->trace_file->encoding ? key->trace_file->encoding : "gzip";
+        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = enc,
                                            .raw_bytes = key->trace_file->raw_bytes,
                                            .len = key->trace_file->gz_bytes,
                                            .fd = key->trace_file->fd };

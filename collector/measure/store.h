@@ -15,12 +15,13 @@
 #include "collector/measure/network.h"
 #include "db/db.h"
 
-/* A gzipped trace kept in a file rather than in the outcome (import-trace:
+/* A compressed trace kept in a file rather than in the outcome (import-trace:
  * a big trace stays out of memory). Borrowed; the fd is not closed. */
 struct load_trace_file {
     int fd;
     size_t gz_bytes;           /* the file's size: bytes stored */
     int64_t raw_bytes;         /* size before compression */
+    const char *encoding;      /* "zstd", "gzip" (NULL = gzip) */
 };
 
 /* Where a load belongs: the rows it points at and how it was run. */

@@ -21,6 +21,7 @@ struct kept {
     char id[24];              /* args.id */
     char mime[64];
     int gc_kind;              /* K_GC: index into extract_gc_kinds */
+    size_t seq;               /* order kept: equal ts stay in file order */
 };
 
 /* V8 GC event names -> kinds, checked against traces of Chromium 126 and 156
@@ -57,7 +58,73 @@ struct extractor {
     struct kept *kept;
     size_t n, cap;
     uint64_t events;
+    bool focused;             /* extractor_focus: keep one renderer's events */
+    int64_t focus_pid;
+    char focus_req[64];
 };
+
+/* What an event can be to the extractor, from its name alone: most events
+ * are none of these, and the test is cheap (the first byte decides). */
+enum want { W_NONE, W_GC, W_SEND, W_RESPONSE, W_FINISH, W_DATA, W_WASM, W_MARK };
+
+static enum want classify(const char *name, int *gk)
+{
+    *gk = -1;
+    switch (name[0]) {
+    case 'M':
+    case 'V':
+        *gk = gc_kind_index(name);
+        return *gk >= 0 ? W_GC : W_NONE;
+    case 'R':
+        if (strncmp(name, "Resource", 8) != 0)
+            return W_NONE;
+        name += 8;
+        return strcmp(name, "SendRequest") == 0 ? W_SEND
+             : strcmp(name, "ReceiveResponse") == 0 ? W_RESPONSE
+             : strcmp(name, "Finish") == 0 ? W_FINISH
+             : strcmp(name, "ReceivedData") == 0 ? W_DATA : W_NONE;
+    case 'w':
+        if (strncmp(name, "wasm", 4) != 0)
+            return W_NONE;
+        return name[4] == '.' ? W_WASM : strncmp(name + 4, "lab:", 4) == 0 ? W_MARK : W_NONE;
+    case 'v':
+        return strncmp(name, "v8.wasm.", 8) == 0 ? W_WASM : W_NONE;
+    default:
+        return W_NONE;
+    }
+}
+
+bool extract_wants_args(void *arg, const struct trace_event *ev)
+{
+    (void)arg;
+    int gk;
+    if (ev->ts_us == INT64_MIN || ev->ph == 'M')
+        return false;
+    enum want w = classify(ev->name, &gk);
+    return w != W_NONE && w != W_MARK;
+}
+
+void extractor_focus(struct extractor *x, int64_t pid, const char *request_id)
+{
+    x->focused = true;
+    x->focus_pid = pid;
+    snprintf(x->focus_req, sizeof x->focus_req, "%s", request_id);
+}
+
+/* With a focus, whether an event of this kind belongs to the focused load:
+ * the renderer's own events by pid, the request's by its id. */
+static bool in_focus(const struct extractor *x, enum want w, const struct trace_event *ev)
+{
+    if (!x->focused)
+        return true;
+    if (w == W_RESPONSE || w == W_FINISH || w == W_DATA) {
+        const char *req = trace_event_arg_text(ev, "data.requestId");
+        char cut[64];
+        snprintf(cut, sizeof cut, "%s", req ? req : "");   /* as kept: 63 bytes */
+        return strcmp(cut, x->focus_req) == 0;
+    }
+    return ev->pid == x->focus_pid;
+}
 
 void extract_url_path(const char *url, char *out, size_t len)
 {
@@ -96,8 +163,9 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
         x->cap = x->cap ? x->cap * 2 : 256;
         x->kept = xrealloc(x->kept, x->cap * sizeof *x->kept);
     }
-    struct kept *k = &x->kept[x->n++];
+    struct kept *k = &x->kept[x->n];
     memset(k, 0, sizeof *k);
+    k->seq = x->n++;
     k->kind = kind;
     k->ph = ev->ph;
     k->ts = ev->ts_us;
@@ -131,21 +199,18 @@ static void copy_arg(const struct trace_event *ev, const char *key, char *out, s
     snprintf(out, len, "%s", t ? t : "");
 }
 
-static bool starts_with(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 void extract_event(void *arg, const struct trace_event *ev)
 {
     struct extractor *x = arg;
     x->events++;
     if (ev->ts_us == INT64_MIN || ev->ph == 'M')
         return;
-    const char *name = ev->name;
     struct kept *k;
-    int gk = gc_kind_index(name);
-    if (gk >= 0) {
+    int gk;
+    enum want w = classify(ev->name, &gk);
+    if (w == W_NONE || !in_focus(x, w, ev))
+        return;
+    if (w == W_GC) {
         if (ev->ph != 'X' && ev->ph != 'B' && ev->ph != 'E')
             return;
         k = keep(x, K_GC, ev);
@@ -156,7 +221,7 @@ void extract_event(void *arg, const struct trace_event *ev)
     }
     if (ev->ph == 'E' || ev->ph == 'e')
         return;
-    if (strcmp(name, "ResourceSendRequest") == 0) {
+    if (w == W_SEND) {
         const char *url = trace_event_arg_text(ev, "data.url");
         char path[1024];
         if (!url)
@@ -166,31 +231,33 @@ void extract_event(void *arg, const struct trace_event *ev)
             return;
         k = keep(x, K_SEND, ev);
         copy_arg(ev, "data.requestId", k->req, sizeof k->req);
-    } else if (strcmp(name, "ResourceReceiveResponse") == 0) {
+    } else if (w == W_RESPONSE) {
         k = keep(x, K_RESPONSE, ev);
         copy_arg(ev, "data.requestId", k->req, sizeof k->req);
         copy_arg(ev, "data.mimeType", k->mime, sizeof k->mime);
         k->n1 = arg_int(ev, "data.statusCode", 0);
-    } else if (strcmp(name, "ResourceFinish") == 0) {
+    } else if (w == W_FINISH) {
         k = keep(x, K_FINISH, ev);
         copy_arg(ev, "data.requestId", k->req, sizeof k->req);
         k->n1 = arg_int(ev, "data.decodedBodyLength", -1);
         k->n2 = arg_int(ev, "data.encodedDataLength", -1);
-    } else if (strcmp(name, "ResourceReceivedData") == 0) {
+    } else if (w == W_DATA) {
         k = keep(x, K_DATA, ev);
         copy_arg(ev, "data.requestId", k->req, sizeof k->req);
         k->n1 = arg_int(ev, "data.encodedDataLength", -1);
         if (k->n1 < 0)
             k->n1 = arg_int(ev, "data.dataLength", 0);
-    } else if (starts_with(name, "wasm.") || starts_with(name, "v8.wasm.")) {
+    } else if (w == W_WASM) {
         k = keep(x, K_WASM, ev);
         copy_arg(ev, "id", k->id, sizeof k->id);
         k->n1 = arg_int(ev, "bytes", -1);
         /* the code cache's sizes (Blink's instant events) */
-        k->n2 = strcmp(name, "v8.wasm.cachedModule") == 0 ? arg_int(ev, "producedCacheSize", -1)
-              : strcmp(name, "v8.wasm.moduleCacheHit") == 0 ? arg_int(ev, "consumedCacheSize", -1)
-              : -1;
-    } else if (starts_with(name, "wasmlab:")) {
+        k->n2 = strcmp(ev->name, "v8.wasm.cachedModule") == 0
+                    ? arg_int(ev, "producedCacheSize", -1)
+              : strcmp(ev->name, "v8.wasm.moduleCacheHit") == 0
+                    ? arg_int(ev, "consumedCacheSize", -1)
+                    : -1;
+    } else {
         keep(x, K_MARK, ev);
     }
 }
@@ -200,7 +267,7 @@ static int by_ts(const void *a, const void *b)
     const struct kept *ka = a, *kb = b;
     if (ka->ts != kb->ts)
         return ka->ts < kb->ts ? -1 : 1;
-    return 0;
+    return ka->seq < kb->seq ? -1 : ka->seq > kb->seq;
 }
 
 static const struct kept *first_wasm(const struct extractor *x, const char *name,

@@ -180,6 +180,14 @@ struct extractor *extractor_new(const char *module_path);
 void extractor_free(struct extractor *x);
 /* A trace_event_fn: arg is the extractor. */
 void extract_event(void *arg, const struct trace_event *ev);
+/* A trace_args_filter_fn for the parser feeding extract_event: only the
+ * events the extractor may keep need their args decoded. */
+bool extract_wants_args(void *arg, const struct trace_event *ev);
+/* Keeps only the load of the request request_id sent by renderer pid (its
+ * renderer's events, the request's own): what extract_finish would pick
+ * when that request is the module's earliest. Bounds memory for traces of
+ * many loads (import-trace finds the request in a first pass). */
+void extractor_focus(struct extractor *x, int64_t pid, const char *request_id);
 /* Matches what was kept. Returns 0 when the metric was computed, else -1 with
  * res->error set (the other fields hold what was found). res must be released
  * with extract_result_free. */

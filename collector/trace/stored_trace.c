@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <zlib.h>
+#include <zstd.h>
 
 #include "base/util.h"
 #include "db/read_traces.h"
@@ -16,8 +17,10 @@
 /* The inflater between the DB's pieces and the caller's callback. */
 struct inflater {
     int64_t load_id;
-    bool gzip, ended;
+    bool gzip, zstd, ended;
     z_stream z;
+    ZSTD_DStream *zd;
+    size_t zstd_left;            /* ZSTD_decompressStream's hint: 0 = frame done */
     unsigned char *out;
     stored_trace_fn fn;
     void *arg;
@@ -26,9 +29,35 @@ struct inflater {
     size_t errlen;
 };
 
+/* zstd (import-trace's copies): frames until the input ends. */
+static int unzstd_piece(struct inflater *in, const void *data, size_t len)
+{
+    ZSTD_inBuffer src = { data, len, 0 };
+    for (;;) {
+        ZSTD_outBuffer dst = { in->out, RAW_PIECE, 0 };
+        size_t r = ZSTD_decompressStream(in->zd, &dst, &src);
+        if (ZSTD_isError(r)) {
+            snprintf(in->err, in->errlen, "load %lld: stored trace does not decompress (%s)",
+                     (long long)in->load_id, ZSTD_getErrorName(r));
+            in->status = STORED_TRACE_CORRUPT;
+            return -1;
+        }
+        in->zstd_left = r;
+        if (dst.pos && in->fn(in->arg, in->out, dst.pos) < 0) {
+            in->status = STORED_TRACE_STOPPED;
+            return -1;
+        }
+        if (dst.pos < RAW_PIECE && src.pos == src.size)
+            break;   /* needs more input */
+    }
+    return 0;
+}
+
 static int inflate_piece(void *arg, const void *data, size_t len)
 {
     struct inflater *in = arg;
+    if (in->zstd)
+        return unzstd_piece(in, data, len);
     if (!in->gzip) {
         if (in->fn(in->arg, data, len) < 0) {
             in->status = STORED_TRACE_STOPPED;
@@ -78,11 +107,16 @@ int stored_trace_read(struct db *db, int64_t load_id, stored_trace_fn fn, void *
     if (rc != DB_TRACE_OK)
         return STORED_TRACE_MISSING;
     struct inflater in = { .load_id = load_id, .gzip = strcmp(encoding, "gzip") == 0,
+                           .zstd = strcmp(encoding, "zstd") == 0, .zstd_left = 1,
                            .fn = fn, .arg = arg, .status = STORED_TRACE_OK, .err = err,
                            .errlen = errlen };
-    if (!in.gzip && strcmp(encoding, "identity") != 0) {
-        snprintf(err, errlen, "load %lld: trace encoding '%s' is not gzip", (long long)load_id,
-                 encoding);
+    if (!in.gzip && !in.zstd && strcmp(encoding, "identity") != 0) {
+        snprintf(err, errlen, "load %lld: trace encoding '%s' is not gzip or zstd",
+                 (long long)load_id, encoding);
+        return STORED_TRACE_CORRUPT;
+    }
+    if (in.zstd && !(in.zd = ZSTD_createDStream())) {
+        snprintf(err, errlen, "load %lld: zstd: cannot start", (long long)load_id);
         return STORED_TRACE_CORRUPT;
     }
     if (in.gzip && inflateInit2(&in.z, 15 + 32) != Z_OK) {
@@ -98,8 +132,14 @@ int stored_trace_read(struct db *db, int64_t load_id, stored_trace_fn fn, void *
                  (long long)load_id);
         in.status = STORED_TRACE_CORRUPT;
     }
+    if (in.status == STORED_TRACE_OK && in.zstd && in.zstd_left != 0) {
+        snprintf(err, errlen, "load %lld: stored trace is truncated (zstd frame ends early)",
+                 (long long)load_id);
+        in.status = STORED_TRACE_CORRUPT;
+    }
     if (in.gzip)
         inflateEnd(&in.z);
+    ZSTD_freeDStream(in.zd);
     free(in.out);
     return in.status;
 }

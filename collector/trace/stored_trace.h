@@ -1,5 +1,6 @@
 /* stored_trace: a load's raw trace out of the results DB (table
- * load_traces: Chrome's JSON trace format, gzip-compressed), read with
+ * load_traces: Chrome's JSON trace format; encoding gzip for live loads,
+ * zstd for import-trace's copies, identity), read with
  * db/read_traces.h (SQLite's incremental blob I/O) and inflated piece by piece, so neither the
  * compressed nor the raw trace is ever whole in memory. */
 #ifndef WASMLAB_STORED_TRACE_H

@@ -2,9 +2,12 @@
  * memory.
  *
  * Trace data is never parsed as one document (a 100 MB trace would take a GB
- * of RAM with a DOM parser); YAJL's event parser is fed chunks as they arrive
- * (IO.read from Tracing's stream, or a file). Both forms Chrome writes are
- * accepted: a bare array of events, or {"traceEvents":[...], ...}.
+ * of RAM with a DOM parser); the parser is fed chunks as they arrive
+ * (IO.read from Tracing's stream, or a file) and keeps only the event (or
+ * top-level member) being read: memory is bounded by the largest event, not
+ * the trace (one event or member over 64 MB is refused). Both forms Chrome
+ * writes are accepted: a bare array of events, or {"traceEvents":[...], ...}.
+ * Strict JSON (YAJL's grammar; strings are not checked for UTF-8).
  *
  * Each event is handed to the callback as a struct whose strings are valid
  * only during the call. args are flattened to dotted keys below "args"
@@ -36,6 +39,7 @@ struct trace_event {
     int64_t dur_us;         /* -1 if absent */
     int64_t pid, tid;       /* -1 if absent */
     const char *id;         /* "id" (or "id2.local"/"id2.global") as text, "" if absent */
+    bool args_skipped;      /* the args filter declined them: n_args is 0 */
     size_t n_args;
     struct trace_arg args[TRACE_MAX_ARGS];
 };
@@ -45,6 +49,19 @@ typedef void (*trace_event_fn)(void *arg, const struct trace_event *ev);
 struct trace_parser;
 
 struct trace_parser *trace_parser_new(trace_event_fn on_event, void *arg);
+
+/* Optional. Called (with the on_event arg) once an event's own fields are
+ * read and before its args are decoded (n_args is 0 then): false delivers
+ * the event without args (args_skipped). Decoding args is most of a parse's
+ * work, and most events' args are never looked at. */
+typedef bool (*trace_args_filter_fn)(void *arg, const struct trace_event *ev);
+void trace_parser_set_args_filter(struct trace_parser *p, trace_args_filter_fn filter);
+
+/* Optional. When the top level is a map, each member other than the events
+ * array ("metadata", ...) is handed over as its JSON text (at most 1 MB;
+ * larger ones are validated and skipped), valid only during the call. */
+typedef void (*trace_member_fn)(void *arg, const char *key, const char *json, size_t len);
+void trace_parser_set_member_fn(struct trace_parser *p, trace_member_fn fn, void *arg);
 void trace_parser_free(struct trace_parser *p);
 /* Feeds the next chunk. Returns 0, or -1 on malformed JSON (see error). */
 int trace_parser_feed(struct trace_parser *p, const void *data, size_t len);

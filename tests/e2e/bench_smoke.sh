@@ -1,7 +1,8 @@
 # The benchmark's scripts run on a tiny matrix (bench/run.sh --quick) and
 # write a results JSON with every section and plausible values: loads
-# counted, every peer and floor load ok, ratios positive, ingest and memory
-# measured. Also: the peer's browser flags and trace categories are still
+# counted, every peer and floor load ok, ratios positive, ingest (stored as
+# zstd, Node's JSON.parse as its peer) and memory measured, DB growth for
+# each retention rule. Also: the peer's browser flags and trace categories are still
 # wasmlab's (copied from cdp/browser.c and collector/measure/load.c).
 # Skips (exit 0) only when node is missing.
 source "$(dirname "$0")/../lib.sh"
@@ -63,6 +64,19 @@ for a in r["agreement"]:
 for i in r["ingest"]:
     want(i["exit"] == 0 and i["bytes"] > 15e6 and i["mb_per_s"] > 0.5, f"ingest {i}")
     want(0 < i["peak_rss_kb"] < 1 << 20, f"ingest peak RSS {i}")
+    st = i["stored_trace"] or {}
+    want(st.get("encoding") == "zstd" and st.get("raw_bytes") == i["bytes"]
+         and 0 < st.get("bytes", 0) < i["bytes"], f"ingest stored as the default retention does: {st}")
+    n = i["node_json_parse"]
+    want(n["ok"] and n["mb_per_s"] > 0 and i["over_node"] > 0, f"ingest peer (Node JSON.parse): {n}")
+rules = {x["rule"]: x for x in r["db_growth"]["per_retention_rule"]}
+want(sorted(rules) == sorted(["all", "failed", "sample:10", "none"]), f"retention rules {list(rules)}")
+for x in rules.values():
+    want(x["exit"] == 0 and x["loads"] == 3 and x["bytes_per_load"] > 0, f"retention run {x}")
+if len(rules) == 4:
+    want(rules["all"]["traces_kept"] == 3 and rules["none"]["traces_kept"] == 0
+         and rules["sample:10"]["traces_kept"] == 1, f"traces kept per rule {rules}")
+    want(rules["none"]["bytes_per_load"] < rules["all"]["bytes_per_load"], f"none grows less than all {rules}")
 runs = r["memory"]["runs"]
 want([x["loads"] for x in runs] == [2, 20], f"memory runs {runs}")
 for x in runs:

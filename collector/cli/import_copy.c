@@ -1,0 +1,98 @@
+#include "collector/cli/import_copy.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <zlib.h>
+
+#include "base/util.h"
+#include "base/zstd_writer.h"
+
+#define PIECE (256 * 1024)
+
+struct import_copy {
+    char *file;
+    int fd;
+    pthread_t thread;
+    volatile int cancel;        /* set by the caller, read between pieces */
+    /* the thread's results, read after the join */
+    int rc;
+    bool copy_ok;
+    uint64_t bytes;
+    unsigned char digest[32];
+};
+
+static void *copy_main(void *arg)
+{
+    struct import_copy *c = arg;
+    struct zstd_writer z;
+    /* level 1, in this thread (the parsing passes have the other core) */
+    c->copy_ok = c->fd >= 0 && zstd_writer_init(&z, c->fd, 1, 0) == 0;
+    EVP_MD_CTX *sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+    c->rc = -1;
+    gzFile gz = gzopen(c->file, "rb");
+    char *buf = xmalloc(PIECE);
+    if (gz) {
+        gzbuffer(gz, 64 * 1024);   /* PIECE-sized reads then go straight into buf */
+        int n;
+        while (!__atomic_load_n(&c->cancel, __ATOMIC_RELAXED) &&
+               (n = gzread(gz, buf, PIECE)) > 0) {
+            c->bytes += (uint64_t)n;
+            EVP_DigestUpdate(sha, buf, (size_t)n);
+            if (c->copy_ok && zstd_writer_write(&z, buf, (size_t)n) < 0)
+                c->copy_ok = false;
+        }
+        int zerr = Z_OK;
+        gzerror(gz, &zerr);
+        if (!__atomic_load_n(&c->cancel, __ATOMIC_RELAXED) && zerr == Z_OK)
+            c->rc = 0;
+        gzclose(gz);
+    }
+    free(buf);
+    if (c->copy_ok && (c->rc < 0 || zstd_writer_finish(&z) < 0))
+        c->copy_ok = false;
+    if (c->fd >= 0)
+        zstd_writer_free(&z);
+    unsigned int dlen = 0;
+    EVP_DigestFinal_ex(sha, c->digest, &dlen);
+    EVP_MD_CTX_free(sha);
+    return NULL;
+}
+
+struct import_copy *import_copy_start(const char *file, int fd)
+{
+    struct import_copy *c = xcalloc(1, sizeof *c);
+    c->file = xstrdup(file);
+    c->fd = fd;
+    int err = pthread_create(&c->thread, NULL, copy_main, c);
+    if (err != 0) {
+        warnf("import-trace: cannot start the copy thread: %s", strerror(err));
+        free(c->file);
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+void import_copy_cancel(struct import_copy *c)
+{
+    if (c)
+        __atomic_store_n(&c->cancel, 1, __ATOMIC_RELAXED);
+}
+
+int import_copy_finish(struct import_copy *c, char sha[65], uint64_t *bytes, bool *copy_ok)
+{
+    pthread_join(c->thread, NULL);
+    int rc = c->rc;
+    for (int i = 0; i < 32; i++)
+        sprintf(sha + 2 * i, "%02x", c->digest[i]);
+    *bytes = c->bytes;
+    *copy_ok = c->copy_ok && rc == 0;
+    free(c->file);
+    free(c);
+    return rc;
+}
