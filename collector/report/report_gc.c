@@ -34,8 +34,8 @@ static const struct cli_command gc_command = {
         "modules), and go-cycle-cpu: per Go GC cycle, the main-thread time the collector\n"
         "took (mark assist + mark workers + STW, from runtime/metrics; js/wasm has one\n"
         "thread, so the concurrent mark runs on the main thread too; its columns count\n"
-        "cycles and their time); for go/gc-churn --gctrace also go-gctrace-stw and\n"
-        "go-gctrace-clock: per cycle, the STW phases' sum and the whole cycle's wall time\n"
+        "cycles and their time); for go/gc-churn --gctrace also gctrace-stw and\n"
+        "gctrace-clock: per cycle, the STW phases' sum and the whole cycle's wall time\n"
         "from GODEBUG=gctrace=1. Only pauses inside each load's workload window count (from\n"
         "wasmlab:run-start to the end of the run and of any --js-churn); only ok loads.\n"
         "Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
@@ -72,7 +72,7 @@ static long compute_rows(struct db *db, int64_t run_id, struct db_gc_group *grou
         const struct db_gc_group *g = &groups[i];
         bool go = strcmp(g->language, "go") == 0;
         const char *sources[5] = { "v8", go ? "go" : NULL, go ? "go-cycle-cpu" : NULL,
-                                   go ? "go-gctrace-stw" : NULL, go ? "go-gctrace-clock" : NULL };
+                                   go ? "gctrace-stw" : NULL, go ? "gctrace-clock" : NULL };
         for (int s = 0; s < 5 && sources[s]; s++) {
             double *v;
             size_t n;
@@ -196,7 +196,7 @@ static void print_text(const struct db_gc_group *groups, size_t n_groups,
            "(total, p50..max and workload in ms; per_s: pauses per second of workload;\n"
            "paused: the fraction of the workload time spent in pauses; go is Go's STW,\n"
            "go-cycle-cpu each Go GC cycle's whole main-thread time, concurrent mark included;\n"
-           "with --gctrace, go-gctrace-stw each cycle's two STW phases and go-gctrace-clock its\n"
+           "with --gctrace, gctrace-stw each cycle's two STW phases and gctrace-clock its\n"
            "wall time from start to end, as GODEBUG=gctrace=1 prints them):\n");
     table_print(t, TABLE_TEXT, stdout);
     table_free(t);

@@ -22,7 +22,8 @@ check "go/gc-churn --gctrace run exits 0 ($(head -c 300 "$TMP/err"))" test "$rc"
 n_stw=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND kind = 'stw'")
 n_clock=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND kind = 'gctrace-clock' AND is_pause = 0 AND dur_us >= 0")
 n_tstw=$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE source = 'go' AND kind = 'gctrace-stw' AND is_pause = 0 AND dur_us >= 0")
-check "gctrace cycles recorded ($n_clock)" test "$n_clock" -gt 0
+check "gctrace cycles recorded ($n_clock; loads: $(q "$DB" "SELECT status || ' ' || IFNULL(error, '') FROM loads"); rows: $(q "$DB" "SELECT group_concat(kind || '=' || n, ' ') FROM (SELECT kind, COUNT(*) AS n FROM gc_pauses GROUP BY kind)"))" \
+  test "$n_clock" -gt 0
 check "one gctrace-clock and one gctrace-stw row per STW cycle ($n_clock, $n_tstw vs $n_stw)" \
   test "$n_clock" -eq "$n_stw" -a "$n_tstw" -eq "$n_stw"
 J="FROM gc_pauses t JOIN gc_pauses s ON s.load_id = t.load_id AND s.gc_num = t.gc_num AND s.source = 'go'"
@@ -43,10 +44,10 @@ check "gctrace heap sizes stored (before >= 1 MB)" \
   test "$(q "$DB" "SELECT COUNT(*) FROM gc_pauses WHERE kind LIKE 'gctrace-%' AND (heap_before IS NULL OR heap_after IS NULL)")" -eq 0
 
 "$WASMLAB" report gc --db "$DB" --format csv >"$TMP/gc.csv" 2>"$TMP/err" || fail "report gc: $(cat "$TMP/err")"
-for src in go go-cycle-cpu go-gctrace-stw go-gctrace-clock; do
+for src in go go-cycle-cpu gctrace-stw gctrace-clock; do
   check "report gc has a $src row" grep -q ",$src," "$TMP/gc.csv"
 done
 gc_count() { awk -F, -v s="$1" '$6 == s { print $8 }' "$TMP/gc.csv"; }
 check "report gc: as many gctrace cycles as STW pauses in the window" \
-  test "$(gc_count go-gctrace-clock)" = "$(gc_count go)"
+  test "$(gc_count gctrace-clock)" = "$(gc_count go)"
 finish
