@@ -221,6 +221,12 @@ int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc
     return read_group_rows(db, run_id, g, "go", "cycle-cpu", ms, n);
 }
 
+int db_read_gc_group_go_kind(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                             const char *kind, double **ms, size_t *n)
+{
+    return read_group_rows(db, run_id, g, "go", kind, ms, n);
+}
+
 /* Adds a JSON array of counts ("[3,0,12]") to bucket[]; -1 (bucket[]
  * unchanged) when it is not one. */
 static int parse_buckets(const char *json, int64_t *bucket, int *n_buckets);

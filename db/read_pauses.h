@@ -73,6 +73,10 @@ int db_read_gc_group_pauses(struct db *db, int64_t run_id, const struct db_gc_gr
  * none in DBs written before they were recorded. */
 int db_read_gc_group_cycle_cpu(struct db *db, int64_t run_id, const struct db_gc_group *g,
                                double **ms, size_t *n);
+/* The same for any kind of Go row (source "go"): "gctrace-stw" and
+ * "gctrace-clock" (GODEBUG=gctrace=1, per cycle) among them. */
+int db_read_gc_group_go_kind(struct db *db, int64_t run_id, const struct db_gc_group *g,
+                             const char *kind, double **ms, size_t *n);
 
 /* ---- report alloc ---- */
 

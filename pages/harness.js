@@ -85,6 +85,9 @@
     if (runtime === "gojs") {
       go = new Go();
       go.argv = ["prog", ...args];
+      // GODEBUG is read once, at start-up: go/gc-churn --gctrace asks for
+      // Go's per-cycle trace on stderr (modules/go/gc-churn/main.go).
+      go.env = args.includes("--gctrace") ? { GODEBUG: "gctrace=1" } : {};
       go.exit = (code) => { report.exit_code = code; };
     }
     const imports = wasi ? wasi.importsAny() : go ? go.importObject : stubImports();

@@ -12,7 +12,9 @@
 
 #include "collector/cli/options.h"
 #include "collector/wasm/manifest.h"
+#include "collector/report/table_out.h"
 #include "collector/wasm/module_sizes.h"
+#include "collector/wasm/wasi_imports.h"
 #include "base/util.h"
 #include "collector/wasm/wasm_binary.h"
 #include "db/db.h"
@@ -20,9 +22,14 @@
 
 struct inspect_options {
     const char *file;
+    char **files;               /* --wasi: every module argument */
+    size_t n_files;
     const char *manifest;       /* where a NAME is looked up */
     const char *db_path;        /* NULL: do not store */
     bool json;
+    bool wasi;                  /* the WASI import census of files[] */
+    bool format_set;
+    enum table_format format;
 };
 
 /* A run of imports sharing a module name, in order[]. */
@@ -49,24 +56,34 @@ static const struct cli_option inspect_options[] = {
     { "json", 0, NULL, "print one JSON object instead of a table", 'j' },
     { "db", 0, "FILE", "also store sizes, sections and imports in the results DB", 'd' },
     { "manifest", 0, "FILE", "where NAME is looked up (default: the build's manifest)", 'M' },
+    { "wasi", 0, NULL, "the WASI census: which wasi_snapshot_preview1 functions each of one or\n"
+                       "more modules imports (rows functions, columns modules)", 'w' },
+    { "format", 0, "FMT", "with --wasi: text, csv, json or markdown (default text; --json = json)",
+      'f' },
     { NULL, 0, NULL, NULL, 0 }
 };
 
 static const struct cli_command inspect_command = {
     .name = "inspect",
-    .usage = "FILE.wasm|NAME [options]",
+    .usage = "FILE.wasm|NAME [options]   or   wasmlab inspect --wasi FILE.wasm|NAME...",
     .description =
         "Lists the module's sections, function/import/export counts, imports by\n"
         "module, and its gzip -9 and brotli -q 11 sizes. The module is a file, or a\n"
         "built module's manifest name such as go/hello (wasmlab modules lists them);\n"
-        "a file of that name wins. After -- every argument is a file.",
+        "a file of that name wins. After -- every argument is a file.\n"
+        "With --wasi, for one or more modules: the WASI functions each imports, one\n"
+        "row per function of any of them, one column per module (x: imported), then\n"
+        "the count of WASI and of other imports. Preview0 imports (wasi_unstable)\n"
+        "are listed as wasi_unstable.NAME.",
     .options = inspect_options,
     .exits = CLI_EXITS_BASIC,
     .exit_notes = "(1: DB or output error; 2 also for a missing, unreadable, empty or\n"
                   "malformed file)",
     .examples = "wasmlab inspect go/hello\n"
                 "wasmlab inspect build/modules/c/json.wasm --json\n"
-                "wasmlab inspect app.wasm --db results.db",
+                "wasmlab inspect app.wasm --db results.db\n"
+                "wasmlab inspect --wasi c/wasi-probe go/wasi-probe go/hello/wasip1\n"
+                "wasmlab inspect --wasi --format markdown esbuild.wasm sqlite.wasm",
 };
 
 /* One diagnostic line: "wasmlab inspect: FILE: reason". */
@@ -95,6 +112,14 @@ static int parse_options(int argc, char **argv, struct inspect_options *opt)
         switch (id) {
         case 'j': opt->json = true; break;
         case 'M': opt->manifest = p.arg; break;
+        case 'w': opt->wasi = true; break;
+        case 'f':
+            if (cli_table_format(&p, &opt->format) < 0) {
+                cli_end(&p);
+                return CLI_BAD;
+            }
+            opt->format_set = true;
+            break;
         case 'd':
             if (!*p.arg) {
                 cli_end(&p);
@@ -107,6 +132,29 @@ static int parse_options(int argc, char **argv, struct inspect_options *opt)
     }
     if (id < 0)
         return id;
+    if (opt->wasi) {
+        if (opt->db_path) {
+            cli_usage_error(&inspect_command, "--db stores one module's inspection, not --wasi");
+            return CLI_BAD;
+        }
+        if (cli_positionals(&p, 1, 4096, "FILE.wasm or NAME") < 0)
+            return CLI_BAD;
+        opt->files = p.argv + p.rest;
+        opt->n_files = (size_t)(p.argc - p.rest);
+        if (opt->json && !opt->format_set)
+            opt->format = TABLE_JSON;
+        else if (opt->json && opt->format != TABLE_JSON) {
+            cli_usage_error(&inspect_command, "--json and --format %s disagree",
+                            opt->format == TABLE_CSV ? "csv" : opt->format == TABLE_TEXT ? "text"
+                                                                                       : "markdown");
+            return CLI_BAD;
+        }
+        return 0;
+    }
+    if (opt->format_set) {
+        cli_usage_error(&inspect_command, "--format goes with --wasi (one module: --json)");
+        return CLI_BAD;
+    }
     if (p.argc - p.rest > 1) {
         cli_usage_error(&inspect_command, "one module at a time (extra argument %s)",
                         p.argv[p.rest + 1]);
@@ -398,51 +446,171 @@ static void inspection_free(struct inspection *in)
     free(in->groups);
 }
 
+/* One module argument, read and parsed. */
+struct loaded {
+    const char *file;           /* the path read: the argument or its manifest file */
+    char *named;                /* owned: the manifest's file when the argument was a NAME */
+    uint8_t *data;
+    size_t len;
+    struct module_sizes sizes;
+};
+
+static void loaded_free(struct loaded *l)
+{
+    module_sizes_free(&l->sizes);
+    free(l->data);
+    free(l->named);
+    memset(l, 0, sizeof *l);
+}
+
+/* Reads arg (a file, else a manifest name) and parses it. Returns EXIT_OK,
+ * or EXIT_USAGE after one error line naming it (nothing to free then). */
+static int load_module(const char *arg, const char *manifest, struct loaded *l)
+{
+    memset(l, 0, sizeof *l);
+    l->file = arg;
+    l->data = read_whole_file(arg, &l->len);
+    int e = l->data ? 0 : errno;
+    if (!l->data && e == ENOENT && (l->named = manifest_file_for(arg, manifest))) {
+        l->data = read_whole_file(l->named, &l->len);
+        e = l->data ? 0 : errno;
+        if (l->data)
+            l->file = l->named;
+    }
+    if (!l->data) {
+        size_t n = strlen(arg);
+        bool maybe_name = e == ENOENT && !l->named && (n < 5 || strcmp(arg + n - 5, ".wasm"));
+        inspect_error(l->named ? l->named : arg, "%s%s", strerror(e),
+                      maybe_name ? ", nor a module of the manifest (wasmlab modules lists them)"
+                                 : "");
+        loaded_free(l);
+        return EXIT_USAGE;
+    }
+    char why[256];
+    if (l->len == 0) {
+        inspect_error(l->file, "empty file (a module is at least %d bytes)", WASM_HEADER_SIZE);
+        loaded_free(l);
+        return EXIT_USAGE;
+    }
+    if (module_sizes_parse(l->data, l->len, &l->sizes, why, sizeof why) < 0) {
+        inspect_error(l->file, "%s", why);
+        loaded_free(l);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* ---- --wasi: the import census ---- */
+
+static json_t *census_json(char **args, const struct loaded *mods, const struct wasi_imports *w,
+                           size_t n, const struct wasi_imports *all)
+{
+    json_t *root = json_object(), *arr = json_array(), *fns = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object(), *list = json_array();
+        json_object_set_new(o, "module", json_string(args[i]));
+        json_object_set_new(o, "file", json_string(mods[i].file));
+        json_object_set_new(o, "sha256", json_string(mods[i].sizes.sha256));
+        for (size_t k = 0; k < w[i].n; k++)
+            json_array_append_new(list, json_string(w[i].labels[k]));
+        json_object_set_new(o, "wasi_imports", list);
+        json_object_set_new(o, "wasi_count", json_integer((json_int_t)w[i].n));
+        json_object_set_new(o, "other_imports", json_integer((json_int_t)w[i].other));
+        json_array_append_new(arr, o);
+    }
+    for (size_t k = 0; k < all->n; k++)
+        json_array_append_new(fns, json_string(all->labels[k]));
+    json_object_set_new(root, "modules", arr);
+    json_object_set_new(root, "functions", fns);
+    return root;
+}
+
+static void census_table(char **args, const struct wasi_imports *w, size_t n,
+                         const struct wasi_imports *all, enum table_format f)
+{
+    const char **cols = xcalloc(n + 2, sizeof *cols);
+    cols[0] = "function";
+    for (size_t i = 0; i < n; i++)
+        cols[i + 1] = args[i];
+    struct table *t = table_new(cols);
+    for (size_t k = 0; k < all->n; k++) {
+        table_row(t);
+        table_cell_text(t, all->labels[k]);
+        for (size_t i = 0; i < n; i++)
+            table_cell_text(t, wasi_imports_has(&w[i], all->labels[k]) ? "x" : "-");
+    }
+    table_row(t);
+    table_cell_text(t, "(wasi imports)");
+    for (size_t i = 0; i < n; i++)
+        table_cell_int(t, (long long)w[i].n);
+    table_row(t);
+    table_cell_text(t, "(other imports)");
+    for (size_t i = 0; i < n; i++)
+        table_cell_int(t, (long long)w[i].other);
+    table_print(t, f, stdout);
+    table_free(t);
+    free(cols);
+}
+
+/* Every module is read and parsed first: a bad one fails the command before
+ * anything is printed. */
+static int cmd_inspect_wasi(const struct inspect_options *opt)
+{
+    size_t n = opt->n_files;
+    struct loaded *mods = xcalloc(n, sizeof *mods);
+    struct wasi_imports *w = xcalloc(n, sizeof *w);
+    int status = EXIT_OK;
+    size_t done = 0;
+    for (; done < n && status == EXIT_OK; done++) {
+        status = load_module(opt->files[done], opt->manifest, &mods[done]);
+        if (status == EXIT_OK)
+            wasi_imports_of(&mods[done].sizes.module, &w[done]);
+    }
+    if (status == EXIT_OK) {
+        struct wasi_imports all;
+        wasi_imports_union(w, n, &all);
+        if (opt->format == TABLE_JSON) {
+            json_t *root = census_json(opt->files, mods, w, n, &all);
+            if (json_dumpf(root, stdout, JSON_INDENT(2)) < 0 || fputc('\n', stdout) == EOF)
+                status = EXIT_ERROR;
+            json_decref(root);
+        } else {
+            census_table(opt->files, w, n, &all, opt->format);
+        }
+        wasi_union_free(&all);
+        if (fflush(stdout) != 0 || ferror(stdout))
+            status = EXIT_ERROR;
+        if (status != EXIT_OK)
+            cli_warn(&inspect_command, "writing the census failed: %s", strerror(errno));
+    }
+    for (size_t i = 0; i < done; i++) {
+        wasi_imports_free(&w[i]);
+        loaded_free(&mods[i]);
+    }
+    free(w);
+    free(mods);
+    return status;
+}
+
 int cmd_inspect(int argc, char **argv)
 {
     struct inspect_options opt = { 0 };
     int parsed = parse_options(argc, argv, &opt);
     if (parsed != 0)
         return cli_exit_for(parsed);
+    if (opt.wasi)
+        return cmd_inspect_wasi(&opt);
 
-    size_t len = 0;
-    uint8_t *data = read_whole_file(opt.file, &len);
-    char *named = NULL;     /* the manifest's file when opt.file is a NAME */
-    int e = data ? 0 : errno;
-    if (!data && e == ENOENT && (named = manifest_file_for(opt.file, opt.manifest))) {
-        data = read_whole_file(named, &len);
-        e = data ? 0 : errno;
-        if (data)
-            opt.file = named;
-    }
-    if (!data) {
-        size_t n = strlen(opt.file);
-        bool maybe_name = e == ENOENT && !named && (n < 5 || strcmp(opt.file + n - 5, ".wasm"));
-        inspect_error(named ? named : opt.file, "%s%s", strerror(e),
-                      maybe_name ? ", nor a module of the manifest (wasmlab modules lists them)"
-                                 : "");
-        free(named);
+    struct loaded mod;
+    if (load_module(opt.file, opt.manifest, &mod) != EXIT_OK)
         return EXIT_USAGE;
-    }
-    if (len == 0) {
-        inspect_error(opt.file, "empty file (a module is at least %d bytes)",
-                      WASM_HEADER_SIZE);
-        free(data);
-        free(named);
-        return EXIT_USAGE;
-    }
-
-    struct inspection in = { .file = opt.file, .data = data, .len = len };
+    struct inspection in = { .file = mod.file, .data = mod.data, .len = mod.len,
+                             .sizes = mod.sizes };
+    mod.sizes = (struct module_sizes){ 0 };     /* now in.sizes's */
     char why[256];
-    if (module_sizes_parse(data, len, &in.sizes, why, sizeof why) < 0) {
-        inspect_error(opt.file, "%s", why);
-        free(data);
-        free(named);
-        return EXIT_USAGE;
-    }
     int status = EXIT_OK;
-    if (module_sizes_compress(data, len, &in.sizes, why, sizeof why) < 0) {
-        inspect_error(opt.file, "%s", why);
+    if (module_sizes_compress(in.data, in.len, &in.sizes, why, sizeof why) < 0) {
+        inspect_error(in.file, "%s", why);
         status = EXIT_ERROR;
         goto out;
     }
@@ -460,7 +628,7 @@ int cmd_inspect(int argc, char **argv)
         int rc = json_dumpf(root, stdout, JSON_INDENT(2));
         json_decref(root);
         if (rc < 0 || fputc('\n', stdout) == EOF) {
-            inspect_error(opt.file, "writing the JSON report failed");
+            inspect_error(in.file, "writing the JSON report failed");
             status = EXIT_ERROR;
             goto out;
         }
@@ -468,12 +636,11 @@ int cmd_inspect(int argc, char **argv)
         print_text(stdout, &in);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        inspect_error(opt.file, "writing the report: %s", strerror(errno));
+        inspect_error(in.file, "writing the report: %s", strerror(errno));
         status = EXIT_ERROR;
     }
 out:
     inspection_free(&in);
-    free(data);
-    free(named);
+    loaded_free(&mod);
     return status;
 }

@@ -1,5 +1,8 @@
 #include "collector/measure/page_output.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/util.h"
@@ -81,10 +84,64 @@ void page_output_parse(const char *text, struct page_output *out)
     }
 }
 
+/* ms as gctrace prints them ("0.015", "1.2", "12") to ns; -1 when out of
+ * bounds. */
+static int64_t ms_to_ns(double ms)
+{
+    if (!(ms >= 0) || ms * 1e3 > (double)UNTRUSTED_US_LIMIT)
+        return -1;
+    return (int64_t)llround(ms * 1e6);
+}
+
+/* "gc K @Ts P%: A+B+C ms clock, <cpu> ms cpu, H0->H1->H2 MB, ..." */
+static bool parse_gctrace(const char *line, struct go_gctrace *g)
+{
+    long long num, h0, h1, h2;
+    double at, a, b, c;
+    int pct, used = 0;
+    if (sscanf(line, "gc %lld @%lfs %d%%: %lf+%lf+%lf ms clock, %n", &num, &at, &pct, &a, &b, &c,
+               &used) != 6 || used == 0)
+        return false;
+    const char *cpu_end = strstr(line + used, " ms cpu, ");
+    if (!cpu_end || sscanf(cpu_end, " ms cpu, %lld->%lld->%lld MB", &h0, &h1, &h2) != 3)
+        return false;
+    *g = (struct go_gctrace){ .num = num, .sweep_term_ns = ms_to_ns(a), .mark_ns = ms_to_ns(b),
+                              .mark_term_ns = ms_to_ns(c), .heap_before_mb = h0,
+                              .heap_live_mb = h2 };
+    return num > 0 && g->sweep_term_ns >= 0 && g->mark_ns >= 0 && g->mark_term_ns >= 0 &&
+           h0 >= 0 && h2 >= 0 && h0 < (1LL << 40) && h2 < (1LL << 40);
+}
+
+void page_output_parse_stderr(const char *text, struct page_output *out)
+{
+    size_t cap = 0;
+    for (const char *line = text; line && *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
+        if (len > 3 && len < 512 && strncmp(line, "gc ", 3) == 0) {
+            char buf[512];
+            memcpy(buf, line, len);
+            buf[len] = '\0';
+            struct go_gctrace g;
+            if (parse_gctrace(buf, &g)) {
+                if (out->n_gctrace == cap) {
+                    cap = cap ? cap * 2 : 64;
+                    out->gctrace = xrealloc(out->gctrace, cap * sizeof *out->gctrace);
+                }
+                out->gctrace[out->n_gctrace++] = g;
+            } else {
+                out->bad_lines++;
+            }
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
 void page_output_free(struct page_output *out)
 {
     free(out->go_gc);
     free(out->go_gc_cpu);
+    free(out->gctrace);
     json_decref(out->alloc_hists);
     memset(out, 0, sizeof *out);
 }
@@ -118,5 +175,33 @@ size_t page_output_go_gc_rows(const struct page_output *po, const struct page_cl
             .heap_after = DB_NULL, .tid = tid, .gc_num = c->num,
         };
     }
+    for (size_t i = 0; clock && i < po->n_gctrace; i++) {
+        const struct go_gctrace *t = &po->gctrace[i];
+        const struct go_gc_cycle *c = NULL;
+        for (size_t k = 0; k < po->n_go_gc && !c; k++)
+            if (po->go_gc[k].num == t->num)
+                c = &po->go_gc[k];
+        int64_t end_us = c ? page_clock_unix_ns_to_trace_us(clock, c->end_unix_ns) : INT64_MIN;
+        if (end_us == INT64_MIN)
+            continue;
+        int64_t wall_us = (t->sweep_term_ns + t->mark_ns + t->mark_term_ns + 500) / 1000;
+        int64_t stw_us = (t->sweep_term_ns + t->mark_term_ns + 500) / 1000;
+        int64_t before = t->heap_before_mb << 20, live = t->heap_live_mb << 20;
+        out[n++] = (struct db_gc_pause){
+            .source = "go", .kind = "gctrace-clock", .name = "GODEBUG=gctrace=1", .is_pause = 0,
+            .start_us = end_us - wall_us, .dur_us = wall_us, .heap_before = before,
+            .heap_after = live, .tid = tid, .gc_num = t->num,
+        };
+        out[n++] = (struct db_gc_pause){
+            .source = "go", .kind = "gctrace-stw", .name = "GODEBUG=gctrace=1", .is_pause = 0,
+            .start_us = end_us - wall_us, .dur_us = stw_us, .heap_before = before,
+            .heap_after = live, .tid = tid, .gc_num = t->num,
+        };
+    }
     return n;
+}
+
+size_t page_output_go_gc_capacity(const struct page_output *po)
+{
+    return po->n_go_gc + po->n_go_gc_cpu + 2 * po->n_gctrace;
 }

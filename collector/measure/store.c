@@ -188,7 +188,7 @@ static void fill_marks(struct rows *r, json_t *report, const struct extract_resu
 static void fill_gc(struct rows *r, const struct extract_result *x, const struct page_clock *clock)
 {
     size_t n_v8 = x ? x->n_gc_events : 0, n = 0;
-    size_t n_go = r->have_po ? r->po.n_go_gc + r->po.n_go_gc_cpu : 0;
+    size_t n_go = r->have_po ? page_output_go_gc_capacity(&r->po) : 0;
     r->gc = xcalloc(n_v8 + n_go + 1, sizeof *r->gc);
     for (size_t i = 0; i < n_v8; i++) {
         const struct extract_gc_event *g = &x->gc_events[i];
@@ -392,6 +392,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     if (report) {
         have_clock = page_clock_init(&clock, report, x) == 0;
         page_output_parse(json_string_value(json_object_get(report, "stdout")), &r.po);
+        page_output_parse_stderr(json_string_value(json_object_get(report, "stderr")), &r.po);
         r.have_po = true;
     }
     fill_phases(&r, x, report, have_clock ? &clock : NULL);

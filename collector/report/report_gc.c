@@ -34,7 +34,9 @@ static const struct cli_command gc_command = {
         "modules), and go-cycle-cpu: per Go GC cycle, the main-thread time the collector\n"
         "took (mark assist + mark workers + STW, from runtime/metrics; js/wasm has one\n"
         "thread, so the concurrent mark runs on the main thread too; its columns count\n"
-        "cycles and their time). Only pauses inside each load's workload window count (from\n"
+        "cycles and their time); for go/gc-churn --gctrace also gctrace-stw and\n"
+        "gctrace-clock: per cycle, the STW phases' sum and the whole cycle's wall time\n"
+        "from GODEBUG=gctrace=1. Only pauses inside each load's workload window count (from\n"
         "wasmlab:run-start to the end of the run and of any --js-churn); only ok loads.\n"
         "Columns: loads, gc_count, total_pause_ms, p50/p95/p99/max_ms (linear\n"
         "interpolation), pauses_per_s and paused_fraction of the workload time.\n"
@@ -61,20 +63,24 @@ struct gc_row {
 static long compute_rows(struct db *db, int64_t run_id, struct db_gc_group *groups,
                          size_t n_groups, struct gc_row **out)
 {
-    *out = xcalloc(3 * n_groups + 1, sizeof **out);
+    *out = xcalloc(5 * n_groups + 1, sizeof **out);
     size_t n_rows = 0;
+    /* Go's per-cycle rows (is_pause 0) by kind, each shown as its own source. */
+    static const char *const go_kinds[5] = { NULL, NULL, "cycle-cpu", "gctrace-stw",
+                                             "gctrace-clock" };
     for (size_t i = 0; i < n_groups; i++) {
         const struct db_gc_group *g = &groups[i];
         bool go = strcmp(g->language, "go") == 0;
-        const char *sources[3] = { "v8", go ? "go" : NULL, go ? "go-cycle-cpu" : NULL };
-        for (int s = 0; s < 3 && sources[s]; s++) {
+        const char *sources[5] = { "v8", go ? "go" : NULL, go ? "go-cycle-cpu" : NULL,
+                                   go ? "gctrace-stw" : NULL, go ? "gctrace-clock" : NULL };
+        for (int s = 0; s < 5 && sources[s]; s++) {
             double *v;
             size_t n;
-            int rc = s == 2 ? db_read_gc_group_cycle_cpu(db, run_id, g, &v, &n)
-                            : db_read_gc_group_pauses(db, run_id, g, sources[s], &v, &n);
+            int rc = go_kinds[s] ? db_read_gc_group_go_kind(db, run_id, g, go_kinds[s], &v, &n)
+                                 : db_read_gc_group_pauses(db, run_id, g, sources[s], &v, &n);
             if (rc < 0)
                 return -1;
-            if (s == 2 && n == 0) {   /* a DB written before cycles were recorded */
+            if (s >= 2 && n == 0) {   /* not recorded (older DB, or no --gctrace) */
                 free(v);
                 continue;
             }
@@ -189,7 +195,9 @@ static void print_text(const struct db_gc_group *groups, size_t n_groups,
     printf("\nGC pauses inside the workload windows of ok loads, per group and source\n"
            "(total, p50..max and workload in ms; per_s: pauses per second of workload;\n"
            "paused: the fraction of the workload time spent in pauses; go is Go's STW,\n"
-           "go-cycle-cpu each Go GC cycle's whole main-thread time, concurrent mark included):\n");
+           "go-cycle-cpu each Go GC cycle's whole main-thread time, concurrent mark included;\n"
+           "with --gctrace, gctrace-stw each cycle's two STW phases and gctrace-clock its\n"
+           "wall time from start to end, as GODEBUG=gctrace=1 prints them):\n");
     table_print(t, TABLE_TEXT, stdout);
     table_free(t);
 }

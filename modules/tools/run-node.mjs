@@ -11,7 +11,11 @@
 // The exit code is the module's (proc_exit / os.Exit / return from main).
 // Environment: empty, or the --env pairs. No preopened directories, or with
 // --preopen the host folder DIR as the guest path /sandbox (the WASI census
-// protocol's tree; runtime "wasi" only).
+// protocol's tree; runtime "wasi" only). --log-calls (runtime "wasi"): after
+// each WASI call returns, one line "wasi-call <function> <errno number>" on
+// stdout ("threw" when it threw: proc_exit, a trap), in order with the
+// module's own stdout, so every call can be attributed to the probe line
+// after it (docs/proposals/wasi-probes.md).
 //
 // runtime "wasi":  wasi_snapshot_preview1 from node:wasi.
 // runtime "gojs":  wasm_exec.js from the manifest's folder, with globalThis.fs
@@ -33,8 +37,14 @@ function usage(msg) {
 let argv = process.argv.slice(2);
 let stdinOverride = null;
 let preopen = null;
+let logCalls = false;
 const env = {};
-while (['--stdin', '--preopen', '--env'].includes(argv[0])) {
+while (['--stdin', '--preopen', '--env', '--log-calls'].includes(argv[0])) {
+  if (argv[0] === '--log-calls') {
+    logCalls = true;
+    argv = argv.slice(1);
+    continue;
+  }
   const [opt, value] = argv;
   if (argv.length < 2) usage(`${opt} needs a value`);
   if (opt === '--stdin') stdinOverride = value;
@@ -70,7 +80,25 @@ if (mod.runtime === 'wasi') {
     stdin: stdinFd, stdout: 1, stderr: 2, returnOnExit: true,
   });
   const module = await WebAssembly.compile(bytes);
-  const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+  const imports = wasi.getImportObject();
+  if (logCalls) {
+    const w = { ...imports.wasi_snapshot_preview1 };
+    for (const [fn, f] of Object.entries(w)) {
+      w[fn] = (...a) => {
+        let r;
+        try {
+          r = f(...a);
+        } catch (e) {
+          fs.writeSync(1, `wasi-call ${fn} threw\n`);
+          throw e;
+        }
+        fs.writeSync(1, `wasi-call ${fn} ${r}\n`);
+        return r;
+      };
+    }
+    imports.wasi_snapshot_preview1 = w;
+  }
+  const instance = await WebAssembly.instantiate(module, imports);
   process.exitCode = wasi.start(instance);
 } else if (mod.runtime === 'gojs') {
   const stdinFs = Object.create(fs);

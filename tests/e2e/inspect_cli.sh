@@ -46,6 +46,12 @@ expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm
 expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm" --db ""
 expect 2 "wasmlab inspect: option --db needs a value $see" "$fixtures/empty.wasm" --db=
 
+expect 2 "wasmlab inspect: --format goes with --wasi (one module: --json) $see" --format csv "$fixtures/empty.wasm"
+expect 2 "wasmlab inspect: --db stores one module's inspection, not --wasi $see" --wasi --db x.db "$fixtures/empty.wasm"
+expect 2 "wasmlab inspect: missing FILE.wasm or NAME $see" --wasi
+expect 2 "wasmlab inspect: --json and --format csv disagree $see" --wasi --json --format csv "$fixtures/empty.wasm"
+expect 2 "wasmlab inspect: --format yaml: must be text, csv, json or markdown $see" --wasi --format yaml "$fixtures/empty.wasm"
+
 # ---- help: exit 0, usage on stdout ----
 cases=$((cases + 1))
 if ! "$wasmlab" inspect --help > "$tmp/out" 2>&1 || ! grep -q '^usage: wasmlab inspect FILE.wasm|NAME' "$tmp/out"; then
@@ -102,6 +108,18 @@ assert [i["field"] for i in r["imports_by_module"][1]["imports"]] == \
 assert r["counts"]["functions"] == 7 and r["counts"]["exports"] == 4
 assert r["sections"][-1]["name"] == "name"
 EOF
+
+# ---- --wasi: the import census, several modules, one bad one fails it all ----
+cases=$((cases + 1))
+(cd "$fixtures" && "$wasmlab" inspect --wasi imports.wasm empty.wasm) > "$tmp/out" 2> "$tmp/err" \
+  || fail "--wasi imports.wasm empty.wasm: exit $?"
+[ "$(cat "$tmp/out")" = "function         imports.wasm  empty.wasm
+fd_write         x             -         
+proc_exit        x             -         
+(wasi imports)              2           0
+(other imports)             6           0" ] || fail "--wasi text: $(cat "$tmp/out")"
+expect 2 "wasmlab inspect: $fixtures/bad/short.wasm: offset 0: file too short for the magic number: 3 bytes, a module starts with 8 (\0asm + version)" \
+  --wasi "$fixtures/imports.wasm" "$fixtures/bad/short.wasm"
 
 # ---- --db: rows stored; inspecting again replaces them ----
 db="$tmp/results.db"

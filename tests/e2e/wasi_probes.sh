@@ -112,4 +112,27 @@ check "missing import: fails ($rc)" test "$rc" -ne 0 -a "$rc" -ne 124
 check "missing import: a link error naming it: $(grep -m1 Error "$TMP/err")" \
   grep -q 'LinkError.*wasmlab_missing' "$TMP/err"
 check "missing import: nothing ran" test ! -s "$TMP/out"
+
+# ---- the import census: inspect --wasi agrees with wasm-objdump -x ----
+census=(c/wasi-probe go/wasi-probe go/hello/wasip1 c/hello go/hello c/wasi-missing-import)
+"$WASMLAB" inspect --manifest "$MANIFEST" --wasi --format csv "${census[@]}" >"$TMP/census.csv" 2>"$TMP/err"
+check "inspect --wasi: exit 0, quiet ($(cat "$TMP/err"))" test ! -s "$TMP/err"
+"$WASMLAB" inspect --manifest "$MANIFEST" --wasi --json "${census[@]}" >"$TMP/census.json"
+col=2
+for m in "${census[@]}"; do
+  file=$(node -p 'require(process.argv[1]).modules.find((x) => x.name === process.argv[2]).file' "$MANIFEST" "$m")
+  want=$(wasm-objdump -x -j Import "$MODULES/$file" | sed -n 's/.*<- wasi_snapshot_preview1\.\([A-Za-z0-9_]*\)$/\1/p' | sort -u | tr '\n' ' ')
+  got=$(awk -F, -v c=$col 'NR > 1 && $c == "x" { print $1 }' "$TMP/census.csv" | sort | tr '\n' ' ')
+  check "census $m = wasm-objdump: got '$got', objdump '$want'" test "$got" = "$want"
+  got=$(python3 -c 'import json,sys; m=[x for x in json.load(open(sys.argv[1]))["modules"] if x["module"]==sys.argv[2]][0]; print("".join(f + " " for f in m["wasi_imports"]))' "$TMP/census.json" "$m")
+  check "census --json $m = wasm-objdump" test "$got" = "$want"
+  col=$((col + 1))
+done
+cell() { awk -F, -v f="$1" -v c="$2" '$1 == f { print $c }' "$TMP/census.csv"; }
+check "Go's wasip1 runtime imports poll_oneoff (go/hello/wasip1)" test "$(cell poll_oneoff 4)" = x
+check "Go's wasip1 runtime does not import sock_accept (go/hello/wasip1)" test "$(cell sock_accept 4)" = -
+check "c/wasi-probe imports sock_accept" test "$(cell sock_accept 2)" = x
+check "c/hello imports 5 WASI functions" test "$(cell '(wasi imports)' 5)" = 5
+check "go/hello (js/wasm) imports no WASI function" test "$(cell '(wasi imports)' 6)" = 0
+check "the missing-import module's made-up import is listed" test "$(cell wasmlab_missing 7)" = x
 finish

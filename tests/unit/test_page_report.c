@@ -96,6 +96,50 @@ static void test_page_output(void)
     page_output_free(&po);
 }
 
+/* GODEBUG=gctrace=1 lines on stderr: A+B+C ms clock and heap MB, placed
+ * at the end of the wasmlab-gc cycle of the same number. */
+static void test_gctrace(void)
+{
+    struct page_output po;
+    page_output_parse("wasmlab-gc {\"num\":1,\"pause_ns\":65000,"
+                      "\"end_unix_ns\":1700000000002000000}\n", &po);
+    page_output_parse_stderr(
+        "gc 1 @0.664s 14%: 1.1+349+1.3 ms clock, 1.1+154/0/0+1.3 ms cpu, 3->4->3 MB, 4 MB goal, "
+        "0 MB stacks, 0 MB globals, 1 P\n"
+        "stderr text, not a trace line\n"
+        "gc 2 @1.2s 19%: 15+469 ms clock, 15 ms cpu, 6->8->8 MB\n"          /* two phases */
+        "gc 3 @1.2s 19%: -1+469+7.9 ms clock, 15+1/0/0+7.9 ms cpu, 6->8->8 MB\n"
+        "gc 4 @1.2s 19%: 1e300+1+1 ms clock, 1+1/0/0+1 ms cpu, 6->8->8 MB\n"
+        "gc 5 @2.8s 12%: 0.10+849+0.025 ms clock, 0.10+121/0/0+0.025 ms cpu, 15->18->12 MB, "
+        "17 MB goal, 0 MB stacks, 0 MB globals, 1 P (forced)", &po);
+    CHECK_INT(po.n_gctrace, 2);
+    CHECK_INT(po.bad_lines, 3);                          /* gc 2, 3 and 4 */
+    CHECK_INT(po.gctrace[0].num, 1);
+    CHECK_INT(po.gctrace[0].sweep_term_ns, 1100000);
+    CHECK_INT(po.gctrace[0].mark_ns, 349000000);
+    CHECK_INT(po.gctrace[0].mark_term_ns, 1300000);
+    CHECK_INT(po.gctrace[0].heap_before_mb, 3);
+    CHECK_INT(po.gctrace[0].heap_live_mb, 3);
+    CHECK_INT(po.gctrace[1].num, 5);
+    CHECK_INT(po.gctrace[1].mark_term_ns, 25000);
+    CHECK_INT(po.gctrace[1].heap_live_mb, 12);
+    CHECK_INT(page_output_go_gc_capacity(&po), 5);
+    struct page_clock clock = { .valid = true, .zero_trace_us = 1000,
+                                .time_origin_ms = 1700000000000.0 };
+    struct db_gc_pause rows[5];
+    /* cycle 5 has no wasmlab-gc line to end at: left out */
+    CHECK_INT(page_output_go_gc_rows(&po, &clock, 9, rows), 3);
+    CHECK(strcmp(rows[1].kind, "gctrace-clock") == 0 && rows[1].is_pause == 0);
+    CHECK_INT(rows[1].dur_us, 351400);
+    CHECK_INT(rows[1].start_us, 1000 + 2000 - 351400);
+    CHECK_INT(rows[1].heap_before, 3 << 20);
+    CHECK(strcmp(rows[2].kind, "gctrace-stw") == 0 && rows[2].is_pause == 0);
+    CHECK_INT(rows[2].dur_us, 2400);
+    CHECK_INT(rows[2].start_us, rows[1].start_us);
+    CHECK_INT(rows[2].gc_num, 1);
+    page_output_free(&po);
+}
+
 static void test_page_clock(void)
 {
     struct extract_mark marks[] = { { "wasmlab:start", 1000000 }, { "wasmlab:done", 1050000 } };
@@ -124,6 +168,7 @@ int main(void)
 {
     test_round_to_int64();
     test_page_output();
+    test_gctrace();
     test_page_clock();
     return check_result();
 }

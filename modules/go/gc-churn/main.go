@@ -25,6 +25,11 @@
 //	wasmlab-gc-cpu {"num":K,"cpu_ns":C,"assist_ns":A,"mark_ns":M,"pause_ns":P,"end_unix_ns":E}
 //
 // --gogc N and --memlimit-mb N call debug.SetGCPercent / SetMemoryLimit first.
+// --gctrace does nothing here: the runtime reads GODEBUG only at start-up, so
+// the page harness (pages/harness.js) and run-node.mjs (--env) set
+// GODEBUG=gctrace=1 when the arguments hold it, and Go's runtime then prints
+// "gc K @Ts P%: A+B+C ms clock, ..." per cycle on stderr (collector:
+// collector/measure/page_output.c). A note on stderr says when it is missing.
 // and a summary; "lost" counts cycles that fell out of the ring unread:
 //
 //	wasmlab-gc-summary {"num_gc":N,"pause_total_ns":T,"lost":L,...}
@@ -37,6 +42,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strings"
 )
 
 const (
@@ -178,7 +184,11 @@ func main() {
 	rounds := flag.Uint("rounds", 50, "rounds of churn (1..1000000)")
 	gogc := flag.Int("gogc", 0, "if set: debug.SetGCPercent(N) (-1 turns the GC off)")
 	memlimitMB := flag.Int64("memlimit-mb", 0, "if > 0: debug.SetMemoryLimit(N MiB)")
+	gctrace := flag.Bool("gctrace", false, "asks the harness for GODEBUG=gctrace=1 (read only at start-up)")
 	flag.Parse()
+	if *gctrace && !strings.Contains(","+os.Getenv("GODEBUG")+",", ",gctrace=1,") {
+		fmt.Fprintln(os.Stderr, "gc-churn: --gctrace, but GODEBUG lacks gctrace=1: no gctrace lines")
+	}
 	if *gogc != 0 {
 		debug.SetGCPercent(*gogc)
 	}
