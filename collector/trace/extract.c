@@ -157,6 +157,11 @@ void extractor_free(struct extractor *x)
     free(x);
 }
 
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static struct kept *keep(struct extractor *x, enum kind kind, const struct trace_event *ev)
 {
     if (x->n == x->cap) {
