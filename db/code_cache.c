@@ -37,14 +37,25 @@ int db_store_code_cache(struct db *db, int64_t load_id, const struct db_code_cac
     a ".net_latency_ms IS " b ".net_latency_ms AND " a ".net_encoding IS " b                \
     ".net_encoding AND " a ".net_shaper IS " b ".net_shaper"
 
-/* The median of the ok first_byte_to_compile (ms) of one side's loads, and
- * how many there were. */
-static int side_median(struct db *db, int64_t run_id, int64_t warm_id, bool warm, double *median,
-                       int64_t *n_ok, int64_t *hits, char *cond, size_t cond_len)
+/* One side of a pair (db_cache_pair): its ok loads' condition, count, hits
+ * and the medians of first and last byte to compile (ms). */
+struct side {
+    double first_ms, last_ms;
+    int64_t n_ok, hits;
+    char *cond;
+    size_t cond_len;
+};
+
+static double median_of(double *v, size_t n)
+{
+    return n ? stats_median(v, n) : NAN;
+}
+
+static int read_side(struct db *db, int64_t run_id, int64_t warm_id, bool warm, struct side *out)
 {
     sqlite3_stmt *st = db_prepare(db,
         "SELECT l.first_byte_to_compile_us / 1000.0, COALESCE(l.code_cache_hit, 0) > 0,"
-        " l.condition FROM loads l JOIN loads w ON w.id = ?"
+        " l.condition, l.last_byte_to_compile_us / 1000.0 FROM loads l JOIN loads w ON w.id = ?"
         " WHERE l.run_id = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL"
         " AND l.browser_id = w.browser_id AND l.module_id = w.module_id AND l.api = w.api"
         " AND " SAME_NET("l", "w") " AND (CASE WHEN ? THEN l.cache = 'warm'"
@@ -55,31 +66,53 @@ static int side_median(struct db *db, int64_t run_id, int64_t warm_id, bool warm
     db_bind_int(st, 1, warm_id);
     db_bind_int(st, 2, run_id);
     db_bind_int(st, 3, warm ? 1 : 0);
-    size_t cap = 16, len = 0;
-    double *v = xmalloc(cap * sizeof *v);
-    *hits = 0;
-    cond[0] = 0;
+    size_t cap = 16, len = 0, n_last = 0;
+    double *first = xmalloc(cap * sizeof *first), *last = xmalloc(cap * sizeof *last);
+    out->hits = 0;
+    out->cond[0] = 0;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c = (const char *)sqlite3_column_text(st, 2);
-        if (!cond[0])
-            snprintf(cond, cond_len, "%s", c ? c : "");
-        else if (!c || strcmp(c, cond) != 0)
+        if (!out->cond[0])
+            snprintf(out->cond, out->cond_len, "%s", c ? c : "");
+        else if (!c || strcmp(c, out->cond) != 0)
             continue;   /* several cold conditions: the first by name is the twin */
-        if (len == cap)
-            v = xrealloc(v, (cap *= 2) * sizeof *v);
-        v[len++] = sqlite3_column_double(st, 0);
-        *hits += sqlite3_column_int64(st, 1);
+        if (len == cap) {
+            cap *= 2;
+            first = xrealloc(first, cap * sizeof *first);
+            last = xrealloc(last, cap * sizeof *last);
+        }
+        first[len++] = sqlite3_column_double(st, 0);
+        out->hits += sqlite3_column_int64(st, 1);
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+            last[n_last++] = sqlite3_column_double(st, 3);
     }
     sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        free(v);
+    if (rc != SQLITE_DONE)
         db_set_error(db, "%s", sqlite3_errmsg(db_sqlite(db)));
+    out->first_ms = median_of(first, len);
+    out->last_ms = median_of(last, n_last);
+    out->n_ok = (int64_t)len;
+    free(first);
+    free(last);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int read_pair(struct db *db, int64_t run_id, int64_t warm_id, struct db_cache_pair *p)
+{
+    struct side w = { .cond = p->warm_condition, .cond_len = sizeof p->warm_condition };
+    struct side c = { .cond = p->cold_condition, .cond_len = sizeof p->cold_condition };
+    if (read_side(db, run_id, warm_id, true, &w) < 0 ||
+        read_side(db, run_id, warm_id, false, &c) < 0)
         return -1;
-    }
-    *median = len ? stats_median(v, len) : NAN;
-    *n_ok = (int64_t)len;
-    free(v);
+    p->warm_ok = w.n_ok;
+    p->warm_hits = w.hits;
+    p->warm_median_ms = w.first_ms;
+    p->warm_last_ms = w.last_ms;
+    p->cold_ok = c.n_ok;
+    p->cold_hits = c.hits;
+    p->cold_median_ms = c.first_ms;
+    p->cold_last_ms = c.last_ms;
     return 0;
 }
 
@@ -126,11 +159,7 @@ int db_read_cache_pairs(struct db *db, int64_t run_id, struct db_cache_pair **ou
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
-        struct db_cache_pair *p = &v[i];
-        if (side_median(db, run_id, ids[i], true, &p->warm_median_ms, &p->warm_ok,
-                        &p->warm_hits, p->warm_condition, sizeof p->warm_condition) < 0 ||
-            side_median(db, run_id, ids[i], false, &p->cold_median_ms, &p->cold_ok,
-                        &p->cold_hits, p->cold_condition, sizeof p->cold_condition) < 0) {
+        if (read_pair(db, run_id, ids[i], &v[i]) < 0) {
             free(v);
             free(ids);
             return -1;

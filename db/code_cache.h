@@ -29,7 +29,8 @@ struct db_cache_pair {
     char module[256], api[32], net_profile[32];
     char warm_condition[64], cold_condition[64];   /* cold "" = no twin */
     int64_t warm_ok, warm_hits, cold_ok, cold_hits;
-    double warm_median_ms, cold_median_ms;          /* NaN: no ok load */
+    double warm_median_ms, cold_median_ms;          /* first byte to compile; NaN: no ok load */
+    double warm_last_ms, cold_last_ms;              /* last byte to compile medians; NaN: none */
     int64_t primed_loads;          /* warm loads whose priming produced an entry */
     int64_t consumed_bytes;        /* largest consumedCacheSize, -1 none */
 };

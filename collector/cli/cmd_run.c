@@ -43,7 +43,8 @@ static const struct cli_option run_options[] = {
     { "cache", 0, "MODE", "cold (default: a fresh off-the-record context, no cache)\n"
       "or warm: priming loads fill V8's wasm code cache in the\n"
       "browser's disk-backed profile, then the measured load reads it\n"
-      "in a fresh renderer (streaming APIs only; docs/code-cache.md)", 'c' },
+      "in a fresh renderer (streaming APIs only; condition \"warm\"\n"
+      "unless --condition; docs/code-cache.md)", 'c' },
     { "js-churn", 0, "MB", "after the module, the harness churns MB of live JS\n"
       "objects (V8 GC workload, for comparison; 1..4096)", 'J' },
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
@@ -88,7 +89,7 @@ static const struct cli_command run_command = {
                 "wasmlab run --module-file app.wasm --api buffered --db app.db\n"
                 "wasmlab run --module go/json --v8 liftoff-only --condition liftoff-only\n"
                 "wasmlab run --resume --module go/hello --loads 5\n"
-                "wasmlab run --module go/json --cache warm --condition warm --loads 5",
+                "wasmlab run --module go/json --cache warm --loads 5",
 };
 
 /* Splits --args on blanks into a JSON array: the modules' argv after argv[0]. */
@@ -220,6 +221,9 @@ static int parse_args(int argc, char **argv, struct plan *cfg, struct plan_condi
     }
     if (id < 0)
         return id;
+    /* unlabelled warm loads say so in every summary */
+    if (cond->cache == CACHE_WARM && strcmp(cond->name, "default") == 0)
+        cond->name = "warm";
     if (cond->cache == CACHE_WARM && !cache_api_can_warm(cfg->apis[0])) {
         cli_usage_error(p.cmd, "--cache warm: API %s cannot use the code cache (Chromium "
                         "caches only streaming and instantiate-streaming compiles)", cfg->apis[0]);

@@ -3,8 +3,8 @@
  * code_cache.h): code-cache hits, medians of first-byte-to-compile, and what
  * the warm load saved.
  *
- *   code cache (first_byte_to_compile, ms; warm vs its cold twin)
- *   module    api        network  warm: n  hits  median | cold: n  hits  median | saved
+ *   code cache (...)
+ *   module  api  network | warm n  hits  median  last->c | cold n  hits  median  last->c | saved
  *
  * Prints nothing when the run has no warm load. Returns 0, or -1 after a
  * warning naming cmd. */
