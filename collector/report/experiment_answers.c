@@ -98,6 +98,12 @@ static const struct metric_words metric_words[] = {
     { "page_compile", NULL, NULL, "compile time on the page's clock" },
     { "wall", NULL, NULL, "load wall time" },
     { "startup", NULL, NULL, "start-up (instantiate end to first output)" },
+    { "first_export", "returned from the first export call of",
+      "returned from its first export call", NULL },
+    { "compile_liftoff", NULL, NULL, "Liftoff compile work" },
+    { "compile_turbofan", NULL, NULL, "TurboFan compile work" },
+    { "compile_lazy", NULL, NULL, "lazy (first-call) compile work" },
+    { "compile_tierup", NULL, NULL, "tier-up compile work" },
     { NULL, NULL, NULL, NULL }
 };
 
