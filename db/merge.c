@@ -426,12 +426,60 @@ static bool is_keyed_table(const char *name)
            !strcmp(name, "modules");
 }
 
+/* The WASI census (migration 012) has its own runs (wasi_runs, keyed by
+ * uuid), merged by merge_census, not by the loads' rules. */
+static bool is_census_table(const char *name)
+{
+    return strncmp(name, "wasi_", 5) == 0;
+}
+
+/* Copies the census runs OUT lacks (by uuid) with their outcomes, calls and
+ * steps; outcome ids move up by one offset above every id OUT has. */
+static int merge_census(sqlite3 *sq, struct db_merge_counts *mc, char *err, size_t errlen)
+{
+    if (exec_sql(sq,
+                 "CREATE TEMP TABLE IF NOT EXISTS merge_wasi_runs (old INTEGER PRIMARY KEY,"
+                 " uuid TEXT, new INTEGER);"
+                 "DELETE FROM temp.merge_wasi_runs;"
+                 "INSERT INTO temp.merge_wasi_runs (old, uuid) SELECT id, uuid FROM src.wasi_runs"
+                 " WHERE uuid NOT IN (SELECT uuid FROM main.wasi_runs);"
+                 "INSERT INTO main.wasi_runs (uuid, started_at, finished_at, command)"
+                 " SELECT uuid, started_at, finished_at, command FROM src.wasi_runs"
+                 " WHERE id IN (SELECT old FROM temp.merge_wasi_runs) ORDER BY id;"
+                 "UPDATE temp.merge_wasi_runs SET new = (SELECT m.id FROM main.wasi_runs m"
+                 " WHERE m.uuid = merge_wasi_runs.uuid);", err, errlen) < 0)
+        return -1;
+    int64_t off = query_int(sq, "SELECT IFNULL(MAX(id), 0) FROM main.wasi_outcomes", 0);
+    int64_t before = sqlite3_total_changes64(sq);
+    static const char *const cols =
+        "host, runtime, module, language, status, exit_code, trapped, timed_out, reason,"
+        " imports, missing, stdout_bytes, stdout, calls_recorded, calls_dropped, wall_ms,"
+        " stderr_bytes, stderr";
+    char *sql = xasprintf(
+        "INSERT INTO main.wasi_outcomes (id, run_id, %s) SELECT s.id + %lld, r.new, %s"
+        " FROM src.wasi_outcomes s JOIN temp.merge_wasi_runs r ON r.old = s.run_id ORDER BY s.id;"
+        "INSERT INTO main.wasi_calls (outcome_id, seq, fn, args, errno, result, us, step)"
+        " SELECT c.outcome_id + %lld, c.seq, c.fn, c.args, c.errno, c.result, c.us, c.step"
+        " FROM src.wasi_calls c JOIN src.wasi_outcomes s ON s.id = c.outcome_id"
+        " JOIN temp.merge_wasi_runs r ON r.old = s.run_id;"
+        "INSERT INTO main.wasi_steps (outcome_id, idx, step, result, detail)"
+        " SELECT t.outcome_id + %lld, t.idx, t.step, t.result, t.detail"
+        " FROM src.wasi_steps t JOIN src.wasi_outcomes s ON s.id = t.outcome_id"
+        " JOIN temp.merge_wasi_runs r ON r.old = s.run_id;",
+        cols, (long long)off, cols, (long long)off, (long long)off);
+    int rc = exec_sql(sq, sql, err, errlen);
+    free(sql);
+    if (rc == 0)
+        mc->rows += sqlite3_total_changes64(sq) - before;
+    return rc;
+}
+
 /* Refuses tables merge cannot remap. */
 static int check_mergeable(sqlite3 *sq, const struct merge_tables *mt, char *err, size_t errlen)
 {
     for (size_t i = 0; i < mt->n; i++) {
         const struct table_info *t = &mt->infos[i];
-        if (is_keyed_table(t->name))
+        if (is_keyed_table(t->name) || is_census_table(t->name))
             continue;
         if (t->id_pk && is_referenced(sq, mt->names, mt->n, t->name)) {
             snprintf(err, errlen, "table %s has row ids other tables refer to; merge does not "
@@ -598,7 +646,7 @@ static int select_loads(sqlite3 *sq, struct db_merge_counts *mc, char *err, size
 static char *copy_sql(const struct table_info *t, int64_t off)
 {
     if (!strcmp(t->name, "runs") || !strcmp(t->name, "browsers") ||
-        !strcmp(t->name, "modules") || !t->in_src)
+        !strcmp(t->name, "modules") || !t->in_src || is_census_table(t->name))
         return NULL;
     char *qt = quote_ident(t->name), *target, *select, *sql;
     if (!strcmp(t->name, "loads")) {
@@ -678,7 +726,7 @@ static int merge_attached(sqlite3 *sq, struct db_merge_counts *mc, char *err, si
     in_tx = true;
     if (create_maps(sq, err, errlen) < 0 || merge_runs(sq, runs_t, mc, err, errlen) < 0 ||
         select_loads(sq, mc, err, errlen) < 0 || copy_rows(sq, &mt, mc, err, errlen) < 0 ||
-        exec_sql(sq, "COMMIT", err, errlen) < 0)
+        merge_census(sq, mc, err, errlen) < 0 || exec_sql(sq, "COMMIT", err, errlen) < 0)
         goto out;
     in_tx = false;
     rc = 0;

@@ -85,7 +85,11 @@ export async function makeRuntime(runtime, cfg) {
 export async function runCensus(WasiLog, runtime, bytes, cfg, send) {
   const done = { type: "done", runtime, ok: false, phase: "setup", exit_code: null,
                  trapped: false, not_provided: null, error: null, imports: [] };
-  const log = WasiLog.create({ onBatch: (records) => send({ type: "wasi-calls", records }) });
+  // batch 1: every record leaves as soon as its call returns, so a renderer
+  // that crashes later (browser_wasi_shim + C's poll()) loses none of them;
+  // the caps still bound the total.
+  const log = WasiLog.create({ batch: cfg.batch || 1,
+                               onBatch: (records) => send({ type: "wasi-calls", records }) });
   try {
     done.phase = "compile";
     const module = await WebAssembly.compile(bytes);
