@@ -414,6 +414,12 @@ int db_finish_run(struct db *db, int64_t run_id, const char *finished_at, const 
                    finished_at, status, run_id);
 }
 
+int db_run_set_questions(struct db *db, int64_t run_id, const char *questions_json)
+{
+    return db_run_sql(db, "UPDATE runs SET questions = ? WHERE id = ?", NULL, "ti",
+                      questions_json, run_id);
+}
+
 int db_find_unfinished_run(struct db *db, int64_t *run_id)
 {
     return db_run_sql(db, "SELECT id FROM runs WHERE status <> 'completed' ORDER BY id DESC LIMIT 1",

@@ -56,6 +56,8 @@ struct db_run {
 int db_insert_run(struct db *db, const struct db_run *run, int64_t *id_out);
 int db_finish_run(struct db *db, int64_t run_id, const char *finished_at,
                   const char *status);
+/* Stores an experiment's "questions" (JSON text) with its run (runs.questions). */
+int db_run_set_questions(struct db *db, int64_t run_id, const char *questions_json);
 /* The newest run whose status is not "completed", or DB_NULL. */
 int db_find_unfinished_run(struct db *db, int64_t *run_id);
 /* How many loads of one configuration run_id holds (any status). */

@@ -214,6 +214,25 @@ int db_read_run_products(struct db *db, int64_t run_id, char ***out, size_t *n,
     return 0;
 }
 
+int db_read_run_questions(struct db *db, int64_t run_id, char **out, char *err,
+                          size_t errlen)
+{
+    sqlite3 *sq = db_sqlite(db);
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    if (sqlite3_prepare_v2(sq, "SELECT questions FROM runs WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail(sq, st, err, errlen);
+    sqlite3_bind_int64(st, 1, run_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
+        *out = xstrdup((const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(sq, st, err, errlen);
+    sqlite3_finalize(st);
+    return 0;
+}
+
 int db_read_run_info(struct db *db, int64_t run_id, struct db_run_info *out, char *err,
                      size_t errlen)
 {

@@ -68,6 +68,10 @@ struct db_run_info {
  * out->id 0 when there is none. */
 int db_read_run_info(struct db *db, int64_t run_id, struct db_run_info *out, char *err,
                      size_t errlen);
+/* The questions stored with run_id (runs.questions, JSON text): *out is a
+ * malloc'd copy, or NULL when the run has none. Returns 0, or -1 with err. */
+int db_read_run_questions(struct db *db, int64_t run_id, char **out, char *err,
+                          size_t errlen);
 
 /* ---- nightly ---- */
 

@@ -350,6 +350,9 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
         if (questions_parse(qs, &q, why, sizeof why) < 0)
             return fail(err, errlen, file, "%s", why);
         questions_free(&q);
+        /* stored with the run, so the report needs no file */
+        e->questions = json_dumps(qs, JSON_COMPACT);
+        p->questions_json = e->questions;
     }
     json_t *desc = json_object_get(root, "description");
     if (desc && !json_is_string(desc))
@@ -382,5 +385,6 @@ void experiment_free(struct experiment *e)
         free(e->resolved[i]);
         free(e->args[i]);
     }
+    free(e->questions);
     memset(e, 0, sizeof *e);
 }

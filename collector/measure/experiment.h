@@ -51,6 +51,7 @@ struct experiment {
     char *dir;             /* the file's folder */
     char *resolved[PLAN_MAX];   /* module_files made absolute */
     char *args[PLAN_MAX];       /* conditions' args as JSON text */
+    char *questions;            /* "questions" as JSON text, NULL without */
 };
 
 /* Fills p's browsers (specs only: path = spec), modules, apis, conditions,

@@ -761,6 +761,8 @@ static int open_run(struct plan *p, struct resources *rs, int64_t *run_id, char 
     }
     if (rc == 0)
         rc = db_run_set_keep_traces(db, *run_id, &p->keep);
+    if (rc == 0 && p->questions_json)
+        rc = db_run_set_questions(db, *run_id, p->questions_json);
     for (int i = 0; rc == 0 && i < rs->n_mods; i++)
         rc = db_upsert_module(db, &rs->mods[i].row, &rs->mods[i].id);
     if (rc < 0) {

@@ -58,6 +58,7 @@ struct plan {
     int shard_k, shard_n;          /* 1/1 = everything */
     bool resume, json;
     const char *experiment;        /* experiment name (sweep), NULL for run */
+    const char *questions_json;    /* the experiment's "questions" (runs.questions), or NULL */
     long auto_max;                 /* auto-sampling: max loads a side (0 = off) */
     double auto_width_ms;          /* ... until the 95% CI is at most this wide */
     int auto_baseline;             /* ... comparing this browser with each other */

@@ -23,8 +23,8 @@ static const struct cli_option experiment_options[] = {
     { "run", 0, "ID", "the run to report (default: the newest run of an experiment)", 'r' },
     { "db", 0, "FILE", "results database (default results.db)", 'd' },
     { "experiment", 0, "FILE", "take the questions from this experiment file (its \"name\"\n"
-      "must be the run's experiment); without it, every dimension\n"
-      "that varies in the run is a question", 'e' },
+      "must be the run's experiment); without it, the questions the\n"
+      "sweep stored with the run, else every dimension that varies", 'e' },
     { "format", 0, "F", "text (default), markdown or json", 'f' },
     { NULL, 0, NULL, NULL, 0 }
 };
@@ -39,9 +39,9 @@ static const struct cli_command experiment_command = {
         "other dimensions, with the difference of medians and its 95% CI (percentile\n"
         "bootstrap, 2000 resamples, seed 1), the Mann-Whitney p and compare's verdict\n"
         "(the same engine as wasmlab compare). Questions come from the experiment\n"
-        "file's \"questions\" (docs/experiments.md); without --experiment or when the\n"
-        "file has none: each dimension with two or more values, every other value\n"
-        "against the first, on first_byte_to_compile. Comparisons with fewer than 2\n"
+        "file's \"questions\" (docs/experiments.md), which sweep stores with the run;\n"
+        "when the run has none: each dimension with two or more values, every other\n"
+        "value against the first, on first_byte_to_compile. Comparisons with fewer than 2\n"
         "ok loads a side are left out (and counted).",
     .options = experiment_options,
     .exits = CLI_EXITS_BASIC,
@@ -49,14 +49,38 @@ static const struct cli_command experiment_command = {
                   "experiment file of another experiment, a question naming a value the run\n"
                   "lacks, or a run with too few ok loads to answer any question)",
     .examples = "wasmlab report experiment --db results.db\n"
+                "wasmlab report experiment --run 3 --format json\n"
                 "wasmlab report experiment --run 3 --experiment "
                 "experiments/streaming-vs-buffered.json --format markdown",
 };
 
 /* ---- the questions ---- */
 
-/* From the experiment file when given (and it has "questions"), else the
- * default. *source says which. */
+/* The questions the sweep stored with the run (runs.questions). Returns 1
+ * when there were some, 0 when none, or an exit code below 0 negated. */
+static int stored_questions(struct db *db, const struct db_run_info *run, struct questions *qs)
+{
+    char *text = NULL, err[512];
+    if (db_read_run_questions(db, run->id, &text, err, sizeof err) < 0) {
+        cli_warn(&experiment_command, "%s", err);
+        return -EXIT_ERROR;
+    }
+    if (!text)
+        return 0;
+    json_t *arr = json_loads(text, 0, NULL);
+    int rc = 1;
+    if (!arr || questions_parse(arr, qs, err, sizeof err) < 0) {
+        cli_warn(&experiment_command, "run %lld: its stored questions cannot be read: %s",
+                 (long long)run->id, arr ? err : "not JSON");
+        rc = -EXIT_ERROR;
+    }
+    json_decref(arr);
+    free(text);
+    return rc;
+}
+
+/* From the experiment file when given (and it has "questions"), else those
+ * stored with the run, else the default. *source says which. */
 static int load_questions(struct db *db, const struct db_run_info *run, const char *file,
                           struct questions *qs, const char **source)
 {
@@ -87,6 +111,15 @@ static int load_questions(struct db *db, const struct db_run_info *run, const ch
         json_decref(root);
         if (rc != EXIT_OK || arr)
             return rc;
+    }
+    if (!file) {
+        int got = stored_questions(db, run, qs);
+        if (got < 0)
+            return -got;
+        if (got > 0) {
+            *source = "the experiment's questions, stored with the run";
+            return EXIT_OK;
+        }
     }
     bool varies[QUESTION_DIMS];
     char err[512];

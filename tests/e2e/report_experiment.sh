@@ -83,8 +83,16 @@ for q in doc["questions"]:
     assert a["ci_low_ms"] <= a["diff_ms"] <= a["ci_high_ms"], a
     assert "95% CI" in a["sentence"]
 PY
-# without --experiment: every varied dimension (here: api) vs its first value
-rc=0; "$WASMLAB" report experiment --db "$DB" >"$TMP/dflt" 2>"$TMP/err" || rc=$?
+# without --experiment: the questions the sweep stored with the run
+check "the run keeps its questions" \
+  test "$(q "$DB" "SELECT json_array_length(questions) FROM runs")" -eq 2
+rc=0; "$WASMLAB" report experiment --db "$DB" >"$TMP/stored" 2>"$TMP/err" || rc=$?
+check "stored questions: exit 0, the same answers as with the file" \
+  test "$rc $(diff <(grep '^  - ' "$TMP/text") <(grep '^  - ' "$TMP/stored") >/dev/null && echo same)" = "0 same"
+# a run without questions: every varied dimension (here: api) vs its first value
+cp "$DB" "$TMP/noq.db"
+q "$TMP/noq.db" "UPDATE runs SET questions = NULL"
+rc=0; "$WASMLAB" report experiment --db "$TMP/noq.db" >"$TMP/dflt" 2>"$TMP/err" || rc=$?
 check "default questions: exit 0, the api question answered" \
   test "$rc $(grep -c '^  - on shaped, go/hello: streaming finished compiling go/hello .* before\|after buffered' "$TMP/dflt")" = "0 1"
 
