@@ -43,8 +43,9 @@ static void test_join(void)
     CHECK_STR(out[0], "--disable-foo");
     CHECK_STR(out[1], "--js-flags=--a --b --c --liftoff-only --d");
     CHECK(out[2] == NULL);
-    CHECK(v8_browser_args(bargs, j, out, 2, &sw) < 0);   /* no room */
     free(sw);
+    CHECK(v8_browser_args(bargs, j, out, 2, &sw) < 0);   /* no room */
+    CHECK(sw == NULL);
     free(j);
     CHECK(v8_js_flags_join(NULL, "default", NULL) == NULL);
     CHECK(v8_js_flags_join(NULL, NULL, "") == NULL);
