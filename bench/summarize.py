@@ -220,15 +220,24 @@ if not o.ingest_only:
         print(f"| {a['module']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
               f"| {f3(p['median_ms'])} [{f3(p['ci95_ms'][0])}, {f3(p['ci95_ms'][1])}] (n={p['n']}) "
               f"| {f3(a['difference_ms'])} | {a['cis_overlap']} |")
-print("\n| ingest trace | import-trace MB/s | peak RSS MB | stored as | Node JSON.parse MB/s | its peak RSS MB | import / Node |")
-print("|---|---|---|---|---|---|---|")
+# MB per CPU-second (user + system, all threads): on a shared machine the
+# wall figure says more about the neighbours than about the program.
+print("\n| ingest trace | import-trace MB/s (wall) | MB per CPU-s | peak RSS MB | stored as "
+      "| Node JSON.parse MB/s (wall) | MB per CPU-s | its peak RSS MB | import / Node (wall) | (CPU) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for i in ingest:
     n, st = i["node_json_parse"], i["stored_trace"]
+    mb = i["bytes"] / 1e6
     stored = f"{st['encoding']}, {st['bytes'] / 1e6:.1f} MB" if st else "-"
     nrss = f"{n['peak_rss_kb'] / 1024:.0f}" if n["ok"] and n["peak_rss_kb"] else "-"
-    print(f"| {i['bytes'] / 1e6:.0f} MB | {i['mb_per_s']} | {i['peak_rss_kb'] / 1024:.1f} | {stored} "
-          f"| {n['mb_per_s'] if n['ok'] else 'failed'} | {nrss} "
-          f"| {str(i['over_node']) + 'x' if i['over_node'] else '-'} |")
+    icpu = mb / i["cpu_seconds"] if i["cpu_seconds"] else None
+    ncpu = mb / n["cpu_seconds"] if n["ok"] and n["cpu_seconds"] else None
+    i["mb_per_cpu_s"], n["mb_per_cpu_s"] = icpu and round(icpu, 1), ncpu and round(ncpu, 1)
+    print(f"| {mb:.0f} MB | {i['mb_per_s']} | {f'{icpu:.1f}' if icpu else '-'} "
+          f"| {i['peak_rss_kb'] / 1024:.1f} | {stored} "
+          f"| {n['mb_per_s'] if n['ok'] else 'failed'} | {f'{ncpu:.1f}' if ncpu else '-'} | {nrss} "
+          f"| {str(i['over_node']) + 'x' if i['over_node'] else '-'} "
+          f"| {f'{icpu / ncpu:.2f}x' if icpu and ncpu else '-'} |")
 if not o.ingest_only:
     print(f"\nwasmlab peak RSS: {small['peak_rss_kb'] / 1024:.1f} MB over {small['loads']} loads, "
           f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
