@@ -52,6 +52,7 @@ struct load_session {
     bool no_prepare;              /* do not open the next load's page early */
     struct load_steps *next;      /* the page opened for the next load, or NULL */
     int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
+    int64_t trace_closed_us;      /* mono_us() when the previous trace stream closed */
     int64_t *seen_pids;           /* every earlier load's renderer pid */
     size_t n_seen, cap_seen;
 };
