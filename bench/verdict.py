@@ -105,6 +105,14 @@ def main():
             v["not_isolated_loads"] = sum(1 for r in rows if r[2] not in (None, "isolated"))
             quiet = verdict([r[0] for r in loads_of(db, mod, skip_noisy=True)], s / n)
             v["ci_half_width_pct_without_noisy"] = quiet["ci_half_width_pct"] if quiet else None
+            con = sqlite3.connect(db)
+            walls = [r[0] for r in con.execute(
+                "SELECT l.wall_ms FROM loads l JOIN modules m ON m.id = l.module_id WHERE m.name = ?"
+                " ORDER BY l.id", (mod,))]
+            con.close()
+            v["load_wall_ms_median"] = round(statistics.median(walls), 1) if walls else None
+            # a Tracing.start held for Chrome's 10 s timeout (load.c's settle comment)
+            v["loads_over_10s"] = sum(1 for w in walls if w >= 10000)
             res["verdict"][f"{name} {mod}"] = v
     json.dump(res, open(o.out, "w"), indent=2)
     print(f"Host: {o.host}\n")
@@ -112,11 +120,13 @@ def main():
     for k, r in res["throughput"].items():
         print(f"| {k} | {r['loads']} | {r['loads_per_s']} | {r.get('vs_puppeteer', '-')} | {r.get('vs_floor', '-')} |")
     print("\n| variant module | median ms | CI half-width (A/A) | s/load | loads a side for 5% | time to verdict s"
-          " | CI at 60 s | noisy loads | CI without noisy |\n|---|---|---|---|---|---|---|---|---|")
+          " | CI at 60 s | noisy loads | CI without noisy | load wall ms (median) | loads > 10 s |"
+          "\n|---|---|---|---|---|---|---|---|---|---|---|")
     for k, v in res["verdict"].items():
         print(f"| {k} | {v['median_ms']} | {v['ci_half_width_pct']}% (n={v['loads_a_side']}) | {v['seconds_per_load']}"
               f" | {v['loads_a_side_needed']} | {v['seconds_to_verdict']} | {v['ci_half_width_pct_at_60s']}%"
-              f" | {v['noisy_loads']} | {v['ci_half_width_pct_without_noisy']}% |")
+              f" | {v['noisy_loads']} | {v['ci_half_width_pct_without_noisy']}% | {v['load_wall_ms_median']}"
+              f" | {v['loads_over_10s']} |")
 
 
 if __name__ == "__main__":

@@ -452,13 +452,17 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * OnEnableTracingTimeout). Measured on Chromium 156 here: with no pause
      * ~30% of loads stalled; 100 ms after the blank page's JS context
      * exists, none did. A stall still seen doubles the pause (up to 1 s).
-     * The pause counts from the moment the context appeared: a page opened
-     * during the previous load's trace read has mostly settled already. */
+     * The pause counts from the later of the moment the context appeared
+     * and the moment the previous trace's stream closed: a page opened
+     * during the previous load's store has settled already, but a
+     * Tracing.start right after the previous session ended stalled as often
+     * (measured here, issue 12), so the pause also separates sessions. */
     if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
         return rc;
     if (s->settle_ms <= 0)
         s->settle_ms = 100;
-    int64_t left_us = ls->st.ready_us + (int64_t)s->settle_ms * 1000 - mono_us();
+    int64_t from_us = ls->st.ready_us > s->trace_closed_us ? ls->st.ready_us : s->trace_closed_us;
+    int64_t left_us = from_us + (int64_t)s->settle_ms * 1000 - mono_us();
     out->settle_waited_ms = left_us > 0 ? (double)left_us / 1000.0 : 0.0;
     if (left_us > 0)
         settle(s, (int)(left_us / 1000) + 1);
@@ -663,7 +667,6 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
         return rc;
     if ((rc = cdp_wait(s->cdp, tracing_done, st, TRACE_TIMEOUT_MS)) != CDP_OK)
         return rc;
-    overlap_next_page(ls);
     out->trace_data_loss = st->data_loss;
     out->trace_buffer_pct = st->buffer_pct;
 
@@ -675,6 +678,12 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
     if (st->stream[0])
         cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st->stream), NULL,
                  COMMAND_TIMEOUT_MS);
+    s->trace_closed_us = mono_us();
+    /* Only once the trace stream is closed: a renderer started while the
+     * finished tracing session still held its stream made the next
+     * Tracing.start stall for Chrome's 10 s timeout far more often
+     * (bench/README.md, issue 12). */
+    overlap_next_page(ls);
     out->trace_bytes = (int64_t)trace_parser_bytes(tp);
     out->trace_events = (int64_t)trace_parser_events(tp);
     if (trc == 0) {

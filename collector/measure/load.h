@@ -8,11 +8,13 @@
  * IO.read the trace straight into the streaming parser and the extractor ->
  * dispose the context.
  *
- * Pipelined (issue 12): once Tracing.end has closed a load's window, the
- * NEXT load's context, tab and renderer are opened while this load's trace
- * is flushed, read and stored; the next load_run adopts that page. Nothing
- * is created during a measured window, and the next load starts tracing only
- * once the previous renderer has exited. load_session_close disposes of a
+ * Pipelined (issue 12): once a load's trace has been read and its stream
+ * closed, the NEXT load's context, tab and renderer are opened while this
+ * load is extracted and stored; the next load_run adopts that page (opening
+ * it earlier, during the flush, slowed the flush and made Tracing.start
+ * stall: bench/README.md). Nothing is created during a measured window, and
+ * the next load starts tracing only once the previous renderer has exited.
+ * WASMLAB_PIPELINE=0 (plan.c) sets no_prepare: the serial loop. load_session_close disposes of a
  * page prepared for a load that never came.
  *
  * A failed load is an outcome, not an error: it comes back with a status
@@ -52,6 +54,7 @@ struct load_session {
     bool no_prepare;              /* do not open the next load's page early */
     struct load_steps *next;      /* the page opened for the next load, or NULL */
     int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
+    int64_t trace_closed_us;      /* mono_us() when the previous trace stream closed */
     int64_t *seen_pids;           /* every earlier load's renderer pid */
     size_t n_seen, cap_seen;
 };
