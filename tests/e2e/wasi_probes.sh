@@ -6,7 +6,7 @@
 #   - c/wasi-probe and go/wasi-probe print every protocol step once, in
 #     order, and the whole raw list; exit code 3 from proc_exit(3); the
 #     sandbox is left as it was; what node:wasi gives each step (the table in
-#     docs/proposals/wasi-probes.md) holds;
+#     docs/wasi-probes.md) holds;
 #   - c/wasi-faults: trap fails with a wasm trap, exit gives 7, loop is only
 #     ended by a timeout (nothing after its first line), flood writes 16 MiB;
 #   - c/wasi-missing-import fails to link, naming the import.
@@ -55,7 +55,7 @@ for n in c/wasi-probe go/wasi-probe; do
   check "$n: stderr got the step's line" grep -q '^stderr: hello from wasi-probe$' "$TMP/err"
   check "$n: stderr got the raw fd_write" grep -q '^stderr: raw fd_write from wasi-probe$' "$TMP/err"
 
-  # What node:wasi gives (docs/proposals/wasi-probes.md, the Node column).
+  # What node:wasi gives (docs/wasi-probes.md, the Node column).
   check "$n: args" test "$(line 'wasi-step args')" = "wasi-step args ok argc=2 argv1=--probe"
   check "$n: environ" test "$(line 'wasi-step environ')" = "wasi-step environ ok WASMLAB=1"
   check "$n: stdin" test "$(line 'wasi-step stdin')" = "wasi-step stdin ok bytes=5 text=ping"
