@@ -16,7 +16,7 @@ struct db_load_row {
     int64_t id, run_id, renderer_pid;
     int64_t request_us, response_us, last_byte_us, stream_us, compiled_us, end_us;
     int64_t fb2c_us;                   /* first_byte_to_compile_us */
-    char module[256], status[32], condition[120], api[16];
+    char module[256], status[32], condition[120], api[32];
 };
 /* 1 and *out filled when the load exists, 0 when it does not, -1 on error. */
 int db_read_load_row(struct db *db, int64_t load_id, struct db_load_row *out);

@@ -39,7 +39,7 @@ int64_t db_read_busiest_pause_load(struct db *db, int64_t run_id, char *module, 
 
 /* A pause inside its load's workload window, with the load's group. */
 struct db_window_pause {
-    char module[256], condition[120], product[160], kind[32], api[16];
+    char module[256], condition[120], product[160], kind[32], api[32];
     char source[8];                /* "v8", "go" (STW) or "go-cpu" (a cycle's main-thread time) */
     int64_t dur_us;
     int64_t group_first_load;      /* the group's (module, condition, browser, api) first load id */

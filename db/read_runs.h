@@ -52,7 +52,7 @@ void db_strings_free(char **values, size_t n);
 /* One ok load's first byte to compile finished, with the group it is drawn
  * in. */
 struct db_timing {
-    char module[256], product[160], kind[32], api[16];
+    char module[256], product[160], kind[32], api[32];
     int64_t load_id, browser_id, module_bytes;
     int64_t fb2c_us;                 /* first_byte_to_compile_us, never NULL here */
 };

@@ -60,7 +60,7 @@ static void print_header(FILE *out, int64_t run_id, const char *run_uuid, bool w
     fprintf(out, "first_byte_to_compile, ms (run %lld%s%s)\n", (long long)run_id,
             run_uuid ? ", " : "", run_uuid ? run_uuid : "");
     if (wide)
-        fprintf(out, "%-32s %-10s %-12s ", "browser", "api", "condition");
+        fprintf(out, "%-32s %-21s %-12s ", "browser", "api", "condition");
     fprintf(out, "%-28s %8s %7s %10s %10s %10s %10s %10s\n", "module", "loads ok", "failed",
             "median ms", "p95 ms", "min ms", "max ms", "bytes");
 }
@@ -69,7 +69,7 @@ static void print_row(FILE *out, const struct db_summary_group *g,
                       const struct run_summary_stats *s, bool wide)
 {
     if (wide)
-        fprintf(out, "%-32s %-10s %-12s ", g->product ? g->product : "?", g->api,
+        fprintf(out, "%-32s %-21s %-12s ", g->product ? g->product : "?", g->api,
                 g->condition ? g->condition : "default");
     fprintf(out, "%-28s %8lld %7lld", g->module, (long long)g->n_ok, (long long)g->n_failed);
     print_ms(out, s->median_us);
