@@ -166,6 +166,10 @@ int db_read_cache_pairs(struct db *db, int64_t run_id, struct db_cache_pair **ou
         }
     }
     free(ids);
+    if (len == 0) {
+        free(v);     /* no warm configuration: nothing for the caller to free */
+        return 0;
+    }
     *out = v;
     *n = len;
     return 0;

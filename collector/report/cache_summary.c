@@ -23,8 +23,10 @@ int cache_summary_print(struct db *db, int64_t run_id, const char *cmd, FILE *ou
         warnf("%s: %s", cmd, db_errmsg(db));
         return -1;
     }
-    if (n == 0)
+    if (n == 0) {
+        free(pairs);
         return 0;
+    }
     fprintf(out, "\ncode cache (a warm load beside its cold twin; medians in ms of first byte and"
                  " of last byte (last->c) to compile; saved: first byte to compile)\n");
     fprintf(out, "%-24s %-21s %-8s | %4s %4s %8s %8s | %4s %4s %8s %8s | %8s %s\n", "module",
