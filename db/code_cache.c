@@ -12,23 +12,14 @@
 
 int db_store_code_cache(struct db *db, int64_t load_id, const struct db_code_cache *c)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE loads SET cache = ?, code_cache_hit = ?,"
-                                      " code_cache_consumed_bytes = ?, code_cache_invalid = ?,"
-                                      " code_cache_compiled = ?, code_cache_produced = ?,"
-                                      " code_cache_produced_bytes = ?, cache_primes = ?,"
-                                      " cache_primed_by = ?, cache_prime_bytes = ?,"
-                                      " cache_prime_after_us = ? WHERE id = ?");
-    if (!st)
-        return -1;
-    db_bind_text(st, 1, c->cache);
-    const int64_t v[] = { c->hit, c->consumed_bytes, c->invalid, c->compiled, c->produced,
-                          c->produced_bytes, c->primes, c->primed_by, c->prime_bytes,
-                          c->prime_after_us, load_id };
-    for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
-        db_bind_int(st, i + 2, v[i]);
-    int rc = db_step_done(db, st);
-    sqlite3_finalize(st);
-    return rc;
+    return db_run_sql(db, "UPDATE loads SET cache = ?, code_cache_hit = ?,"
+                          " code_cache_consumed_bytes = ?, code_cache_invalid = ?,"
+                          " code_cache_compiled = ?, code_cache_produced = ?,"
+                          " code_cache_produced_bytes = ?, cache_primes = ?, cache_primed_by = ?,"
+                          " cache_prime_bytes = ?, cache_prime_after_us = ? WHERE id = ?",
+                      NULL, "tiiiiiiiiiii", c->cache, c->hit, c->consumed_bytes, c->invalid,
+                      c->compiled, c->produced, c->produced_bytes, c->primes, c->primed_by,
+                      c->prime_bytes, c->prime_after_us, load_id);
 }
 
 /* The same network condition: every net_* column equal, NULL-safe. */

@@ -166,27 +166,13 @@ static int store_network(struct db *db, int64_t id, const struct db_load_record 
 /* The browser, flags and tier columns (migration 010). */
 static int store_tiers(struct db *db, int64_t id, const struct db_load_tiers *t)
 {
-    sqlite3_stmt *st = db_prepare(db, "UPDATE loads SET browser_pid = ?, v8_tier = ?,"
-                                      " js_flags = ?, browser_flags = ?, compile_liftoff_us = ?,"
-                                      " compile_turbofan_us = ?, compile_lazy_us = ?,"
-                                      " compile_tierup_us = ?, first_export_return_us = ?,"
-                                      " first_export_us = ? WHERE id = ?");
-    if (!st)
-        return -1;
-    db_bind_int(st, 1, t->browser_pid);
-    db_bind_text(st, 2, t->v8_tier);
-    db_bind_text(st, 3, t->js_flags);
-    db_bind_text(st, 4, t->browser_flags);
-    db_bind_int(st, 5, t->liftoff_us);
-    db_bind_int(st, 6, t->turbofan_us);
-    db_bind_int(st, 7, t->lazy_us);
-    db_bind_int(st, 8, t->tierup_us);
-    db_bind_int(st, 9, t->first_export_return_us);
-    db_bind_int(st, 10, t->first_export_us);
-    db_bind_int(st, 11, id);
-    int rc = db_step_done(db, st);
-    sqlite3_finalize(st);
-    return rc;
+    return db_run_sql(db, "UPDATE loads SET browser_pid = ?, v8_tier = ?, js_flags = ?,"
+                          " browser_flags = ?, compile_liftoff_us = ?, compile_turbofan_us = ?,"
+                          " compile_lazy_us = ?, compile_tierup_us = ?,"
+                          " first_export_return_us = ?, first_export_us = ? WHERE id = ?",
+                      NULL, "itttiiiiiii", t->browser_pid, t->v8_tier, t->js_flags,
+                      t->browser_flags, t->liftoff_us, t->turbofan_us, t->lazy_us, t->tierup_us,
+                      t->first_export_return_us, t->first_export_us, id);
 }
 
 static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
