@@ -2,26 +2,28 @@
 # Issue 12's load-loop part on its own, quicker than run.sh: loads/s of
 # wasmlab (pipelined, the default), wasmlab with WASMLAB_PIPELINE=0 (each load
 # opens its page serially, as before issue 12), optionally another wasmlab
-# binary (--before EXE, e.g. main at a2baad7 built in a separate dir), the
+# binary (--before EXE, e.g. main at a2baad7 built in a separate dir),
+# wasmlab --batch N (one tracing session for N loads, default 10), the
 # puppeteer peer and the raw-CDP floor, run ALTERNATELY (per round and module,
 # every tool once) on one `wasmlab serve`; then the time to a verdict of each
 # wasmlab variant (bench/verdict.py). Ratios within one run only.
 #
 # usage: bash bench/throughput.sh [--loads N] [--rounds R] [--modules "c/hello go/hello"]
-#                                 [--before EXE] [--out FILE.json] [--build DIR]
+#                                 [--before EXE] [--batch N] [--out FILE.json] [--build DIR]
 #   defaults: 10 loads per invocation, 3 rounds, c/hello and go/hello
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-loads=10 rounds=3 modules="c/hello go/hello" before="" out="" build="$root/build"
+batch=10 loads=10 rounds=3 modules="c/hello go/hello" before="" out="" build="$root/build"
 while [ $# -gt 0 ]; do
     case $1 in
     --loads) loads=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --modules) modules=$2; shift ;;
     --before) before=$2; shift ;;
+    --batch) batch=$2; shift ;;
     --out) out=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -60,6 +62,8 @@ for r in $(seq "$rounds"); do
         echo "  round $r: $m" >&2
         timed pipelined "$m" "$wasmlab" run --module "$m" --loads "$loads" --browser "$browser" \
             --db "$tmp/pipelined.db" -q
+        timed batched "$m" "$wasmlab" run --module "$m" --loads "$loads" --batch "$batch" \
+            --browser "$browser" --db "$tmp/batched.db" -q
         timed serial "$m" env WASMLAB_PIPELINE=0 "$wasmlab" run --module "$m" --loads "$loads" \
             --browser "$browser" --db "$tmp/serial.db" -q
         if [ -n "$before" ]; then
@@ -72,7 +76,7 @@ for r in $(seq "$rounds"); do
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
     done
 done
-dbs=("pipelined=$tmp/pipelined.db" "serial=$tmp/serial.db")
+dbs=("pipelined=$tmp/pipelined.db" "batched=$tmp/batched.db" "serial=$tmp/serial.db")
 [ -z "$before" ] || dbs+=("before=$tmp/before.db")
 python3 "$root/bench/verdict.py" --timings "$tmp/timings.jsonl" --out "$out" \
     --host "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" "${dbs[@]}"

@@ -182,8 +182,9 @@ static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
                                       " encoded_data_length, code_cache_events, other_renderers,"
                                       " other_renderer_events, documents, isolation, window_ms,"
                                       " host_cpus, host_busy_ms, own_cpu_ms, other_cpu_ms,"
-                                      " other_share, noisy) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                      " ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                      " other_share, noisy, batch_size, batch_index,"
+                                      " trace_load_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                                      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return -1;
     int i = 1;
@@ -205,6 +206,9 @@ static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
     db_bind_real(st, i++, h->other_cpu_ms);
     db_bind_real(st, i++, h->other_share);
     db_bind_int(st, i++, h->noisy);
+    db_bind_int(st, i++, h->batch_size);
+    db_bind_int(st, i++, h->batch_index);
+    db_bind_int(st, i++, h->trace_load_id);
     int rc = db_step_done(db, st);
     sqlite3_finalize(st);
     return rc;

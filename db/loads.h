@@ -103,6 +103,8 @@ struct db_load_host {
     int64_t host_cpus;
     double host_busy_ms, own_cpu_ms, other_cpu_ms, other_share;
     int64_t noisy;
+    /* migration 015: batched tracing; DB_NULL = traced alone */
+    int64_t batch_size, batch_index, trace_load_id;
 };
 
 /* Everything of one load. Array elements are stored in order; each table's

@@ -183,6 +183,8 @@ static void column_lists(const struct table_info *t, bool skip_id, const char *i
             expr = xstrdup(id_expr);
         else if (strcmp(c, "load_id") == 0 && load_id_expr)
             expr = xstrdup(load_id_expr);
+        else if (ends_with(c, "_load_id") && load_id_expr)   /* load_host.trace_load_id */
+            expr = xasprintf("s.%s + (%s - s.load_id)", q, load_id_expr);   /* same offset */
         else if (strcmp(c, "run_id") == 0)
             expr = xstrdup("(SELECT new FROM temp.merge_runs WHERE old = s.run_id)");
         else if (ends_with(c, "browser_id"))   /* also auto_sampling's baseline_browser_id */

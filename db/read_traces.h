@@ -17,7 +17,9 @@ enum db_trace_status {
     DB_TRACE_STOPPED = -3,       /* the callback returned -1 */
 };
 
-/* The trace's encoding ("gzip", "identity", ...) into encoding and the size
+/* A batched load (load_host.trace_load_id) reads its batch's trace, stored
+ * with another load: the caller picks the load's events (its renderer pid).
+ * The trace's encoding ("gzip", "identity", ...) into encoding and the size
  * the row says the raw trace has into *raw_bytes (may be NULL). On an error
  * returns a status < 0 with a one-line reason naming the load in err. */
 int db_read_trace_info(struct db *db, int64_t load_id, char *encoding, size_t enclen,

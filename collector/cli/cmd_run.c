@@ -49,6 +49,10 @@ static const struct cli_option run_options[] = {
       "objects (V8 GC workload, for comparison; 1..4096)", 'J' },
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
       "load whose trace overflows it is stored as trace_data_loss", 'K' },
+    { "batch", 0, "N", "trace N loads in one tracing session (1..64, default 1):\n"
+      "each load still gets a new context and renderer; the trace is\n"
+      "split at each load's navigation and stored once, with the\n"
+      "batch's first load (docs/batched-tracing.md)", 'B' },
     { "v8", 0, "TIER", "V8's compile tiers for these loads: default, liftoff-only,\n"
       "turbofan-only, eager or lazy (docs/tiers.md says which V8\n"
       "flags each means); stored per load", 'V' },
@@ -127,6 +131,7 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
     case 't': return cli_long(p, 1, 3600, "seconds", &cfg->timeout_s);
     case 'J': return cli_long(p, 1, 4096, "MB", &cond->js_churn_mb);
     case 'K': return cli_long(p, 64, 4 << 20, "KB", &cfg->trace_buffer_kb);
+    case 'B': return cli_long(p, 1, PLAN_BATCH_MAX, "loads", &cfg->batch);
     case 'a': {
         int i = cli_choice(p, compile_apis);
         if (i >= 0)

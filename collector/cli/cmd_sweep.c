@@ -26,6 +26,10 @@ static const struct cli_option sweep_options[] = {
     { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json", 'S' },
     { "keep-traces", 0, "RULE", "which loads' raw traces to store: all, failed, sample:N\n"
       "or none (default: the experiment's \"keep_traces\", else all)", 'k' },
+    { "batch", 0, "N", "trace N loads in one tracing session (1..64, default 1):\n"
+      "each load still gets a new context and renderer; the trace is\n"
+      "split at each load's navigation and stored once, with the\n"
+      "batch's first load (docs/batched-tracing.md)", 'B' },
     { "dry-run", 0, NULL, "print the shard's configurations (index, shard, browser,\n"
       "module, API, condition, loads) and exit: no browser is started or\n"
       "downloaded, no DB is opened (with --json: a JSON array)", 'D' },
@@ -155,6 +159,7 @@ int sweep_execute(struct sweep_options *o)
     p.manifest_path = o->manifest_path;
     p.pages_dir = o->pages_dir;
     p.save_traces = o->save_traces;
+    p.batch = o->batch;
     p.shard_k = o->shard_k;
     p.shard_n = o->shard_n;
     p.resume = o->resume;
@@ -236,6 +241,12 @@ int cmd_sweep(int argc, char **argv)
             o.keep_traces = cp.arg;
             break;
         case 'j': o.json = true; break;
+        case 'B':
+            if (cli_long(&cp, 1, PLAN_BATCH_MAX, "loads", &o.batch) < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            break;
         case 'D': o.dry_run = true; break;
         case 'q': util_quiet = true; break;
         }

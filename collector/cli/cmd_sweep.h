@@ -19,6 +19,7 @@ struct sweep_options {
     bool fetch;                    /* may download missing store browsers */
     bool json;                     /* summary as JSON */
     bool dry_run;                  /* list the shard's configurations, run nothing */
+    long batch;                    /* loads per tracing session (--batch); 0/1: one each */
     int argc;                      /* the command line stored with the run */
     char **argv;
     char experiment[64];           /* out: the experiment's name, once loaded */

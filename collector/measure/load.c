@@ -42,7 +42,7 @@ struct load_state {
 };
 
 /* One load's CDP state, shared by its steps. Heap-allocated: a page opened
- * for the next load lives in load_session.next until that load adopts it. */
+ * for a later load lives in load_session.next until that load adopts it. */
 struct load_steps {
     struct load_session *s;
     struct load_state st;
@@ -57,13 +57,15 @@ struct load_steps {
 static struct load_state *state_for(struct load_session *s, const char *session_id,
                                     const char *method, json_t *params)
 {
-    struct load_state *cands[2] = { s->current, s->next ? &s->next->st : NULL };
+    struct load_state *cands[1 + LOAD_POOL_MAX] = { s->current };
+    for (int i = 0; i < s->n_next; i++)
+        cands[1 + i] = &s->next[i]->st;
     const char *tid = NULL, *sid = session_id;
     if (strcmp(method, "Target.targetCrashed") == 0)
         tid = json_string_value(json_object_get(params, "targetId"));
     else if (strcmp(method, "Target.detachedFromTarget") == 0)
         sid = json_string_value(json_object_get(params, "sessionId"));
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 1 + s->n_next; i++) {
         struct load_state *st = cands[i];
         if (!st)
             continue;
@@ -431,17 +433,27 @@ static void forget_started(struct load_steps *ls)
     ls->enable_id = ls->binding_id = 0;
 }
 
+/* Runtime.enable and the binding answered (once: a pooled page's were). */
+static int page_answered(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
+    int rc = CDP_OK;
+    if (ls->enable_id)
+        rc = cdp_finish(s->cdp, ls->enable_id, "Runtime.enable", NULL, COMMAND_TIMEOUT_MS);
+    ls->enable_id = 0;
+    if (rc == CDP_OK && ls->binding_id)
+        rc = cdp_finish(s->cdp, ls->binding_id, "Runtime.addBinding", NULL,
+                        COMMAND_TIMEOUT_MS);
+    ls->binding_id = 0;
+    return rc;
+}
+
 /* Finishes a prepared page: Runtime.enable and the binding answered, the
  * blank page's JS context there, settled, the previous renderer gone. */
 static int adopt_page(struct load_steps *ls, struct load_outcome *out)
 {
     struct load_session *s = ls->s;
-    int rc = cdp_finish(s->cdp, ls->enable_id, "Runtime.enable", NULL, COMMAND_TIMEOUT_MS);
-    ls->enable_id = 0;
-    if (rc == CDP_OK)
-        rc = cdp_finish(s->cdp, ls->binding_id, "Runtime.addBinding", NULL,
-                        COMMAND_TIMEOUT_MS);
-    ls->binding_id = 0;
+    int rc = page_answered(ls);
     if (rc != CDP_OK)
         return rc;
 
@@ -459,6 +471,8 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * (measured here, issue 12), so the pause also separates sessions. */
     if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
         return rc;
+    if (s->batch_tracing)
+        return CDP_OK;   /* tracing is on already: nothing to settle for */
     if (s->settle_ms <= 0)
         s->settle_ms = 100;
     int64_t from_us = ls->st.ready_us > s->trace_closed_us ? ls->st.ready_us : s->trace_closed_us;
@@ -482,6 +496,10 @@ static int start_tracing(struct load_steps *ls)
     if (rc != CDP_OK)
         return rc;
     ls->tracing = true;
+    if (s->batch > 1) {
+        ls->tracing = false;        /* the batch's session, ended by load_flush */
+        s->batch_tracing = true;
+    }
     if (mono_us() - t_start > 5000000 && s->settle_ms < 1000) {
         s->settle_ms *= 2;
         notef("Tracing.start stalled; settling %d ms before tracing from now on",
@@ -532,6 +550,7 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     /* the measured window, for the host's interference: navigate to report */
     struct host_cpu_sample cpu0, cpu1;
     host_cpu_sample(s->browser_pgid, &cpu0);
+    out->window_from_us = mono_us();
     int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       &res, COMMAND_TIMEOUT_MS);
     free(url);
@@ -561,6 +580,7 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
         else if (st->target_detached && !st->report)
             set_status(out, "renderer_crashed", "the page's target went away");
     }
+    out->window_to_us = mono_us();
     host_cpu_sample(s->browser_pgid, &cpu1);
     host_cpu_window(&cpu0, &cpu1, &out->host);
     if (st->report && r->linger_ms > 0 && !st->target_crashed)
@@ -619,13 +639,13 @@ static void overlap_next_page(struct load_steps *ls)
                             json_pack("{s:s}", "browserContextId", ls->context_id));
     }
     ls->context_id[0] = 0;
-    if (!s->no_prepare && !s->next) {
+    if (!s->no_prepare && s->n_next == 0 && s->batch <= 1) {
         struct load_steps *next = NULL;
         int rc = prepare_page(s, false, &next);
-        s->next = next;
+        s->next[s->n_next++] = next;
         if (rc != CDP_OK)
             drop_next(s, true);      /* disposes of what was opened */
-    }
+    }   /* batched: fill_pool opens the next pages, several at once */
     if (dispose > 0)
         cdp_finish(s->cdp, dispose, "Target.disposeBrowserContext", NULL, COMMAND_TIMEOUT_MS);
 }
@@ -724,18 +744,82 @@ static void steps_free(struct load_steps *ls)
     free(ls);
 }
 
+/* Drops every page opened for later loads. */
 static void drop_next(struct load_session *s, bool dispose)
 {
-    struct load_steps *next = s->next;
-    s->next = NULL;
-    if (!next)
-        return;
-    if (s->cdp && cdp_is_open(s->cdp)) {
-        forget_started(next);
-        if (dispose)
-            dispose_context(next);
+    while (s->n_next > 0) {
+        struct load_steps *next = s->next[--s->n_next];
+        if (s->cdp && cdp_is_open(s->cdp)) {
+            forget_started(next);
+            if (dispose)
+                dispose_context(next);
+        }
+        steps_free(next);
     }
-    steps_free(next);
+}
+
+/* A blank page whose JS context exists is still parsing, firing load and
+ * painting (seen in the trace as DOMContentLoaded, load, Paint, Commit on
+ * its renderer): it is quiet once load has fired and a frame was drawn
+ * after it. The JS timer bounds the wait should frames not be produced. */
+#define QUIET_JS                                                                   \
+    "new Promise(r => { setTimeout(r, 500);"                                       \
+    " const go = () => requestAnimationFrame(() => setTimeout(r, 0));"             \
+    " document.readyState === 'complete' ? go()"                                   \
+    " : addEventListener('load', go, { once: true }); })"
+
+/* Waits, for every pooled page at once, until it is quiet (QUIET_JS). */
+static int pool_quiet(struct load_session *s)
+{
+    int64_t ids[LOAD_POOL_MAX];
+    int rc = CDP_OK, n = 0;
+    for (; n < s->n_next; n++) {
+        ids[n] = cdp_start(s->cdp, s->next[n]->st.session_id, "Runtime.evaluate",
+                           json_pack("{s:s, s:b}", "expression", QUIET_JS, "awaitPromise", 1));
+        if (ids[n] < 0) {
+            rc = (int)ids[n];
+            break;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        int frc = rc == CDP_OK ? cdp_finish(s->cdp, ids[i], "Runtime.evaluate", NULL,
+                                            COMMAND_TIMEOUT_MS)
+                               : (cdp_forget(s->cdp, ids[i]), rc);
+        if (rc == CDP_OK)
+            rc = frc;
+    }
+    return rc;
+}
+
+/* Batched, once the session traces: when no page is open for the next
+ * loads, opens up to s->pool at once and waits until every one has its
+ * blank page's JS context, so their renderers start side by side and all
+ * before this load's window. A page that fails to open is not this load's
+ * problem: the pool is dropped and later loads open their own. */
+static int fill_pool(struct load_session *s)
+{
+    int want = s->pool < LOAD_POOL_MAX ? s->pool : LOAD_POOL_MAX;
+    if (s->n_next > 0 || want <= 0)
+        return CDP_OK;
+    int rc = CDP_OK;
+    while (s->n_next < want && rc == CDP_OK) {
+        struct load_steps *next = NULL;
+        rc = prepare_page(s, false, &next);
+        s->next[s->n_next++] = next;
+    }
+    for (int i = 0; i < s->n_next && rc == CDP_OK; i++) {
+        struct load_steps *p = s->next[i];
+        rc = page_answered(p);
+        if (rc == CDP_OK)
+            rc = cdp_wait(s->cdp, blank_ready, &p->st, COMMAND_TIMEOUT_MS);
+    }
+    if (rc == CDP_OK)
+        rc = pool_quiet(s);
+    if (rc == CDP_ECLOSED || rc == CDP_EABORT || rc == CDP_ETIMEOUT)
+        return rc;                   /* the browser is gone or hung: the load fails */
+    if (rc != CDP_OK)
+        drop_next(s, true);
+    return CDP_OK;
 }
 
 /* The browser is closing (or gone): its contexts go with it, so nothing is
@@ -754,13 +838,30 @@ void load_session_close(struct load_session *s)
 static int take_page(struct load_session *s, const struct load_request *r,
                      struct load_steps **ls)
 {
-    if (s->next && s->next->default_context != r->default_context)
+    if (s->n_next > 0 && s->next[0]->default_context != r->default_context)
         drop_next(s, true);
-    *ls = s->next;
-    s->next = NULL;
-    if (*ls)
+    if (s->n_next > 0) {
+        *ls = s->next[0];
+        memmove(s->next, s->next + 1, (size_t)--s->n_next * sizeof *s->next);
         return CDP_OK;
+    }
     return prepare_page(s, r->default_context, ls);
+}
+
+bool load_batchable(const struct load_session *s, const struct load_request *r)
+{
+    return s->batch > 1 && !r->default_context && r->linger_ms <= 0 && !s->save_trace_path;
+}
+
+/* A batched load's trace is read with its batch's (load_flush). */
+static void hold_for_flush(struct load_session *s, const struct load_request *r,
+                           struct load_outcome *out)
+{
+    if (!s->batch_tracing || out->browser_lost || !cdp_is_open(s->cdp))
+        return;
+    out->trace_pending = true;
+    free(out->module_url);
+    out->module_url = xstrdup(r->module_url);
 }
 
 int load_run(struct load_session *s, const struct load_request *r, struct load_outcome *out)
@@ -773,15 +874,31 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     out->renderer_pid_new = -1;
     int64_t t0 = mono_us();
 
+    bool batched = load_batchable(s, r);
+    if (!batched && s->batch_tracing) {
+        /* plan.c flushes a batch before any load it cannot hold */
+        set_status(out, "cdp_error", "a batched tracing session is still open");
+        return -1;
+    }
     struct load_steps *ls = NULL;
     int rc = take_page(s, r, &ls);
     s->current = &ls->st;
     if (rc != CDP_OK || (rc = adopt_page(ls, out)) != CDP_OK ||
-        (rc = apply_network(ls, r)) != CDP_OK || (rc = start_tracing(ls)) != CDP_OK ||
+        (!s->batch_tracing && batched && (rc = start_tracing(ls)) != CDP_OK) ||
+        (batched && (rc = fill_pool(s)) != CDP_OK) ||
+        (rc = apply_network(ls, r)) != CDP_OK ||
+        (!batched && (rc = start_tracing(ls)) != CDP_OK) ||
         (rc = run_page(ls, r, out)) != CDP_OK) {
         cdp_failed(s, out, rc);
         if (!out->browser_lost && cdp_is_open(s->cdp))
             clean_up_after_error(ls);
+        if (batched)
+            hold_for_flush(s, r, out);   /* its trace still says how far it got */
+    } else if (batched) {
+        if (!out->browser_lost) {
+            hold_for_flush(s, r, out);
+            overlap_next_page(ls);       /* the window is closed */
+        }
     } else if (!out->browser_lost) {
         /* the hung browser's trace is not read: it would not answer */
         if ((rc = read_load_trace(ls, r, out)) != CDP_OK) {
@@ -803,8 +920,159 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     return strcmp(out->status, "ok") == 0 ? 0 : -1;
 }
 
+/* A batch's events go to the load whose window they fall in: from its
+ * navigation to the next load's (the previous renderer is gone by then, so
+ * what comes later is not its). Metadata goes to every load. */
+struct batch_tee {
+    struct load_outcome **outs;
+    struct extractor **x;
+    struct isolation **iso;
+    size_t n;
+};
+
+static size_t batch_load_at(const struct batch_tee *b, int64_t ts)
+{
+    size_t first = b->n;
+    for (size_t i = b->n; i-- > 0;) {
+        if (b->outs[i]->window_from_us <= 0)
+            continue;                    /* never navigated: no window */
+        if (ts >= b->outs[i]->window_from_us)
+            return i;
+        first = i;
+    }
+    return first < b->n ? first : 0;    /* before the first window */
+}
+
+static void batch_event(void *arg, const struct trace_event *ev)
+{
+    struct batch_tee *b = arg;
+    if (ev->ph == 'M' || ev->ts_us == INT64_MIN) {
+        for (size_t i = 0; i < b->n; i++) {
+            extract_event(b->x[i], ev);
+            isolation_event(b->iso[i], ev);
+        }
+        return;
+    }
+    size_t i = batch_load_at(b, ev->ts_us);
+    extract_event(b->x[i], ev);
+    isolation_event(b->iso[i], ev);
+}
+
+/* Every pending load fails the way the batch did (first failure wins). */
+static void fail_batch(struct load_outcome **outs, size_t n, const struct load_outcome *why)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!outs[i]->trace_pending)
+            continue;
+        set_status(outs[i], why->status, "batched trace: %s", why->error);
+        outs[i]->browser_lost |= why->browser_lost;
+    }
+}
+
+/* Each pending load's share of the read batch: extraction and isolation. */
+static void finish_batch_loads(struct load_session *s, struct batch_tee *b,
+                               const struct load_outcome *batch, struct trace_parser *tp)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        struct load_outcome *out = b->outs[i];
+        if (!out->trace_pending)
+            continue;
+        out->trace_bytes = (int64_t)trace_parser_bytes(tp);
+        out->trace_events = (int64_t)trace_parser_events(tp);
+        out->trace_data_loss = batch->trace_data_loss;
+        if (isnan(out->trace_buffer_pct) || batch->trace_buffer_pct > out->trace_buffer_pct)
+            out->trace_buffer_pct = batch->trace_buffer_pct;
+        out->have_extract = true;
+        if (extract_finish(b->x[i], &out->x) < 0)
+            set_status(out, "trace_error", "%s", out->x.error);
+        else if (out->trace_data_loss == 1)
+            set_status(out, "trace_data_loss", "the trace buffer overflowed (dataLossOccurred)");
+        note_isolation(s, b->iso[i], out);
+    }
+}
+
+/* Ends the session and reads its stream through tee into batch (status,
+ * trace_gz). Returns 0 when the whole trace was read. */
+static int read_batch_trace(struct load_session *s, struct batch_tee *tee,
+                            struct load_outcome *batch)
+{
+    struct load_state st = { .data_loss = -1, .buffer_pct = NAN };
+    s->current = &st;
+    int rc = cdp_call(s->cdp, NULL, "Tracing.end", NULL, NULL, COMMAND_TIMEOUT_MS);
+    if (rc == CDP_OK)
+        rc = cdp_wait(s->cdp, tracing_done, &st, TRACE_TIMEOUT_MS);
+    s->current = NULL;
+    if (rc != CDP_OK) {
+        cdp_failed(s, batch, rc);
+        return -1;
+    }
+    batch->trace_data_loss = st.data_loss;
+    batch->trace_buffer_pct = st.buffer_pct;
+    if (!st.stream[0]) {
+        set_status(batch, "trace_error", "Tracing.tracingComplete carried no stream");
+        return -1;
+    }
+    struct trace_parser *tp = trace_parser_new(batch_event, tee);
+    int trc = read_trace(s, st.stream, tp, batch);
+    cdp_call(s->cdp, NULL, "IO.close", json_pack("{s:s}", "handle", st.stream), NULL,
+             COMMAND_TIMEOUT_MS);
+    s->trace_closed_us = mono_us();
+    if (trc == 0)
+        finish_batch_loads(s, tee, batch, tp);
+    trace_parser_free(tp);
+    return trc;
+}
+
+int load_flush(struct load_session *s, struct load_outcome **outs, size_t n)
+{
+    struct load_outcome batch;
+    memset(&batch, 0, sizeof batch);
+    snprintf(batch.status, sizeof batch.status, "ok");
+    batch.trace_buffer_pct = NAN;
+    if (!s->batch_tracing || !cdp_is_open(s->cdp)) {
+        if (!cdp_is_open(s->cdp)) {
+            batch.browser_lost = true;
+            set_status(&batch, "connection_lost", "the browser went away before the batch's "
+                       "trace was read");
+        } else {
+            set_status(&batch, "trace_error", "no tracing session was on");
+        }
+        fail_batch(outs, n, &batch);
+        s->batch_tracing = false;
+        return batch.browser_lost ? -1 : 0;
+    }
+    s->batch_tracing = false;
+    struct batch_tee tee = { outs, xcalloc(n ? n : 1, sizeof *tee.x),
+                             xcalloc(n ? n : 1, sizeof *tee.iso), n };
+    for (size_t i = 0; i < n; i++) {
+        tee.x[i] = extractor_new(outs[i]->module_url ? outs[i]->module_url : "");
+        tee.iso[i] = isolation_new();
+        if (outs[i]->window_from_us > 0)
+            isolation_set_window(tee.iso[i], outs[i]->window_from_us, outs[i]->window_to_us);
+        outs[i]->batch_size = (int)n;
+        outs[i]->batch_index = (int)i;
+    }
+    if (read_batch_trace(s, &tee, &batch) < 0)
+        fail_batch(outs, n, &batch);
+    else if (n > 0 && batch.have_trace_gz) {
+        outs[0]->trace_gz = batch.trace_gz;      /* the batch's trace, stored once */
+        outs[0]->have_trace_gz = true;
+        memset(&batch.trace_gz, 0, sizeof batch.trace_gz);
+    }
+    for (size_t i = 0; i < n; i++) {
+        outs[i]->trace_pending = false;
+        extractor_free(tee.x[i]);
+        isolation_free(tee.iso[i]);
+    }
+    free(tee.x);
+    free(tee.iso);
+    gzip_writer_free(&batch.trace_gz);
+    return batch.browser_lost ? -1 : 0;
+}
+
 void load_outcome_free(struct load_outcome *out)
 {
+    free(out->module_url);
     gzip_writer_free(&out->trace_gz);
     if (out->have_extract)
         extract_result_free(&out->x);

@@ -39,6 +39,11 @@
 struct load_state;
 struct load_steps;
 
+/* Batched loads open their pages this many at a time: the new renderers
+ * start in parallel, all before the next load's window opens. */
+#define LOAD_POOL_MAX 8
+#define LOAD_POOL_DEFAULT 4
+
 struct load_session {
     struct cdp *cdp;
     int http_port;
@@ -52,11 +57,18 @@ struct load_session {
     struct server *server;        /* NULL: no network conditions, no send log */
     int browser_pgid;             /* the browser's process group (host CPU); 0 = unknown */
     bool no_prepare;              /* do not open the next load's page early */
-    struct load_steps *next;      /* the page opened for the next load, or NULL */
+    struct load_steps *next[LOAD_POOL_MAX];   /* pages opened for the next loads */
+    int n_next;
+    int pool;                     /* batched: pages opened at once (LOAD_POOL_MAX at most) */
     int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
     int64_t trace_closed_us;      /* mono_us() when the previous trace stream closed */
     int64_t *seen_pids;           /* every earlier load's renderer pid */
     size_t n_seen, cap_seen;
+    /* Batched tracing (issue 12): with batch > 1, load_run leaves tracing on
+     * after the load and its trace pending; load_flush ends the one tracing
+     * session of up to batch loads and splits it by load. */
+    int batch;                    /* loads per tracing session; <= 1: one each */
+    bool batch_tracing;           /* a batch's tracing session is on */
 };
 
 /* Frees what the session holds (a page prepared for the next load, the
@@ -112,12 +124,32 @@ struct load_outcome {
     int renderer_pid_new;         /* 1: no earlier load of the session had it; -1 unknown */
     struct host_cpu_window host;
     double settle_waited_ms;      /* settle actually waited before Tracing.start */
+    /* batched (load_session.batch > 1): the trace is read by load_flush.
+     * window_*: mono_us() at Page.navigate and when the page finished; the
+     * trace's ts is the same clock (CLOCK_MONOTONIC), so the batch's events
+     * are split at each load's navigation. */
+    bool trace_pending;
+    int64_t window_from_us, window_to_us;
+    char *module_url;             /* the request's, for the extraction */
+    int batch_size, batch_index;  /* the load's batch: how many, which (0-based) */
 };
 
 /* Runs one load. Always fills out (release with load_outcome_free); returns
  * 0 when status is "ok", -1 otherwise. */
 int load_run(struct load_session *s, const struct load_request *r,
              struct load_outcome *out);
+/* Batched: true when load_run should be given this request batched (the
+ * session batches, and the load needs nothing a batch cannot give: a
+ * default-context code-cache load, a linger, a raw trace file). */
+bool load_batchable(const struct load_session *s, const struct load_request *r);
+/* Ends the batch's tracing session and fills the trace part of each of the
+ * n outcomes load_run left pending (in load order): extraction, isolation
+ * within the load's window, trace size. The batch's whole trace, gzipped,
+ * goes to outs[0] when the session keeps traces (the others hold none: the
+ * caller stores them as sharing outs[0]'s). A batch whose trace cannot be
+ * read fails each load that was ok with trace_error (or, with the browser
+ * gone, connection_lost). Returns 0, or -1 when the browser was lost. */
+int load_flush(struct load_session *s, struct load_outcome **outs, size_t n);
 void load_outcome_free(struct load_outcome *out);
 
 /* The trace categories recorded for every load. */

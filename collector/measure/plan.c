@@ -253,6 +253,19 @@ struct exec {
     bool tty;
     int64_t t_start;
     long total, done, failed, crashes;
+    /* --batch: loads measured in the open tracing session, not yet stored */
+    struct pending_load *pend;
+    int n_pend, pend_slot;
+};
+
+/* A batched load waiting for its batch's trace (load_flush). */
+struct pending_load {
+    struct config *cf;
+    long seq;
+    bool warm;
+    const char *args;
+    char started[40];
+    struct load_outcome o;
 };
 
 /* The progress line (collector/measure/progress.h: on a terminal only). */
@@ -298,6 +311,12 @@ static int start_slot(struct exec *x, int slot, char *err, size_t errlen)
                         server_port(x->srv), x->page_timeout_ms, (int)x->p->trace_buffer_kb,
                         err, errlen);
     lb->session.server = x->srv;   /* network conditions and the send log */
+    lb->session.batch = (int)x->p->batch;
+    /* WASMLAB_POOL: pages a batch opens at once (bench/throughput.sh) */
+    const char *pool_env = getenv("WASMLAB_POOL");
+    lb->session.pool = pool_env ? atoi(pool_env) : LOAD_POOL_DEFAULT;
+    if (lb->session.pool > (int)x->p->batch - 1)
+        lb->session.pool = (int)x->p->batch - 1;
     const struct browser_identity *id = &lb->bs.id;
     if (rc == 0 && first)   /* said once per flag set, not at every restart */
         notef("browser %s (%s, V8 %s)%s%s", id->product ? id->product : "?", id->kind,
@@ -363,10 +382,18 @@ static void classify_lost_browser(struct live_browser *lb, struct load_outcome *
     }
 }
 
-/* Stores one measured load of cf and counts it. Returns 0 or -1. */
+/* A batched load's share of its batch's trace (store_batch). */
+struct batch_trace {
+    bool keep;                     /* this load stores the batch's trace */
+    int64_t trace_load_id;         /* else: the load that stored it, 0 none */
+};
+
+/* Stores one measured load of cf and counts it. bt: NULL for a load traced
+ * alone. Returns 0 or -1. */
 static int record_load(struct exec *x, struct config *cf, long seq, const char *started,
                        const char *args, struct load_outcome *o,
-                       const struct code_cache_prime *prime, int64_t *load_id)
+                       const struct code_cache_prime *prime, const struct batch_trace *bt,
+                       int64_t *load_id)
 {
     struct run_module *rm = &x->mods[cf->module];
     const struct plan_condition *cond = &x->p->conditions[cf->condition];
@@ -382,7 +409,9 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
     key.v8_tier = cond->v8_tier ? cond->v8_tier : "default";
     key.js_flags = bslot->js_flags;
     key.browser_flags = bslot->flags_json;
-    key.drop_trace = !db_keep_rule_keeps(&x->p->keep, strcmp(o->status, "ok") == 0, seq);
+    key.drop_trace = bt ? !bt->keep
+                        : !db_keep_rule_keeps(&x->p->keep, strcmp(o->status, "ok") == 0, seq);
+    key.trace_load_id = bt ? bt->trace_load_id : 0;
     int rc = store_load(x->db, &key, o, load_id);
     x->done++;
     cf->stored++;
@@ -397,11 +426,96 @@ static int record_load(struct exec *x, struct config *cf, long seq, const char *
     return rc;
 }
 
+/* Stores a read batch in load order. Its trace is kept when the rule keeps
+ * any of its stored loads' (it holds them all), with the first stored load;
+ * the others point there. */
+static int store_batch(struct exec *x)
+{
+    struct pending_load *holder = NULL;
+    bool keep = false;
+    for (int i = 0; i < x->n_pend; i++) {
+        struct pending_load *pl = &x->pend[i];
+        if (pl->warm || (stop_signal && strcmp(pl->o.status, "ok") != 0))
+            continue;    /* not stored: warm-up, or interrupted (not a result) */
+        if (!holder)
+            holder = pl;
+        keep |= db_keep_rule_keeps(&x->p->keep, strcmp(pl->o.status, "ok") == 0, pl->seq);
+    }
+    if (holder && holder != &x->pend[0] && x->pend[0].o.have_trace_gz) {
+        holder->o.trace_gz = x->pend[0].o.trace_gz;   /* load_flush put it first */
+        holder->o.have_trace_gz = true;
+        memset(&x->pend[0].o.trace_gz, 0, sizeof x->pend[0].o.trace_gz);
+        x->pend[0].o.have_trace_gz = false;
+    }
+    int rc = 0;
+    int64_t trace_load = 0;
+    for (int i = 0; i < x->n_pend && rc == 0; i++) {
+        struct pending_load *pl = &x->pend[i];
+        if (pl->warm || (stop_signal && strcmp(pl->o.status, "ok") != 0))
+            continue;
+        classify_lost_browser(&x->lbs[x->pend_slot], &pl->o);
+        int64_t id = 0;
+        struct batch_trace bt = { .keep = keep && pl == holder,
+                                  .trace_load_id = keep && pl != holder ? trace_load : 0 };
+        rc = record_load(x, pl->cf, pl->seq, pl->started, pl->args, &pl->o, NULL, &bt, &id);
+        if (pl == holder && rc == 0)
+            trace_load = id;
+    }
+    return rc;
+}
+
+/* Ends the open batch: its trace read and split (load_flush), its loads
+ * stored. Returns 0, or -1 when the run cannot go on. */
+static int flush_batch(struct exec *x)
+{
+    if (x->n_pend == 0)
+        return 0;
+    struct live_browser *lb = &x->lbs[x->pend_slot];
+    struct load_outcome *outs[PLAN_BATCH_MAX];
+    for (int i = 0; i < x->n_pend; i++)
+        outs[i] = &x->pend[i].o;
+    lb->session.keep_trace = x->p->keep.kind != DB_KEEP_NONE;
+    bool lost = load_flush(&lb->session, outs, (size_t)x->n_pend) < 0;
+    int rc = store_batch(x);
+    for (int i = 0; i < x->n_pend; i++) {
+        lost |= !(stop_signal && strcmp(x->pend[i].o.status, "ok") != 0) &&
+                x->pend[i].o.browser_lost;
+        load_outcome_free(&x->pend[i].o);
+    }
+    x->n_pend = 0;
+    if (lost && lb->bs.proc) {
+        notef("restarting the browser with a fresh profile");
+        browser_down(lb, false);
+    }
+    return rc;
+}
+
+/* One batched load of cf: measured now, stored when its batch is flushed. */
+static int batch_load(struct exec *x, struct config *cf, long seq, bool warm,
+                      const struct load_request *req, const char *args)
+{
+    if (x->n_pend > 0 && x->pend_slot != cf->slot && flush_batch(x) < 0)
+        return -1;
+    struct live_browser *lb = &x->lbs[cf->slot];
+    if (!x->pend)
+        x->pend = xcalloc(PLAN_BATCH_MAX, sizeof *x->pend);
+    struct pending_load *pl = &x->pend[x->n_pend++];
+    *pl = (struct pending_load){ .cf = cf, .seq = seq, .warm = warm, .args = args };
+    utc_iso8601(pl->started, sizeof pl->started);
+    x->pend_slot = cf->slot;
+    load_run(&lb->session, req, &pl->o);
+    if (x->n_pend >= x->p->batch || pl->o.browser_lost || !lb->session.batch_tracing)
+        return flush_batch(x);
+    return 0;
+}
+
 /* One load of configuration cf (stored as round seq unless warm). Returns
  * 0, or -1 when the run cannot go on (no browser, DB write failed). */
 static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
 {
     struct plan *p = x->p;
+    if (x->n_pend > 0 && x->pend_slot != cf->slot && flush_batch(x) < 0)
+        return -1;
     if (ensure_browser(x, cf->slot) < 0)
         return -1;
     struct live_browser *lb = &x->lbs[cf->slot];
@@ -414,6 +528,11 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
         .execjs_url = "/modules/wasm_exec.js", .js_churn_mb = (int)cond->js_churn_mb,
         .net = &cond->net,
     };
+    if (cond->cache != CACHE_WARM && !p->save_traces &&
+        load_batchable(&lb->session, &req))
+        return batch_load(x, cf, seq, warm, &req, args);
+    if (flush_batch(x) < 0)
+        return -1;
     char load_started[40];
     utc_iso8601(load_started, sizeof load_started);
     char *trace_path = p->save_traces && !warm ? pending_trace_path(p->save_traces) : NULL;
@@ -433,7 +552,7 @@ static int load_config(struct exec *x, struct config *cf, long seq, bool warm)
     if (!interrupted) {
         classify_lost_browser(lb, &o);
         if (!warm) {
-            src = record_load(x, cf, seq, load_started, args, &o, &prime, &load_id);
+            src = record_load(x, cf, seq, load_started, args, &o, &prime, NULL, &load_id);
             stored = src == 0;
         }
     }
@@ -519,6 +638,8 @@ static int auto_sample(struct exec *x, struct config *configs, int n_configs)
                 if (load_config(x, &configs[i], round, false) < 0)
                     rc = EXIT_ERROR;
             }
+        if (flush_batch(x) < 0)   /* the next round reads this one's loads */
+            rc = EXIT_ERROR;
         free(want);
         if (!any)
             break;
@@ -799,6 +920,8 @@ static int run_rounds(struct exec *x, struct config *configs, int n_configs)
                 exit_code = EXIT_ERROR;
         }
     }
+    if (flush_batch(x) < 0)
+        exit_code = EXIT_ERROR;
     if (exit_code == EXIT_OK && p->auto_max > 0 && !stop_signal)
         exit_code = auto_sample(x, configs, n_configs);
     return exit_code;
@@ -884,6 +1007,7 @@ int plan_execute(struct plan *p)
         ex.tty = progress_begin(ex.tty);
         exit_code = finish_run(&ex, run_rounds(&ex, rs.configs, rs.n_configs));
     }
+    free(ex.pend);   /* run_rounds flushed the last batch */
     release_resources(p, &rs);
     return exit_code;
 }

@@ -18,6 +18,7 @@
 #include "db/prune.h"
 
 #define PLAN_MAX 256
+#define PLAN_BATCH_MAX 64   /* --batch at most */
 
 struct plan_browser {
     char *spec;                    /* as given: a path, "chromium@126", "system" */
@@ -55,6 +56,7 @@ struct plan {
     long loads, warmup;
     long timeout_s;
     long trace_buffer_kb;
+    long batch;                    /* loads per tracing session (load.h); <= 1: one each */
     int shard_k, shard_n;          /* 1/1 = everything */
     bool resume, json;
     const char *experiment;        /* experiment name (sweep), NULL for run */

@@ -342,7 +342,7 @@ static int64_t or_null(int64_t v)
 }
 
 /* The load's isolation and host interference (migration 013). */
-static void fill_host(struct rows *r, const struct load_outcome *o)
+static void fill_host(struct rows *r, const struct load_key *key, const struct load_outcome *o)
 {
     if (!o->have_isolation)
         return;
@@ -359,6 +359,9 @@ static void fill_host(struct rows *r, const struct load_outcome *o)
         .window_ms = w->window_ms, .host_cpus = w->cpus, .host_busy_ms = w->busy_ms,
         .own_cpu_ms = w->own_ms, .other_cpu_ms = w->other_ms, .other_share = w->other_share,
         .noisy = isnan(w->other_share) ? DB_NULL : w->other_share > HOST_CPU_NOISY_SHARE,
+        .batch_size = o->batch_size > 0 ? o->batch_size : DB_NULL,
+        .batch_index = o->batch_size > 0 ? o->batch_index : DB_NULL,
+        .trace_load_id = key->trace_load_id > 0 ? key->trace_load_id : DB_NULL,
     };
     r->rec.host = &r->host;
 }
@@ -403,7 +406,7 @@ int store_load(struct db *db, const struct load_key *key, const struct load_outc
     fill_network(&r, key, o);
     fill_tiers(&r, key, x);
     fill_code_cache(&r, key, x);
-    fill_host(&r, o);
+    fill_host(&r, key, o);
     int rc = db_store_load(db, &r.rec, load_id);
     if (rc < 0)
         warnf("%s", db_errmsg(db));

@@ -50,6 +50,9 @@ struct load_key {
      * recorded) and, for a warm load, what its priming loads did */
     const char *cache;
     const struct code_cache_prime *prime;
+    /* batched (load.h): the load whose stored trace holds this load's
+     * events (load_host.trace_load_id); 0 = its own or none */
+    int64_t trace_load_id;
 };
 
 /* Inserts the runs row for this process: a new UUID (copied into uuid_out,

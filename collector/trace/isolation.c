@@ -17,6 +17,7 @@ struct proc_seen {
     bool renderer;
     int64_t work_events;       /* other than metadata and RunTask */
     int64_t code_cache_events;
+    bool active;               /* any event (RunTask too) in the window */
 };
 
 struct response_seen {
@@ -30,6 +31,8 @@ struct isolation {
     struct response_seen *responses;
     size_t n_responses;
     int64_t documents;
+    bool windowed;
+    int64_t from_us, to_us;
 };
 
 struct isolation *isolation_new(void)
@@ -45,6 +48,13 @@ void isolation_free(struct isolation *iso)
         return;
     free(iso->responses);
     free(iso);
+}
+
+void isolation_set_window(struct isolation *iso, int64_t from_us, int64_t to_us)
+{
+    iso->windowed = true;
+    iso->from_us = from_us;
+    iso->to_us = to_us;
 }
 
 static struct proc_seen *proc(struct isolation *iso, int64_t pid)
@@ -83,6 +93,18 @@ void isolation_event(void *arg, const struct trace_event *ev)
         }
         return;
     }
+    bool in_window = !iso->windowed || (ev->ts_us != INT64_MIN && ev->ts_us >= iso->from_us &&
+                                        ev->ts_us <= iso->to_us);
+    if (strcmp(name, "ResourceReceiveResponse") == 0 && iso->n_responses < MAX_RESPONSES) {
+        const char *req = trace_event_arg_text(ev, "data.requestId");
+        struct response_seen *r = &iso->responses[iso->n_responses++];
+        snprintf(r->request_id, sizeof r->request_id, "%s", req ? req : "");
+        r->from_cache = flag(ev, "data.fromCache");
+        r->from_sw = flag(ev, "data.fromServiceWorker");
+    }
+    if (!in_window)
+        return;
+    p->active = true;
     if (strcmp(name, "RunTask") != 0 && strcmp(name, "ThreadControllerImpl::RunTask") != 0)
         p->work_events++;
     if (strcmp(name, "v8.wasm.moduleCacheHit") == 0 || strcmp(name, "wasm.Deserialize") == 0)
@@ -91,13 +113,6 @@ void isolation_event(void *arg, const struct trace_event *ev)
         const char *type = trace_event_arg_text(ev, "data.resourceType");
         if (type && strcmp(type, "Document") == 0)
             iso->documents++;
-    } else if (strcmp(name, "ResourceReceiveResponse") == 0 &&
-               iso->n_responses < MAX_RESPONSES) {
-        const char *req = trace_event_arg_text(ev, "data.requestId");
-        struct response_seen *r = &iso->responses[iso->n_responses++];
-        snprintf(r->request_id, sizeof r->request_id, "%s", req ? req : "");
-        r->from_cache = flag(ev, "data.fromCache");
-        r->from_sw = flag(ev, "data.fromServiceWorker");
     }
 }
 
@@ -119,7 +134,7 @@ void isolation_finish(struct isolation *iso, int64_t renderer_pid, const char *r
         const struct proc_seen *p = &iso->procs[i];
         if (p->pid == renderer_pid) {
             out->code_cache_events += p->code_cache_events;
-        } else if (p->renderer) {
+        } else if (p->renderer && (!iso->windowed || p->active)) {
             out->other_renderers++;
             out->other_renderer_events += p->work_events;
         }

@@ -16,6 +16,7 @@
  *   code_cache_events  v8.wasm.moduleCacheHit and wasm.Deserialize events
  *                on the load's renderer (a code-cache hit deserializes).
  *   other_renderers  processes named "Renderer" (process_name metadata)
+ *                (with a window: only those with an event in it)
  *                other than the load's; Chrome keeps an idle spare renderer,
  *                so 1 is usual.
  *   other_renderer_events  events on those processes other than metadata
@@ -43,6 +44,11 @@ struct isolation;
 
 struct isolation *isolation_new(void);
 void isolation_free(struct isolation *iso);
+/* Batched loads (one trace holds several): only work in [from_us, to_us]
+ * (trace clock) counts against the load: other renderers' events, documents.
+ * Responses are looked up by request id whenever they came. Without a
+ * window, the whole trace is the load's. */
+void isolation_set_window(struct isolation *iso, int64_t from_us, int64_t to_us);
 /* A trace_event_fn: arg is the isolation observer. */
 void isolation_event(void *arg, const struct trace_event *ev);
 /* renderer_pid and request_id: the load's (extract_result); request_id ""

@@ -95,9 +95,7 @@ static void test_real_traces(void)
 /* Everything that breaks isolation, once: a response from the HTTP cache, a
  * code-cache hit on the load's renderer, another renderer parsing a page, a
  * second document. */
-static void test_everything_shared(void)
-{
-    static const char trace[] =
+static const char shared_trace[] =
         "{\"traceEvents\":["
         "{\"ph\":\"M\",\"pid\":10,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Renderer\"}},"
         "{\"ph\":\"M\",\"pid\":20,\"tid\":0,\"name\":\"process_name\",\"args\":{\"name\":\"Renderer\"}},"
@@ -117,6 +115,10 @@ static void test_everything_shared(void)
         "{\"ph\":\"I\",\"pid\":10,\"tid\":1,\"ts\":40,\"name\":\"ResourceFinish\",\"cat\":\"devtools.timeline\","
         "\"args\":{\"data\":{\"requestId\":\"r1\",\"encodedDataLength\":0,\"decodedBodyLength\":8}}}"
         "]}";
+
+static void test_everything_shared(void)
+{
+    const char *trace = shared_trace;
     struct extract_result x;
     struct isolation_result iso;
     CHECK(observe(trace, strlen(trace), "/m.wasm", &x, &iso) == 0);
@@ -140,6 +142,43 @@ static void test_everything_shared(void)
     isolation_describe(&iso, 0, 0, tiny, sizeof tiny);
     CHECK(strlen(tiny) < sizeof tiny);
     extract_result_free(&x);
+}
+
+/* A batched load (docs/batched-tracing.md) is judged on its window only:
+ * the other renderer's page work and the documents before it are another
+ * load's; the response and the code-cache events inside it still count. */
+static void test_window(void)
+{
+    struct tee t = { extractor_new("/m.wasm"), isolation_new() };
+    isolation_set_window(t.iso, 9, 45);
+    struct trace_parser *tp = trace_parser_new(tee_event, &t);
+    CHECK(trace_parser_feed(tp, shared_trace, strlen(shared_trace)) == 0);
+    CHECK(trace_parser_finish(tp) == 0);
+    struct extract_result x;
+    struct isolation_result iso;
+    extract_finish(t.x, &x);
+    isolation_finish(t.iso, x.renderer_pid, x.request_id, &iso);
+    CHECK(iso.from_cache == 1);
+    CHECK(iso.code_cache_events == 2);
+    CHECK(iso.other_renderers == 0);          /* pid 20 did nothing in the window */
+    CHECK(iso.other_renderer_events == 0);
+    CHECK(iso.documents == 0);                /* both documents came before it */
+    /* the same events through a new observer with a wider window */
+    isolation_free(t.iso);
+    t.iso = isolation_new();
+    isolation_set_window(t.iso, 0, 45);
+    trace_parser_free(tp);
+    tp = trace_parser_new(isolation_event, t.iso);
+    CHECK(trace_parser_feed(tp, shared_trace, strlen(shared_trace)) == 0);
+    CHECK(trace_parser_finish(tp) == 0);
+    isolation_finish(t.iso, x.renderer_pid, x.request_id, &iso);
+    CHECK(iso.other_renderers == 1);
+    CHECK(iso.other_renderer_events == 2);
+    CHECK(iso.documents == 2);
+    trace_parser_free(tp);
+    extract_result_free(&x);
+    extractor_free(t.x);
+    isolation_free(t.iso);
 }
 
 static double cpu_ms(void)
@@ -185,6 +224,7 @@ int main(void)
 {
     test_real_traces();
     test_everything_shared();
+    test_window();
     test_host_cpu();
     return check_result();
 }
