@@ -10,7 +10,8 @@
 # bench/results/<date>-<host>.json and prints a Markdown summary. Figures are
 # ratios within one run, not absolute claims.
 #
-# usage: bash bench/run.sh [--quick] [--ingest-only] [--out FILE.json] [--wasmlab EXE] [--build DIR]
+# usage: bash bench/run.sh [--quick] [--ingest-only] [--batch N] [--out FILE.json] [--wasmlab EXE] [--build DIR]
+#   --batch N: the wasmlab-batched rows and the memory test run --batch N (10)
 #   --ingest-only: only the ingest test and the DB growth per retention rule
 #   full:    c/hello go/hello c/json go/json, 30 loads each in 3 rounds;
 #            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer;
@@ -21,15 +22,16 @@
 # the build dir), python3, /usr/bin/time, Debian's chromium-headless-shell.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-quick=0 out="" build="$root/build" wasmlab="" ingest_only=0
+quick=0 out="" build="$root/build" wasmlab="" ingest_only=0 batch=10
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1 ;;
     --ingest-only) ingest_only=1 ;;
+    --batch) batch=$2; shift ;;
     --out) out=$2; shift ;;
     --wasmlab) wasmlab=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -78,12 +80,14 @@ timed() {
 }
 
 if [ $ingest_only = 0 ]; then
-echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / puppeteer / floor" >&2
+echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / wasmlab --batch $batch / puppeteer / floor" >&2
 for r in $(seq "$rounds"); do
     for m in $modules; do
         echo "  round $r: $m" >&2
         timed "wasmlab $m" "$wasmlab" run --module "$m" --loads "$per_round" --browser "$browser" \
             --db "$tmp/matrix.db" -q --json >/dev/null
+        timed "wasmlab-batched $m" "$wasmlab" run --module "$m" --loads "$per_round" --batch "$batch" \
+            --browser "$browser" --db "$tmp/matrix-batched.db" -q --json >/dev/null
         timed "puppeteer $m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
             --manifest "$manifest" --module "$m" --loads "$per_round" --browser "$browser" >>"$tmp/peer.jsonl"
         timed "floor $m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
@@ -133,7 +137,8 @@ own_peak_rss_kb() {
 echo "  memory: $((mem_n / 10)) and $mem_n loads of c/hello" >&2
 for n in $((mem_n / 10)) "$mem_n"; do
     t0=$(now)
-    "$wasmlab" run --module c/hello --loads "$n" --browser "$browser" --db "$tmp/mem-$n.db" -q >/dev/null &
+    "$wasmlab" run --module c/hello --loads "$n" --batch "$batch" --browser "$browser" \
+        --db "$tmp/mem-$n.db" -q >/dev/null &
     pid=$!
     own_peak_rss_kb "$pid" >"$tmp/mem-$n.rss"
     rc=0

@@ -14,7 +14,8 @@ ap.add_argument("--ingest-only", action="store_true")
 o = ap.parse_args()
 T = lambda *p: os.path.join(o.tmp, *p)
 modules = o.modules.split()
-TOOLS = ("wasmlab", "puppeteer", "floor")
+TOOLS = ("wasmlab", "wasmlab-batched", "puppeteer", "floor")
+MATRIX_DB = {"wasmlab": "matrix.db", "wasmlab-batched": "matrix-batched.db"}
 
 
 def jsonl(path):
@@ -62,8 +63,8 @@ if not o.ingest_only:
     for tool in TOOLS:
         rows = [t for t in timings if t["label"].split()[0] == tool]
         secs = sum(t["seconds"] for t in rows)
-        if tool == "wasmlab":
-            db = sqlite3.connect(T("matrix.db"))
+        if tool in MATRIX_DB:
+            db = sqlite3.connect(T(MATRIX_DB[tool]))
             n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
             ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
         else:
@@ -82,12 +83,14 @@ if not o.ingest_only:
     lps = {t: throughput[t]["loads_per_s"] for t in TOOLS}
     ratios = {"wasmlab_over_puppeteer": round(lps["wasmlab"] / lps["puppeteer"], 3),
               "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
+              "batched_over_puppeteer": round(lps["wasmlab-batched"] / lps["puppeteer"], 3),
+              "batched_over_floor": round(lps["wasmlab-batched"] / lps["floor"], 3),
               "puppeteer_over_floor": round(lps["puppeteer"] / lps["floor"], 3)}
 
     # Agreement: median first-byte-to-compile per tool and module, with CIs.
     agreement = []
-    db = sqlite3.connect(T("matrix.db"))
-    for m in modules:
+    for m, (tool, dbfile) in ((m, td) for td in MATRIX_DB.items() for m in modules):
+        db = sqlite3.connect(T(dbfile))
         w = [r[0] / 1000.0 for r in db.execute(
             "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
             " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
@@ -96,7 +99,7 @@ if not o.ingest_only:
         wm, wlo, whi = median_ci(w)
         pm, plo, phi = median_ci(p)
         agreement.append({
-            "module": m, "wasmlab": {"n": len(w), "median_ms": wm, "ci95_ms": [wlo, whi]},
+            "module": m, "tool": tool, "wasmlab": {"n": len(w), "median_ms": wm, "ci95_ms": [wlo, whi]},
             "puppeteer": {"n": len(p), "median_ms": pm, "ci95_ms": [plo, phi]},
             "difference_ms": None if wm is None or pm is None else round(wm - pm, 3),
             "cis_overlap": None if wm is None or pm is None else (wlo <= phi and plo <= whi)})
@@ -212,12 +215,15 @@ if not o.ingest_only:
     pp = throughput["puppeteer_plain"]
     print(f"| (puppeteer, plain loop: c/hello only, not compared) | {pp['loads']} | {pp['loads_ok']} | {f3(pp['loads_per_s'])} |")
     print(f"\nwasmlab/puppeteer {ratios['wasmlab_over_puppeteer']:.2f}x, "
-          f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
-    print("| module | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
-    print("|---|---|---|---|---|")
+          f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, "
+          f"wasmlab --batch/puppeteer {ratios['batched_over_puppeteer']:.2f}x, "
+          f"wasmlab --batch/floor {ratios['batched_over_floor']:.2f}x, "
+          f"puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
+    print("| module | wasmlab | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
+    print("|---|---|---|---|---|---|")
     for a in agreement:
         w, p = a["wasmlab"], a["puppeteer"]
-        print(f"| {a['module']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
+        print(f"| {a['module']} | {a['tool']} | {f3(w['median_ms'])} [{f3(w['ci95_ms'][0])}, {f3(w['ci95_ms'][1])}] (n={w['n']}) "
               f"| {f3(p['median_ms'])} [{f3(p['ci95_ms'][0])}, {f3(p['ci95_ms'][1])}] (n={p['n']}) "
               f"| {f3(a['difference_ms'])} | {a['cis_overlap']} |")
 # MB per CPU-second (user + system, all threads): on a shared machine the

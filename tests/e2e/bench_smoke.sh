@@ -47,14 +47,16 @@ for k in ("machine", "throughput", "ratios", "agreement", "ingest", "memory", "d
     want(k in r, f"section {k}")
 m = r["machine"]
 want(m["cores"] >= 1 and m["cpu_model"] and "Chromium" in (m["chromium"] or ""), f"machine {m}")
-for tool in ("wasmlab", "puppeteer", "floor"):
+for tool in ("wasmlab", "wasmlab-batched", "puppeteer", "floor"):
     t = r["throughput"][tool]
     want(t["loads"] == 6 and t["loads_ok"] == 6, f"{tool}: 6 loads, all ok: {t}")
     want(t["failed_invocations"] == 0, f"{tool}: every invocation exited 0: {t}")
     want(t["loads_per_s"] and 0.01 < t["loads_per_s"] < 100, f"{tool} loads/s plausible: {t}")
 for k, v in r["ratios"].items():
     want(v and v > 0, f"ratio {k} positive: {v}")
-want([a["module"] for a in r["agreement"]] == ["c/hello", "go/hello"], "agreement per module")
+want([(a["tool"], a["module"]) for a in r["agreement"]] ==
+     [(t, m) for t in ("wasmlab", "wasmlab-batched") for m in ("c/hello", "go/hello")],
+     "agreement per wasmlab mode and module")
 for a in r["agreement"]:
     for tool in ("wasmlab", "puppeteer"):
         s = a[tool]
