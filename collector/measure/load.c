@@ -840,6 +840,14 @@ static int take_page(struct load_session *s, const struct load_request *r,
 {
     if (s->n_next > 0 && s->next[0]->default_context != r->default_context)
         drop_next(s, true);
+    /* a waiting page whose renderer crashed meanwhile is no load's */
+    while (s->n_next > 0 && (s->next[0]->st.target_crashed || s->next[0]->st.target_detached)) {
+        struct load_steps *dead = s->next[0];
+        memmove(s->next, s->next + 1, (size_t)--s->n_next * sizeof *s->next);
+        forget_started(dead);
+        dispose_context(dead);
+        steps_free(dead);
+    }
     if (s->n_next > 0) {
         *ls = s->next[0];
         memmove(s->next, s->next + 1, (size_t)--s->n_next * sizeof *s->next);
