@@ -28,6 +28,11 @@ int zstd_writer_init(struct zstd_writer *w, int fd, int level, int workers)
 
 static int write_all(struct zstd_writer *w, const unsigned char *p, size_t n)
 {
+    if (w->fd < 0) {
+        buf_append(&w->mem, p, n);
+        w->written += n;
+        return 0;
+    }
     while (n > 0) {
         ssize_t k = write(w->fd, p, n);
         if (k < 0 && errno == EINTR)
@@ -77,6 +82,7 @@ void zstd_writer_free(struct zstd_writer *w)
 {
     ZSTD_freeCCtx(w->cctx);
     free(w->out);
+    free(w->mem.data);
     memset(w, 0, sizeof *w);
     w->fd = -1;
 }

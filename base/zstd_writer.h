@@ -13,9 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/util.h"
+
 struct zstd_writer {
     void *cctx;               /* ZSTD_CCtx */
-    int fd;
+    int fd;                   /* < 0: the frame goes to mem instead */
+    struct buf mem;
     unsigned char *out;
     size_t out_cap;
     uint64_t raw_bytes;       /* bytes fed in */
@@ -24,7 +27,9 @@ struct zstd_writer {
 };
 
 /* level: zstd's (1 = fastest); workers: zstd threads (0 = compress in the
- * caller; falls back to 0 when libzstd has no threads). Returns 0 or -1. */
+ * caller; falls back to 0 when libzstd has no threads). fd < 0 keeps the
+ * compressed frame in memory (mem), e.g. a live load's trace until it is
+ * stored. Returns 0 or -1. */
 int zstd_writer_init(struct zstd_writer *w, int fd, int level, int workers);
 int zstd_writer_write(struct zstd_writer *w, const void *data, size_t len);
 /* Ends the frame and writes what is left. Returns 0 or -1. */

@@ -298,7 +298,9 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
     FILE *copy = NULL;
     if (s->save_trace_path && !(copy = fopen(s->save_trace_path, "we")))
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
-    bool keep = s->keep_trace && gzip_writer_init(&out->trace_gz, 6) == 0;
+    /* zstd level 1 on zstd's own thread: the copy costs the load loop little
+     * (gzip level 6 inline was the slowest stage of reading a trace) */
+    bool keep = s->keep_trace && zstd_writer_init(&out->trace_copy, -1, 1, 1) == 0;
     int result = 0;
     for (;;) {
         json_t *res = NULL;
@@ -323,7 +325,7 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
             if (copy)
                 fwrite(data, 1, len, copy);
             if (keep)
-                gzip_writer_write(&out->trace_gz, data, len);
+                zstd_writer_write(&out->trace_copy, data, len);
             frc = trace_parser_feed(tp, data, len);
             if (frc < 0)
                 set_status(out, "trace_error", "%s", trace_parser_error(tp));
@@ -339,7 +341,7 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
     if (copy && fclose(copy) != 0)
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
     if (keep)
-        out->have_trace_gz = result == 0 && gzip_writer_finish(&out->trace_gz) == 0;
+        out->have_trace_copy = result == 0 && zstd_writer_finish(&out->trace_copy) == 0;
     if (result == 0 && trace_parser_finish(tp) < 0) {
         set_status(out, "trace_error", "%s", trace_parser_error(tp));
         result = -1;
@@ -1000,7 +1002,7 @@ static void finish_batch_loads(struct load_session *s, struct batch_tee *b,
 }
 
 /* Ends the session and reads its stream through tee into batch (status,
- * trace_gz). Returns 0 when the whole trace was read. */
+ * trace_copy). Returns 0 when the whole trace was read. */
 static int read_batch_trace(struct load_session *s, struct batch_tee *tee,
                             struct load_outcome *batch)
 {
@@ -1062,10 +1064,10 @@ int load_flush(struct load_session *s, struct load_outcome **outs, size_t n)
     }
     if (read_batch_trace(s, &tee, &batch) < 0)
         fail_batch(outs, n, &batch);
-    else if (n > 0 && batch.have_trace_gz) {
-        outs[0]->trace_gz = batch.trace_gz;      /* the batch's trace, stored once */
-        outs[0]->have_trace_gz = true;
-        memset(&batch.trace_gz, 0, sizeof batch.trace_gz);
+    else if (n > 0 && batch.have_trace_copy) {
+        outs[0]->trace_copy = batch.trace_copy;      /* the batch's trace, stored once */
+        outs[0]->have_trace_copy = true;
+        memset(&batch.trace_copy, 0, sizeof batch.trace_copy);
     }
     for (size_t i = 0; i < n; i++) {
         outs[i]->trace_pending = false;
@@ -1074,14 +1076,14 @@ int load_flush(struct load_session *s, struct load_outcome **outs, size_t n)
     }
     free(tee.x);
     free(tee.iso);
-    gzip_writer_free(&batch.trace_gz);
+    zstd_writer_free(&batch.trace_copy);
     return batch.browser_lost ? -1 : 0;
 }
 
 void load_outcome_free(struct load_outcome *out)
 {
     free(out->module_url);
-    gzip_writer_free(&out->trace_gz);
+    zstd_writer_free(&out->trace_copy);
     if (out->have_extract)
         extract_result_free(&out->x);
     json_decref(out->page_report);

@@ -30,7 +30,7 @@
 
 #include "cdp/cdp.h"
 #include "collector/trace/extract.h"
-#include "base/gzip_writer.h"
+#include "base/zstd_writer.h"
 #include "base/host_cpu.h"
 #include "collector/trace/isolation.h"
 #include "collector/measure/network.h"
@@ -111,8 +111,9 @@ struct load_outcome {
     double trace_buffer_pct;      /* max Tracing.bufferUsage percentFull, NaN unknown */
     double page_compile_ms;       /* harness: compiled - response, NaN unknown */
     json_t *page_report;          /* the harness's report, NULL if none */
-    bool have_trace_gz;           /* keep_trace and the whole trace was read */
-    struct gzip_writer trace_gz;  /* the raw trace, gzipped */
+    bool have_trace_copy;         /* keep_trace and the whole trace was read */
+    struct zstd_writer trace_copy;   /* the raw trace, zstd level 1 in memory
+                                        (compressed on zstd's own thread) */
     bool browser_lost;
     struct server_send *sends;    /* the server's .wasm writes during the load */
     size_t n_sends;

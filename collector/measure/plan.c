@@ -441,11 +441,11 @@ static int store_batch(struct exec *x)
             holder = pl;
         keep |= db_keep_rule_keeps(&x->p->keep, strcmp(pl->o.status, "ok") == 0, pl->seq);
     }
-    if (holder && holder != &x->pend[0] && x->pend[0].o.have_trace_gz) {
-        holder->o.trace_gz = x->pend[0].o.trace_gz;   /* load_flush put it first */
-        holder->o.have_trace_gz = true;
-        memset(&x->pend[0].o.trace_gz, 0, sizeof x->pend[0].o.trace_gz);
-        x->pend[0].o.have_trace_gz = false;
+    if (holder && holder != &x->pend[0] && x->pend[0].o.have_trace_copy) {
+        holder->o.trace_copy = x->pend[0].o.trace_copy;   /* load_flush put it first */
+        holder->o.have_trace_copy = true;
+        memset(&x->pend[0].o.trace_copy, 0, sizeof x->pend[0].o.trace_copy);
+        x->pend[0].o.have_trace_copy = false;
     }
     int rc = 0;
     int64_t trace_load = 0;

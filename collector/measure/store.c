@@ -263,11 +263,11 @@ static void fill_trace(struct rows *r, const struct load_key *key, const struct 
                                            .len = key->trace_file->gz_bytes,
                                            .fd = key->trace_file->fd };
         r->rec.trace = &r->trace;
-    } else if (o->have_trace_gz) {
-        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "gzip",
-                                           .raw_bytes = (int64_t)o->trace_gz.raw_bytes,
-                                           .data = o->trace_gz.out.data,
-                                           .len = o->trace_gz.out.len, .fd = -1 };
+    } else if (o->have_trace_copy) {
+        r->trace = (struct db_trace_blob){ .format = "chrome-json", .encoding = "zstd",
+                                           .raw_bytes = (int64_t)o->trace_copy.raw_bytes,
+                                           .data = o->trace_copy.mem.data,
+                                           .len = o->trace_copy.mem.len, .fd = -1 };
         r->rec.trace = &r->trace;
     }
 }

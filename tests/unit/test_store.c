@@ -1,5 +1,5 @@
 /* store: a load built by hand (chunks, compile events, marks, a V8 GC pause,
- * page output, a gzipped trace) stored through store_load into a real SQLite
+ * page output, a zstd-compressed trace) stored through store_load into a real SQLite
  * file, read back row by row; the returned id is the row's; an imported load
  * takes its marks and its trace (from a file) in the same transaction; a write
  * that fails (a read-only handle, a failure at the very last insert) leaves
@@ -13,7 +13,9 @@
 #include <jansson.h>
 
 #include "tests/check.h"
-#include "base/gzip_writer.h"
+#include <zstd.h>
+
+#include "base/zstd_writer.h"
 #include "collector/measure/store.h"
 #include "db/db_internal.h"   /* the raw handle: the test reads rows back with SQL */
 #include "db/loads.h"
@@ -98,18 +100,18 @@ static void make_outcome(struct load_outcome *o, bool with_trace)
     o->page_report = json_pack("{s:{s:f, s:f}, s:s, s:s}", "marks", "wasmlab:response", 1.5,
                                "wasmlab:done", 3.25, "stdout", "hello\n", "stderr", "");
     if (with_trace) {
-        CHECK_INT(gzip_writer_init(&o->trace_gz, 6), 0);
-        CHECK_INT(gzip_writer_write(&o->trace_gz, trace_json, strlen(trace_json)), 0);
-        CHECK_INT(gzip_writer_finish(&o->trace_gz), 0);
-        o->have_trace_gz = true;
+        CHECK_INT(zstd_writer_init(&o->trace_copy, -1, 1, 1), 0);
+        CHECK_INT(zstd_writer_write(&o->trace_copy, trace_json, strlen(trace_json)), 0);
+        CHECK_INT(zstd_writer_finish(&o->trace_copy), 0);
+        o->have_trace_copy = true;
     }
 }
 
 static void free_outcome(struct load_outcome *o)
 {
     json_decref(o->page_report);
-    if (o->have_trace_gz)
-        gzip_writer_free(&o->trace_gz);
+    if (o->have_trace_copy)
+        zstd_writer_free(&o->trace_copy);
 }
 
 static int64_t count_all_rows(struct db *db)
@@ -156,17 +158,22 @@ static void check_live_load(struct db *db, int64_t id, const struct load_outcome
                      (long long)id),
                "0:v8:minor:MinorGC:1:250:12:1000:500:8");
     CHECK_INT(scalar(db, Q("SELECT COUNT(*) FROM gc_pauses WHERE load_id = %lld", (long long)id)), 1);
-    /* the trace blob: byte for byte what the gzip writer made */
+    /* the trace blob: byte for byte what the zstd writer made, and it
+     * decodes to the trace */
     sqlite3_stmt *st;
     CHECK_INT(sqlite3_prepare_v2(db_sqlite(db), "SELECT format, encoding, raw_bytes, data"
                                  " FROM load_traces WHERE load_id = ?", -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_int64(st, 1, id);
     CHECK_INT(sqlite3_step(st), SQLITE_ROW);
     CHECK_STR((const char *)sqlite3_column_text(st, 0), "chrome-json");
-    CHECK_STR((const char *)sqlite3_column_text(st, 1), "gzip");
+    CHECK_STR((const char *)sqlite3_column_text(st, 1), "zstd");
     CHECK_INT(sqlite3_column_int64(st, 2), (int64_t)strlen(trace_json));
-    CHECK_INT(sqlite3_column_bytes(st, 3), (int64_t)o->trace_gz.out.len);
-    CHECK(memcmp(sqlite3_column_blob(st, 3), o->trace_gz.out.data, o->trace_gz.out.len) == 0);
+    CHECK_INT(sqlite3_column_bytes(st, 3), (int64_t)o->trace_copy.mem.len);
+    CHECK(memcmp(sqlite3_column_blob(st, 3), o->trace_copy.mem.data, o->trace_copy.mem.len) == 0);
+    char raw[4096];
+    size_t got = ZSTD_decompress(raw, sizeof raw, sqlite3_column_blob(st, 3),
+                                 (size_t)sqlite3_column_bytes(st, 3));
+    CHECK(!ZSTD_isError(got) && got == strlen(trace_json) && memcmp(raw, trace_json, got) == 0);
     sqlite3_finalize(st);
 #undef Q
 }
@@ -184,10 +191,11 @@ static void check_import(struct db *db, const struct load_key *base, const char 
     CHECK(f != NULL);
     if (!f)
         return;
-    fwrite(o.trace_gz.out.data, 1, o.trace_gz.out.len, f);
+    fwrite(o.trace_copy.mem.data, 1, o.trace_copy.mem.len, f);
     fflush(f);
-    struct load_trace_file tf = { .fd = fileno(f), .gz_bytes = o.trace_gz.out.len,
-                                  .raw_bytes = (int64_t)strlen(trace_json) };
+    struct load_trace_file tf = { .fd = fileno(f), .gz_bytes = o.trace_copy.mem.len,
+                                  .raw_bytes = (int64_t)strlen(trace_json),
+                                  .encoding = "zstd" };
     struct load_key key = *base;
     key.seq = 0;
     key.marks_from_trace = true;
@@ -205,8 +213,8 @@ static void check_import(struct db *db, const struct load_key *base, const char 
                                  -1, &st, NULL), SQLITE_OK);
     sqlite3_bind_int64(st, 1, id);
     CHECK_INT(sqlite3_step(st), SQLITE_ROW);
-    CHECK_INT(sqlite3_column_bytes(st, 0), (int64_t)o.trace_gz.out.len);
-    CHECK(memcmp(sqlite3_column_blob(st, 0), o.trace_gz.out.data, o.trace_gz.out.len) == 0);
+    CHECK_INT(sqlite3_column_bytes(st, 0), (int64_t)o.trace_copy.mem.len);
+    CHECK(memcmp(sqlite3_column_blob(st, 0), o.trace_copy.mem.data, o.trace_copy.mem.len) == 0);
     sqlite3_finalize(st);
     fclose(f);
     free_outcome(&o);
