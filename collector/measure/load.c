@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collector/measure/renderer_procs.h"
 #include "collector/trace/trace_parser.h"
 #include "base/util.h"
 
@@ -50,6 +51,7 @@ struct load_steps {
     bool default_context;   /* the browser's own context: close the tab, keep it */
     bool tracing;
     int64_t enable_id, binding_id;   /* started, not yet finished (0: none) */
+    size_t renderers_before;        /* batched: the browser's renderers before it opened */
 };
 
 /* The load state an event belongs to: the current load's, or the next
@@ -380,6 +382,10 @@ static int prepare_page(struct load_session *s, bool default_context,
 {
     struct load_steps *ls = xcalloc(1, sizeof *ls);
     ls->s = s;
+    if (s->batch > 1 && s->browser_pgid > 0) {
+        int64_t alive[RENDERER_PROCS_MAX];
+        ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
+    }
     ls->default_context = default_context;
     ls->st.data_loss = -1;
     ls->st.buffer_pct = NAN;
@@ -473,8 +479,14 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * (measured here, issue 12), so the pause also separates sessions. */
     if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
         return rc;
-    if (s->batch_tracing)
+    if (s->batch_tracing) {
+        /* a new tab's first renderer can outlive the switch to the blank
+         * page's own (seen here: one more renderer at ready, gone within
+         * 150 ms, else its exit lands in the window as other renderer work) */
+        if (s->browser_pgid > 0)
+            renderer_wait_at_most(s->browser_pgid, ls->renderers_before + 1, 1000);
         return CDP_OK;   /* tracing is on already: nothing to settle for */
+    }
     if (s->settle_ms <= 0)
         s->settle_ms = 100;
     int64_t from_us = ls->st.ready_us > s->trace_closed_us ? ls->st.ready_us : s->trace_closed_us;
@@ -858,6 +870,21 @@ static int take_page(struct load_session *s, const struct load_request *r,
     return prepare_page(s, r->default_context, ls);
 }
 
+/* Batched: the load's context goes, and its renderer process exits before
+ * the next load's page opens, as load_run waits for it unbatched (there by
+ * its pid, from the trace; here one of the renderers alive before the
+ * dispose must go: renderer_procs.h). */
+static void dispose_and_wait(struct load_steps *ls)
+{
+    struct load_session *s = ls->s;
+    int64_t alive[RENDERER_PROCS_MAX];
+    size_t n = s->browser_pgid > 0 ? renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX)
+                                   : 0;
+    overlap_next_page(ls);
+    if (n > 0)
+        renderer_wait_one_gone(s->browser_pgid, alive, n, 3000);
+}
+
 bool load_batchable(const struct load_session *s, const struct load_request *r)
 {
     return s->batch > 1 && !r->default_context && r->linger_ms <= 0 && !s->save_trace_path;
@@ -907,7 +934,7 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     } else if (batched) {
         if (!out->browser_lost) {
             hold_for_flush(s, r, out);
-            overlap_next_page(ls);       /* the window is closed */
+            dispose_and_wait(ls);        /* the window is closed */
         }
     } else if (!out->browser_lost) {
         /* the hung browser's trace is not read: it would not answer */

@@ -1,0 +1,93 @@
+#define _GNU_SOURCE
+#include "collector/measure/renderer_procs.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+/* pid's state and process group from /proc/PID/stat; false when gone. */
+static bool proc_stat(long pid, char *state, long *pgid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = 0;
+    const char *paren = strrchr(line, ')');   /* the name may hold spaces */
+    long ppid;
+    return paren && sscanf(paren + 1, " %c %ld %ld", state, &ppid, pgid) == 3;
+}
+
+static bool is_renderer(long pid)
+{
+    char path[64], cmd[4096];
+    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return false;
+    size_t n = fread(cmd, 1, sizeof cmd - 1, f);
+    fclose(f);
+    cmd[n] = 0;
+    for (size_t i = 0; i < n; i++)   /* arguments are NUL-separated */
+        if (!cmd[i])
+            cmd[i] = ' ';
+    return strstr(cmd, "--type=renderer") != NULL;
+}
+
+size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)
+{
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < max) {
+        char *end;
+        long pid = strtol(e->d_name, &end, 10);
+        char state;
+        long group;
+        if (*end || pid <= 0 || !proc_stat(pid, &state, &group) || group != pgid ||
+            state == 'Z' || state == 'X' || !is_renderer(pid))
+            continue;
+        out[n++] = pid;
+    }
+    closedir(d);
+    return n;
+}
+
+int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_ms)
+{
+    int64_t until = mono_us() + (int64_t)max_ms * 1000;
+    for (;;) {
+        for (size_t i = 0; i < n; i++) {
+            char state;
+            long group;
+            if (!proc_stat((long)before[i], &state, &group) || group != pgid ||
+                state == 'Z' || state == 'X')
+                return 0;
+        }
+        if (n == 0 || mono_us() >= until)
+            return n == 0 ? 0 : -1;
+        usleep(3000);
+    }
+}
+
+int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms)
+{
+    int64_t until = mono_us() + (int64_t)max_ms * 1000;
+    int64_t pids[RENDERER_PROCS_MAX];
+    while (renderer_pids(pgid, pids, RENDERER_PROCS_MAX) > n) {
+        if (mono_us() >= until)
+            return -1;
+        usleep(5000);
+    }
+    return 0;
+}

@@ -1,0 +1,32 @@
+/* renderer_procs: a browser's renderer processes, from /proc.
+ *
+ * A load traced alone knows its renderer's pid from its trace and waits for
+ * that process to exit before the next load's window (load.c). A batched
+ * load's trace is read only at the end of its batch, so its renderer is not
+ * known by pid when the next load starts; what is known is the set of
+ * renderer processes alive before its context was disposed of, and that one
+ * of them (its own) must go. Renderers are the browser's process group's
+ * processes whose command line has --type=renderer (Chromium's zygote forks
+ * them in the browser's group). */
+#ifndef WASMLAB_RENDERER_PROCS_H
+#define WASMLAB_RENDERER_PROCS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define RENDERER_PROCS_MAX 256
+
+/* The pids of pgid's live renderer processes (at most max; zombies are
+ * gone). Returns how many. */
+size_t renderer_pids(pid_t pgid, int64_t *out, size_t max);
+
+/* Waits until one of the n pids in before is no longer a live renderer of
+ * pgid, or max_ms passed. Returns 0 when one went, -1 on the time limit. */
+int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_ms);
+
+/* Waits until pgid has at most n live renderers, or max_ms passed. Returns
+ * 0, or -1 on the time limit. */
+int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms);
+
+#endif
