@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 12's load-loop part on its own, quicker than run.sh: loads/s of
-# wasmlab (pipelined, the default), wasmlab with WASMLAB_PIPELINE=0 (each load
-# opens its page serially, as before issue 12), optionally another wasmlab
+# wasmlab pipelined (WASMLAB_PIPELINE=1), wasmlab serial (the default: each
+# load opens its page itself), optionally another wasmlab
 # binary (--before EXE, e.g. main at a2baad7 built in a separate dir),
 # wasmlab --batch N (one tracing session for N loads, default 10), the
 # puppeteer peer and the raw-CDP floor, run ALTERNATELY (per round and module,
@@ -60,11 +60,11 @@ echo "throughput: $modules x $loads loads x $rounds rounds, alternating" >&2
 for r in $(seq "$rounds"); do
     for m in $modules; do
         echo "  round $r: $m" >&2
-        timed pipelined "$m" "$wasmlab" run --module "$m" --loads "$loads" --browser "$browser" \
+        timed pipelined "$m" env WASMLAB_PIPELINE=1 "$wasmlab" run --module "$m" --loads "$loads" --browser "$browser" \
             --db "$tmp/pipelined.db" -q
         timed batched "$m" "$wasmlab" run --module "$m" --loads "$loads" --batch "$batch" \
             --browser "$browser" --db "$tmp/batched.db" -q
-        timed serial "$m" env WASMLAB_PIPELINE=0 "$wasmlab" run --module "$m" --loads "$loads" \
+        timed serial "$m" "$wasmlab" run --module "$m" --loads "$loads" \
             --browser "$browser" --db "$tmp/serial.db" -q
         if [ -n "$before" ]; then
             timed before "$m" "$before" run --module "$m" --loads "$loads" --browser "$browser" \

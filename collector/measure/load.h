@@ -8,13 +8,14 @@
  * IO.read the trace straight into the streaming parser and the extractor ->
  * dispose the context.
  *
- * Pipelined (issue 12): once a load's trace has been read and its stream
+ * Pipelined (issue 12; opt-in, WASMLAB_PIPELINE=1: it measured slower than
+ * the serial loop on 2 cores): once a load's trace has been read and its stream
  * closed, the NEXT load's context, tab and renderer are opened while this
  * load is extracted and stored; the next load_run adopts that page (opening
  * it earlier, during the flush, slowed the flush and made Tracing.start
  * stall: bench/README.md). Nothing is created during a measured window, and
  * the next load starts tracing only once the previous renderer has exited.
- * WASMLAB_PIPELINE=0 (plan.c) sets no_prepare: the serial loop. load_session_close disposes of a
+ * Without WASMLAB_PIPELINE=1, plan.c sets no_prepare: the serial loop. load_session_close disposes of a
  * page prepared for a load that never came.
  *
  * A failed load is an outcome, not an error: it comes back with a status

@@ -176,15 +176,17 @@ static int browser_up(struct live_browser *lb, struct lws_context *ctx, const ch
                       int page_timeout_ms, int trace_buffer_kb, char *err, size_t errlen)
 {
     /* a restarted browser keeps the settle time its slot learned (load.c) */
-    /* WASMLAB_PIPELINE=0: the serial loop (each load opens its own page),
-     * kept so bench/throughput.sh can measure what pipelining buys */
+    /* The serial loop (each load opens its own page) is the default: opening
+     * the next page while a trace is extracted and stored measured slower
+     * on 2 cores (bench/README.md: 1.08-1.12 vs 1.53-1.58 loads/s).
+     * WASMLAB_PIPELINE=1 turns pipelining on, for bench/throughput.sh. */
     const char *pipe_env = getenv("WASMLAB_PIPELINE");
     lb->session = (struct load_session){ .http_port = http_port,
                                          .page_timeout_ms = page_timeout_ms,
                                          .keep_trace = true,
                                          .trace_buffer_kb = trace_buffer_kb,
                                          .settle_ms = lb->session.settle_ms,
-                                         .no_prepare = pipe_env && strcmp(pipe_env, "0") == 0 };
+                                         .no_prepare = !(pipe_env && strcmp(pipe_env, "1") == 0) };
     struct browser_session_options so = {
         .browser = { .path = path, .extra_args = extra_args },
         .ctx = ctx, .on_event = load_on_event, .event_arg = &lb->session,

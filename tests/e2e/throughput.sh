@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 12 on real parts (headless Chromium 156, the real c/hello and
-# go/hello, a real SQLite file): the pipelined load loop keeps every load
+# go/hello, a real SQLite file): the pipelined load loop (WASMLAB_PIPELINE=1;
+# the serial default runs in every other test) keeps every load
 # isolated and says so per load (load_host: a renderer no earlier load used,
 # the module from the network, no code-cache hit, no other page at work),
 # with the host's CPU interference; the summary counts both; and
 # `sweep --dry-run` lists exactly the configurations a shard runs, without
 # starting anything.
 source "$(dirname "$0")/../lib.sh"
+export WASMLAB_PIPELINE=1
 DB=$TMP/r.db
 
 # 1. Five loads back to back: each in its own renderer, proven from its trace.
