@@ -74,7 +74,7 @@ void host_cpu_sample(pid_t pgid, struct host_cpu_sample *s)
     snprintf(self, sizeof self, "%ld", (long)getpid());
     if (read_proc(self, &grp, &ticks) < 0)
         return;
-    s->own_ticks = ticks;
+    s->own_ticks = s->self_ticks = ticks;
     if (pgid > 0) {
         DIR *d = opendir("/proc");
         if (!d)
@@ -83,12 +83,37 @@ void host_cpu_sample(pid_t pgid, struct host_cpu_sample *s)
         while ((e = readdir(d))) {
             if (!isdigit((unsigned char)e->d_name[0]) || strcmp(e->d_name, self) == 0)
                 continue;
-            if (read_proc(e->d_name, &grp, &ticks) == 0 && grp == (long long)pgid)
-                s->own_ticks += ticks;
+            if (read_proc(e->d_name, &grp, &ticks) < 0 || grp != (long long)pgid)
+                continue;
+            s->own_ticks += ticks;
+            if (s->n_procs < HOST_CPU_MAX_PROCS) {
+                s->procs[s->n_procs].pid = strtoll(e->d_name, NULL, 10);
+                s->procs[s->n_procs++].ticks = ticks;
+            }
         }
         closedir(d);
     }
     s->ok = true;
+}
+
+/* The group's and this process's ticks between a and b, process by process
+ * (host_cpu.h: an exiting process counts nothing, a new one all). */
+static int64_t own_ticks_between(const struct host_cpu_sample *a, const struct host_cpu_sample *b)
+{
+    if (a->n_procs == HOST_CPU_MAX_PROCS || b->n_procs == HOST_CPU_MAX_PROCS)
+        return b->own_ticks - a->own_ticks;   /* lists cut short: the totals */
+    int64_t own = b->self_ticks - a->self_ticks;
+    for (size_t i = 0; i < b->n_procs; i++) {
+        int64_t before = 0;
+        for (size_t j = 0; j < a->n_procs; j++)
+            if (a->procs[j].pid == b->procs[i].pid) {
+                before = a->procs[j].ticks;
+                break;
+            }
+        if (b->procs[i].ticks > before)
+            own += b->procs[i].ticks - before;
+    }
+    return own;
 }
 
 void host_cpu_window(const struct host_cpu_sample *a, const struct host_cpu_sample *b,
@@ -104,7 +129,7 @@ void host_cpu_window(const struct host_cpu_sample *a, const struct host_cpu_samp
     double ms_per_tick = 1000.0 / (double)(hz > 0 ? hz : 100);
     w->window_ms = (double)(b->t_us - a->t_us) / 1000.0;
     w->busy_ms = (double)(b->busy_ticks - a->busy_ticks) * ms_per_tick;
-    w->own_ms = (double)(b->own_ticks - a->own_ticks) * ms_per_tick;
+    w->own_ms = (double)own_ticks_between(a, b) * ms_per_tick;
     w->other_ms = w->busy_ms > w->own_ms ? w->busy_ms - w->own_ms : 0.0;
     double capacity = w->window_ms * (double)w->cpus;
     w->other_share = capacity > 0 ? w->other_ms / capacity : NAN;

@@ -9,10 +9,14 @@
  *
  * Resolution is the kernel's USER_HZ tick (10 ms at 100 Hz), so a short
  * window's figures are coarse; they are meant for flagging, not for
- * accounting. A process of the group that exits inside the window takes its
- * time with it, which is then counted as "other" (an overestimate, never an
- * underestimate of the noise). A sample costs one scan of /proc (a few ms
- * with a few hundred processes). */
+ * accounting. The group's time is summed process by process: a process
+ * that exits inside the window counts nothing of its own (its time in the
+ * window lands in "other", an overestimate, never an underestimate of the
+ * noise), and one started inside it counts all of its time. Summing the
+ * group's totals instead counted an exiting process's whole lifetime as
+ * other: with batched loads, whose windows follow each other closely, that
+ * flagged most loads noisy (docs/batched-tracing.md). A sample costs one
+ * scan of /proc (a few ms with a few hundred processes). */
 #ifndef WASMLAB_HOST_CPU_H
 #define WASMLAB_HOST_CPU_H
 
@@ -20,11 +24,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#define HOST_CPU_MAX_PROCS 512
+
 struct host_cpu_sample {
     bool ok;                 /* false: /proc could not be read */
     int64_t t_us;            /* mono_us() when taken */
     int64_t busy_ticks;      /* all CPUs: user+nice+system+irq+softirq+steal */
     int64_t own_ticks;       /* the group's processes + this process */
+    int64_t self_ticks;      /* this process */
+    struct { int64_t pid, ticks; } procs[HOST_CPU_MAX_PROCS];   /* the group's */
+    size_t n_procs;
 };
 
 /* Takes a sample for process group pgid (<= 0: this process only). */

@@ -7,7 +7,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -220,11 +223,54 @@ static void test_host_cpu(void)
     CHECK(isnan(w.other_ms) && isnan(w.other_share));
 }
 
+/* A process of the group that burned 300 ms BEFORE the window and exits
+ * inside it: none of its lifetime is "other" (summing the group's totals
+ * counted all 300 ms as other: busy - own went up by what left with it). The
+ * window is 50 ms, so other is at most the host's busy time in it, far
+ * below 300 ms however busy the host is. */
+static void test_exiting_process(void)
+{
+    int ready[2];
+    CHECK(pipe(ready) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+        setpgid(0, 0);
+        double t0 = cpu_ms();
+        volatile uint64_t sink = 0;
+        while (cpu_ms() - t0 < 300.0)
+            for (int i = 0; i < 100000; i++)
+                sink += (uint64_t)i * 2654435761u;
+        char c = 'x';
+        (void)!write(ready[1], &c, 1);
+        pause();                               /* until killed */
+        _exit(0);
+    }
+    CHECK(child > 0);
+    setpgid(child, child);
+    char c;
+    CHECK(read(ready[0], &c, 1) == 1);
+    struct host_cpu_sample a, b;
+    host_cpu_sample(child, &a);
+    CHECK(a.ok && a.n_procs == 1);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);                   /* gone inside the window */
+    usleep(50000);
+    host_cpu_sample(child, &b);
+    CHECK(b.ok && b.n_procs == 0);
+    struct host_cpu_window w;
+    host_cpu_window(&a, &b, &w);
+    CHECK(w.other_ms < 250.0);
+    CHECK(w.other_ms <= w.busy_ms + 1e-9);
+    close(ready[0]);
+    close(ready[1]);
+}
+
 int main(void)
 {
     test_real_traces();
     test_everything_shared();
     test_window();
     test_host_cpu();
+    test_exiting_process();
     return check_result();
 }
