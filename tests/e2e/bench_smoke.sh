@@ -2,7 +2,7 @@
 # write a results JSON with every section and plausible values: loads
 # counted, every peer and floor load ok, ratios positive, ingest (stored as
 # zstd, Node's JSON.parse as its peer) and memory measured, DB growth for
-# each retention rule. Also: the peer's browser flags and trace categories are still
+# each retention rule; bench/agreement.sh runs on one module too. Also: the peer's browser flags and trace categories are still
 # wasmlab's (copied from cdp/browser.c and collector/measure/load.c).
 # Skips (exit 0) only when node is missing.
 source "$(dirname "$0")/../lib.sh"
@@ -92,4 +92,18 @@ then
 else
   pass
 fi
+# bench/agreement.sh on a tiny matrix: every variant measured, a JSON row
+rc=0
+bash "$SRC/bench/agreement.sh" --loads 2 --rounds 1 --modules c/hello --batch 2 --build "$BUILD" \
+  --out "$TMP/agree.json" >"$TMP/agree.md" 2>"$TMP/err" || rc=$?
+check "bench/agreement.sh exits 0 ($(tail -c 300 "$TMP/err"))" test "$rc" -eq 0
+check "agreement: two loads of each variant, medians inside their CIs" python3 - "$TMP/agree.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))
+assert [r["module"] for r in rows] == ["c/hello"], rows
+for k in ("wasmlab plain", "wasmlab network-domain", "puppeteer"):
+    n, med, lo, hi = rows[0][k]
+    assert n == 2 and lo <= med <= hi and 0 < med < 10000, (k, rows[0][k])
+PY
+check "agreement: the table is printed" grep -q '^| c/hello | ' "$TMP/agree.md"
 finish
