@@ -14,7 +14,9 @@
 
 #define COMMAND_TIMEOUT_MS 15000
 #define TRACE_TIMEOUT_MS 60000
-#define IO_READ_BYTES (4 << 20)
+/* A batch's trace is tens of MB: 4 MB reads held ~10 MB more in replies
+ * (websocket message, JSON, its string) than 1 MB reads, for no speed. */
+#define IO_READ_BYTES (1 << 20)
 #define BINDING_NAME "__wasmlabReport"
 
 const char *const load_trace_categories[] = {
@@ -300,9 +302,10 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
     FILE *copy = NULL;
     if (s->save_trace_path && !(copy = fopen(s->save_trace_path, "we")))
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
-    /* zstd level 1 on zstd's own thread: the copy costs the load loop little
-     * (gzip level 6 inline was the slowest stage of reading a trace) */
-    bool keep = s->keep_trace && zstd_writer_init(&out->trace_copy, -1, 1, 1) == 0;
+    /* zstd level 1: the copy costs the load loop little (gzip level 6 was
+     * the slowest stage of reading a trace); in the caller, since a zstd
+     * worker thread's job buffers cost ~5 MB of peak RSS on a batch */
+    bool keep = s->keep_trace && zstd_writer_init(&out->trace_copy, -1, 1, 0) == 0;
     int result = 0;
     for (;;) {
         json_t *res = NULL;

@@ -113,8 +113,7 @@ struct load_outcome {
     double page_compile_ms;       /* harness: compiled - response, NaN unknown */
     json_t *page_report;          /* the harness's report, NULL if none */
     bool have_trace_copy;         /* keep_trace and the whole trace was read */
-    struct zstd_writer trace_copy;   /* the raw trace, zstd level 1 in memory
-                                        (compressed on zstd's own thread) */
+    struct zstd_writer trace_copy;   /* the raw trace, zstd level 1 in memory */
     bool browser_lost;
     struct server_send *sends;    /* the server's .wasm writes during the load */
     size_t n_sends;
