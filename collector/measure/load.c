@@ -188,28 +188,6 @@ static char *harness_url(int port, const struct load_request *r)
     return b.data;
 }
 
-/* True while pid runs (a zombie counts as gone). */
-static bool process_running(int64_t pid)
-{
-    char path[64], stat[512];
-    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return false;
-    size_t n = fread(stat, 1, sizeof stat - 1, f);
-    fclose(f);
-    stat[n] = 0;
-    const char *paren = strrchr(stat, ')');
-    return paren && paren[1] == ' ' && paren[2] != 'Z' && paren[2] != 'X';
-}
-
-static void wait_process_gone(int64_t pid)
-{
-    int64_t until = mono_us() + 3000000;
-    while (process_running(pid) && mono_us() < until)
-        usleep(2000);
-}
-
 static bool page_finished(void *arg)
 {
     struct load_state *st = arg;
@@ -499,7 +477,7 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
         settle(s, (int)(left_us / 1000) + 1);
     /* the previous load's renderer exits before this load's trace starts */
     if (s->last_renderer_pid > 0)
-        wait_process_gone(s->last_renderer_pid);
+        renderer_wait_gone(s->last_renderer_pid, 3000);
     s->last_renderer_pid = 0;
     return CDP_OK;
 }

@@ -10,17 +10,26 @@
 
 #include "base/util.h"
 
+/* /proc/PID/NAME into buf, NUL-terminated; its length, or -1 when gone. */
+static long read_proc_file(long pid, const char *name, char *buf, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%ld/%s", pid, name);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, len - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return (long)n;
+}
+
 /* pid's state and process group from /proc/PID/stat; false when gone. */
 static bool proc_stat(long pid, char *state, long *pgid)
 {
-    char path[64], line[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
+    char line[512];
+    if (read_proc_file(pid, "stat", line, sizeof line) < 0)
         return false;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = 0;
     const char *paren = strrchr(line, ')');   /* the name may hold spaces */
     long ppid;
     return paren && sscanf(paren + 1, " %c %ld %ld", state, &ppid, pgid) == 3;
@@ -28,18 +37,22 @@ static bool proc_stat(long pid, char *state, long *pgid)
 
 static bool is_renderer(long pid)
 {
-    char path[64], cmd[4096];
-    snprintf(path, sizeof path, "/proc/%ld/cmdline", pid);
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return false;
-    size_t n = fread(cmd, 1, sizeof cmd - 1, f);
-    fclose(f);
-    cmd[n] = 0;
-    for (size_t i = 0; i < n; i++)   /* arguments are NUL-separated */
+    char cmd[4096];
+    long n = read_proc_file(pid, "cmdline", cmd, sizeof cmd);
+    for (long i = 0; i < n; i++)   /* arguments are NUL-separated */
         if (!cmd[i])
             cmd[i] = ' ';
-    return strstr(cmd, "--type=renderer") != NULL;
+    return n > 0 && strstr(cmd, "--type=renderer") != NULL;
+}
+
+void renderer_wait_gone(int64_t pid, int max_ms)
+{
+    int64_t until = mono_us() + (int64_t)max_ms * 1000;
+    char state;
+    long group;
+    while (proc_stat((long)pid, &state, &group) && state != 'Z' && state != 'X' &&
+           mono_us() < until)
+        usleep(2000);
 }
 
 size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)

@@ -25,6 +25,10 @@ size_t renderer_pids(pid_t pgid, int64_t *out, size_t max);
  * pgid, or max_ms passed. Returns 0 when one went, -1 on the time limit. */
 int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_ms);
 
+/* Waits until pid has exited (a zombie counts as gone), or max_ms passed:
+ * a load traced alone knows its renderer's pid from its trace. */
+void renderer_wait_gone(int64_t pid, int max_ms);
+
 /* Waits until pgid has at most n live renderers, or max_ms passed. Returns
  * 0, or -1 on the time limit. */
 int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms);
