@@ -40,7 +40,8 @@ static const struct cli_option run_options[] = {
       "(lan, 4g, lte, 3g, 3g-slow, cable, dsl, slow-4g, lh-3g, desktop-4g)\n"
       "and/or bw=BYTES/S,latency=MS,chunk=BYTES,encoding=identity|gzip|br,\n"
       "shaper=server|cdp, e.g. --network 4g,encoding=br (docs/network.md)", 'N' },
-    { "cache", 0, "MODE", "cold (default: a fresh off-the-record context, no cache)\n"
+    { "cache", 0, "MODE", "cold (default: an off-the-record context, a new origin\n"
+      "and renderer per load, no cache)\n"
       "or warm: priming loads fill V8's wasm code cache in the\n"
       "browser's disk-backed profile, then the measured load reads it\n"
       "in a fresh renderer (streaming APIs only; condition \"warm\"\n"
@@ -50,7 +51,7 @@ static const struct cli_option run_options[] = {
     { "trace-buffer-kb", 0, "KB", "Chrome's trace buffer (default 262144, 64..4194304); a\n"
       "load whose trace overflows it is stored as trace_data_loss", 'K' },
     { "batch", 0, "N", "trace N loads in one tracing session (1..64, default 1):\n"
-      "each load still gets a new context and renderer; the trace is\n"
+      "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
     { "v8", 0, "TIER", "V8's compile tiers for these loads: default, liftoff-only,\n"

@@ -27,7 +27,7 @@ static const struct cli_option sweep_options[] = {
     { "keep-traces", 0, "RULE", "which loads' raw traces to store: all, failed, sample:N\n"
       "or none (default: the experiment's \"keep_traces\", else all)", 'k' },
     { "batch", 0, "N", "trace N loads in one tracing session (1..64, default 1):\n"
-      "each load still gets a new context and renderer; the trace is\n"
+      "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
     { "dry-run", 0, NULL, "print the shard's configurations (index, shard, browser,\n"

@@ -1,9 +1,10 @@
 /* code_cache: the "cache" dimension of a load: cold (every load so far) or
  * warm (the second visit, served by V8's wasm code cache).
  *
- * A cold load is load_run as it always was: a fresh off-the-record browser
- * context, Cache-Control: no-store, so no HTTP cache, no code cache and no
- * in-renderer NativeModule cache can help it.
+ * A cold load is load_run's plain load: an off-the-record browser context, a
+ * new origin and renderer per load (load.h), Cache-Control: no-store, so no
+ * HTTP cache, no code cache and no in-renderer NativeModule cache can help
+ * it.
  *
  * A warm load (docs/code-cache.md says why each step is needed):
  *   1. picks a fresh cache key (a query string on the module's URL), so no

@@ -33,6 +33,7 @@ const char *const load_trace_categories[] = {
 struct load_state {
     char session_id[128];
     char target_id[128];
+    char origin[80];      /* the blank page's and the harness's origin */
     json_t *report;
     bool target_crashed, target_detached;
     bool blank_ready;     /* the blank page's JS context exists */
@@ -54,22 +55,25 @@ struct load_steps {
     bool tracing;
     int64_t enable_id, binding_id;   /* started, not yet finished (0: none) */
     size_t renderers_before;        /* batched: the browser's renderers before it opened */
+    bool reused;                    /* the previous load's tab, on a new origin */
+    bool session_shaped;            /* Network.emulateNetworkConditions was sent */
+    bool keep;                      /* load_run keeps the tab for the next load */
 };
 
-/* The load state an event belongs to: the current load's, or the next
- * load's page being opened, by session or target id. */
+/* The load state an event belongs to: the current load's, the next load's
+ * page being opened, or the tab kept for the next load, by session or
+ * target id. */
 static struct load_state *state_for(struct load_session *s, const char *session_id,
                                     const char *method, json_t *params)
 {
-    struct load_state *cands[1 + LOAD_POOL_MAX] = { s->current };
-    for (int i = 0; i < s->n_next; i++)
-        cands[1 + i] = &s->next[i]->st;
+    struct load_state *cands[] = { s->current, s->next ? &s->next->st : NULL,
+                                   s->kept ? &s->kept->st : NULL };
     const char *tid = NULL, *sid = session_id;
     if (strcmp(method, "Target.targetCrashed") == 0)
         tid = json_string_value(json_object_get(params, "targetId"));
     else if (strcmp(method, "Target.detachedFromTarget") == 0)
         sid = json_string_value(json_object_get(params, "sessionId"));
-    for (int i = 0; i < 1 + s->n_next; i++) {
+    for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
         struct load_state *st = cands[i];
         if (!st)
             continue;
@@ -104,7 +108,7 @@ void load_on_event(void *arg, const char *session_id, const char *method, json_t
     } else if (strcmp(method, "Runtime.executionContextCreated") == 0 && ours) {
         const char *origin = json_string_value(
             json_object_get(json_object_get(params, "context"), "origin"));
-        if (origin && strncmp(origin, "http://127.0.0.1:", 17) == 0 && !st->blank_ready) {
+        if (origin && strcmp(origin, st->origin) == 0 && !st->blank_ready) {
             st->blank_ready = true;
             st->ready_us = mono_us();
         }
@@ -165,11 +169,11 @@ static void query_param(struct buf *b, const char *key, const char *value)
     url_encode(b, value);
 }
 
-static char *harness_url(int port, const struct load_request *r)
+static char *harness_url(const char *origin, const struct load_request *r)
 {
     struct buf b = { 0 };
-    char base[64];
-    snprintf(base, sizeof base, "http://127.0.0.1:%d/pages/harness.html", port);
+    char base[128];
+    snprintf(base, sizeof base, "%s/pages/harness.html", origin);
     buf_append(&b, base, strlen(base));
     char *module = r->module_query ? xasprintf("%s?%s", r->module_url, r->module_query)
                                    : xstrdup(r->module_url);
@@ -384,8 +388,9 @@ static int prepare_page(struct load_session *s, bool default_context,
     }
 
     /* Open the tab on a same-origin blank page (see pages/blank.html). */
-    char blank[80];
-    snprintf(blank, sizeof blank, "http://127.0.0.1:%d/pages/blank.html", s->http_port);
+    snprintf(ls->st.origin, sizeof ls->st.origin, "http://127.0.0.1:%d", s->http_port);
+    char blank[128];
+    snprintf(blank, sizeof blank, "%s/pages/blank.html", ls->st.origin);
     json_t *params = json_pack("{s:s}", "url", blank);
     if (ls->context_id[0])
         json_object_set_new(params, "browserContextId", json_string(ls->context_id));
@@ -414,6 +419,47 @@ static int prepare_page(struct load_session *s, bool default_context,
     return ls->binding_id < 0 ? (int)ls->binding_id : CDP_OK;
 }
 
+/* The tab the previous load left (load_run keeps it: tab_reusable),
+ * navigated to the blank page of an origin no load of this browser has used
+ * (l<N>.localhost: Chrome resolves *.localhost to loopback itself). A new
+ * site needs a new renderer, which comes up here, before the load's window;
+ * the previous load's renderer exits as its page goes. One renderer starts
+ * per load, where a new context's tab starts two: the tab's first document's,
+ * then the cross-origin-isolated page's (the COOP/COEP headers,
+ * server.c, put that page in a new browsing instance). Measured here: 41
+ * renderers for 20 loads in new contexts. What a new context gave a load
+ * still holds: nothing the module request can hit is cached (no-store, a new
+ * origin: a new HTTP and code-cache key and a new connection) and the
+ * renderer is new; the isolation proof checks both per load. */
+static int reuse_page(struct load_session *s, struct load_steps **out)
+{
+    struct load_steps *ls = s->kept;
+    s->kept = NULL;
+    *out = ls;
+    struct load_state *st = &ls->st;
+    json_decref(st->report);
+    struct load_state fresh = { .data_loss = -1, .buffer_pct = NAN };
+    memcpy(fresh.session_id, st->session_id, sizeof fresh.session_id);
+    memcpy(fresh.target_id, st->target_id, sizeof fresh.target_id);
+    *st = fresh;
+    ls->reused = true;
+    snprintf(st->origin, sizeof st->origin, "http://l%u.localhost:%d", ++s->origin_seq,
+             s->http_port);
+    if (s->browser_pgid > 0) {
+        int64_t alive[RENDERER_PROCS_MAX];
+        ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
+    }
+    char blank[128];
+    snprintf(blank, sizeof blank, "%s/pages/blank.html", st->origin);
+    json_t *res = NULL;
+    int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", blank),
+                      &res, COMMAND_TIMEOUT_MS);
+    if (rc == CDP_OK && json_string_value(json_object_get(res, "errorText")))
+        rc = CDP_ECOMMAND;   /* the blank page did not load: take_page opens a new tab */
+    json_decref(res);
+    return rc;
+}
+
 /* Drops the started commands of a page that will not be adopted. */
 static void forget_started(struct load_steps *ls)
 {
@@ -422,7 +468,7 @@ static void forget_started(struct load_steps *ls)
     ls->enable_id = ls->binding_id = 0;
 }
 
-/* Runtime.enable and the binding answered (once: a pooled page's were). */
+/* Runtime.enable and the binding answered (once: a reused tab's were). */
 static int page_answered(struct load_steps *ls)
 {
     struct load_session *s = ls->s;
@@ -460,11 +506,14 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * (measured here, issue 12), so the pause also separates sessions. */
     if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
         return rc;
+    /* a reused tab: the previous load's renderer goes with its page */
+    if (s->browser_pgid > 0 && ls->reused)
+        renderer_wait_at_most(s->browser_pgid, ls->renderers_before, 3000);
     if (s->batch_tracing) {
         /* a new tab's first renderer can outlive the switch to the blank
          * page's own (seen here: one more renderer at ready, gone within
          * 150 ms, else its exit lands in the window as other renderer work) */
-        if (s->browser_pgid > 0)
+        if (s->browser_pgid > 0 && !ls->reused)
             renderer_wait_at_most(s->browser_pgid, ls->renderers_before + 1, 1000);
         return CDP_OK;   /* tracing is on already: nothing to settle for */
     }
@@ -518,6 +567,7 @@ static int apply_network(struct load_steps *ls, const struct load_request *r)
     }
     if (!r->net || r->net->shaper != NET_SHAPER_CDP)
         return CDP_OK;
+    ls->session_shaped = true;     /* the tab is not kept for another load */
     int rc = cdp_call(s->cdp, ls->st.session_id, "Network.enable", NULL, NULL,
                       COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
@@ -541,8 +591,15 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     struct load_state *st = &ls->st;
     int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
     json_t *res = NULL;
-    char *url = harness_url(s->http_port, r);
+    char *url = harness_url(st->origin, r);
     /* the measured window, for the host's interference: navigate to report */
+    if (s->browser_pgid > 0) {
+        int64_t pids[RENDERER_PROCS_MAX];
+        size_t n = renderer_pids(s->browser_pgid, pids, RENDERER_PROCS_MAX);
+        for (size_t i = 0; i < n && out->n_live < LOAD_LIVE_MAX; i++)
+            out->live[out->n_live++] = (struct renderer_id){ pids[i],
+                                                             renderer_start_ticks(pids[i]) };
+    }
     struct host_cpu_sample cpu0, cpu1;
     host_cpu_sample(s->browser_pgid, &cpu0);
     out->window_from_us = mono_us();
@@ -618,6 +675,16 @@ static void tee_event(void *arg, const struct trace_event *ev)
 
 static void drop_next(struct load_session *s, bool dispose);
 
+/* Whether the next load may take this load's tab (reuse_page): a load whose
+ * page reported, in an off-the-record context whose session carries no
+ * network emulation, when pages are not opened ahead (pipelined). */
+static bool tab_reusable(const struct load_steps *ls)
+{
+    const struct load_state *st = &ls->st;
+    return ls->s->no_prepare && !ls->default_context && ls->context_id[0] &&
+           !ls->session_shaped && st->report && !st->target_crashed && !st->target_detached;
+}
+
 /* The window is closed (Tracing.end answered): the load's context goes, and
  * the next load's page is opened now, while this trace is flushed and read
  * (load.h). A failure to open it is not this load's: the next load_run
@@ -626,6 +693,10 @@ static void overlap_next_page(struct load_steps *ls)
 {
     struct load_session *s = ls->s;
     int64_t dispose = 0;
+    if (tab_reusable(ls)) {
+        ls->keep = true;             /* the next load's tab (reuse_page) */
+        return;
+    }
     if (ls->default_context) {
         /* a tab of the browser's own context: only the tab goes */
         dispose_context(ls);
@@ -634,13 +705,11 @@ static void overlap_next_page(struct load_steps *ls)
                             json_pack("{s:s}", "browserContextId", ls->context_id));
     }
     ls->context_id[0] = 0;
-    if (!s->no_prepare && s->n_next == 0 && s->batch <= 1) {
-        struct load_steps *next = NULL;
-        int rc = prepare_page(s, false, &next);
-        s->next[s->n_next++] = next;
+    if (!s->no_prepare && !s->next && s->batch <= 1) {
+        int rc = prepare_page(s, false, &s->next);
         if (rc != CDP_OK)
             drop_next(s, true);      /* disposes of what was opened */
-    }   /* batched: fill_pool opens the next pages, several at once */
+    }
     if (dispose > 0)
         cdp_finish(s->cdp, dispose, "Target.disposeBrowserContext", NULL, COMMAND_TIMEOUT_MS);
 }
@@ -656,15 +725,21 @@ static void note_isolation(struct load_session *s, struct isolation *iso,
     out->renderer_pid_new = -1;
     if (pid <= 0)
         return;
+    /* the renderer's start time from when its window opened: the same pid
+     * with another start time is another process (the pid wrapped) */
+    uint64_t start = 0;
+    for (int i = 0; i < out->n_live; i++)
+        if (out->live[i].pid == pid)
+            start = out->live[i].start;
     out->renderer_pid_new = 1;
     for (size_t i = 0; i < s->n_seen; i++)
-        if (s->seen_pids[i] == pid)
+        if (s->seen[i].pid == pid && (s->seen[i].start == start || !s->seen[i].start || !start))
             out->renderer_pid_new = 0;
     if (s->n_seen == s->cap_seen) {
         s->cap_seen = s->cap_seen ? s->cap_seen * 2 : 64;
-        s->seen_pids = xrealloc(s->seen_pids, s->cap_seen * sizeof *s->seen_pids);
+        s->seen = xrealloc(s->seen, s->cap_seen * sizeof *s->seen);
     }
-    s->seen_pids[s->n_seen++] = pid;
+    s->seen[s->n_seen++] = (struct renderer_id){ pid, start };
     s->last_renderer_pid = pid;
 }
 
@@ -728,6 +803,7 @@ static void clean_up_after_error(struct load_steps *ls)
     }
     forget_started(ls);
     dispose_context(ls);
+    ls->keep = false;
 }
 
 /* Frees a load's steps (not its context: disposed of before). */
@@ -739,82 +815,21 @@ static void steps_free(struct load_steps *ls)
     free(ls);
 }
 
-/* Drops every page opened for later loads. */
+/* Drops the page opened for the next load and the tab kept for it. */
 static void drop_next(struct load_session *s, bool dispose)
 {
-    while (s->n_next > 0) {
-        struct load_steps *next = s->next[--s->n_next];
+    struct load_steps *pages[] = { s->next, s->kept };
+    s->next = s->kept = NULL;
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        if (!pages[i])
+            continue;
         if (s->cdp && cdp_is_open(s->cdp)) {
-            forget_started(next);
+            forget_started(pages[i]);
             if (dispose)
-                dispose_context(next);
+                dispose_context(pages[i]);
         }
-        steps_free(next);
+        steps_free(pages[i]);
     }
-}
-
-/* A blank page whose JS context exists is still parsing, firing load and
- * painting (seen in the trace as DOMContentLoaded, load, Paint, Commit on
- * its renderer): it is quiet once load has fired and a frame was drawn
- * after it. The JS timer bounds the wait should frames not be produced. */
-#define QUIET_JS                                                                   \
-    "new Promise(r => { setTimeout(r, 500);"                                       \
-    " const go = () => requestAnimationFrame(() => setTimeout(r, 0));"             \
-    " document.readyState === 'complete' ? go()"                                   \
-    " : addEventListener('load', go, { once: true }); })"
-
-/* Waits, for every pooled page at once, until it is quiet (QUIET_JS). */
-static int pool_quiet(struct load_session *s)
-{
-    int64_t ids[LOAD_POOL_MAX];
-    int rc = CDP_OK, n = 0;
-    for (; n < s->n_next; n++) {
-        ids[n] = cdp_start(s->cdp, s->next[n]->st.session_id, "Runtime.evaluate",
-                           json_pack("{s:s, s:b}", "expression", QUIET_JS, "awaitPromise", 1));
-        if (ids[n] < 0) {
-            rc = (int)ids[n];
-            break;
-        }
-    }
-    for (int i = 0; i < n; i++) {
-        int frc = rc == CDP_OK ? cdp_finish(s->cdp, ids[i], "Runtime.evaluate", NULL,
-                                            COMMAND_TIMEOUT_MS)
-                               : (cdp_forget(s->cdp, ids[i]), rc);
-        if (rc == CDP_OK)
-            rc = frc;
-    }
-    return rc;
-}
-
-/* Batched, once the session traces: when no page is open for the next
- * loads, opens up to s->pool at once and waits until every one has its
- * blank page's JS context, so their renderers start side by side and all
- * before this load's window. A page that fails to open is not this load's
- * problem: the pool is dropped and later loads open their own. */
-static int fill_pool(struct load_session *s)
-{
-    int want = s->pool < LOAD_POOL_MAX ? s->pool : LOAD_POOL_MAX;
-    if (s->n_next > 0 || want <= 0)
-        return CDP_OK;
-    int rc = CDP_OK;
-    while (s->n_next < want && rc == CDP_OK) {
-        struct load_steps *next = NULL;
-        rc = prepare_page(s, false, &next);
-        s->next[s->n_next++] = next;
-    }
-    for (int i = 0; i < s->n_next && rc == CDP_OK; i++) {
-        struct load_steps *p = s->next[i];
-        rc = page_answered(p);
-        if (rc == CDP_OK)
-            rc = cdp_wait(s->cdp, blank_ready, &p->st, COMMAND_TIMEOUT_MS);
-    }
-    if (rc == CDP_OK)
-        rc = pool_quiet(s);
-    if (rc == CDP_ECLOSED || rc == CDP_EABORT || rc == CDP_ETIMEOUT)
-        return rc;                   /* the browser is gone or hung: the load fails */
-    if (rc != CDP_OK)
-        drop_next(s, true);
-    return CDP_OK;
 }
 
 /* The browser is closing (or gone): its contexts go with it, so nothing is
@@ -822,30 +837,37 @@ static int fill_pool(struct load_session *s)
 void load_session_close(struct load_session *s)
 {
     drop_next(s, false);
-    free(s->seen_pids);
-    s->seen_pids = NULL;
+    free(s->seen);
+    s->seen = NULL;
     s->n_seen = s->cap_seen = 0;
 }
 
-/* The load's page: the one opened during the previous load if it is of the
- * kind the load needs (an off-the-record context, or the browser's own for a
- * warm code-cache load), or a new one. */
+/* The load's page: the kept tab on a new origin (reuse_page), the
+ * one opened during the previous load if it is of the kind the load needs
+ * (an off-the-record context, or the browser's own for a warm code-cache
+ * load), or a new one. */
 static int take_page(struct load_session *s, const struct load_request *r,
                      struct load_steps **ls)
 {
-    if (s->n_next > 0 && s->next[0]->default_context != r->default_context)
+    if (s->kept && (r->default_context || s->kept->st.target_crashed ||
+                    s->kept->st.target_detached))
         drop_next(s, true);
-    /* a waiting page whose renderer crashed meanwhile is no load's */
-    while (s->n_next > 0 && (s->next[0]->st.target_crashed || s->next[0]->st.target_detached)) {
-        struct load_steps *dead = s->next[0];
-        memmove(s->next, s->next + 1, (size_t)--s->n_next * sizeof *s->next);
-        forget_started(dead);
-        dispose_context(dead);
-        steps_free(dead);
+    if (s->kept) {
+        int rc = reuse_page(s, ls);
+        if (rc != CDP_ECOMMAND)
+            return rc;
+        /* the kept tab would not load a page: a new one, in a new context */
+        forget_started(*ls);
+        dispose_context(*ls);
+        steps_free(*ls);
+        *ls = NULL;
     }
-    if (s->n_next > 0) {
-        *ls = s->next[0];
-        memmove(s->next, s->next + 1, (size_t)--s->n_next * sizeof *s->next);
+    if (s->next && (s->next->default_context != r->default_context ||
+                    s->next->st.target_crashed || s->next->st.target_detached))
+        drop_next(s, true);      /* a waiting page whose renderer crashed is no load's */
+    if (s->next) {
+        *ls = s->next;
+        s->next = NULL;
         return CDP_OK;
     }
     return prepare_page(s, r->default_context, ls);
@@ -862,7 +884,7 @@ static void dispose_and_wait(struct load_steps *ls)
     size_t n = s->browser_pgid > 0 ? renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX)
                                    : 0;
     overlap_next_page(ls);
-    if (n > 0)
+    if (n > 0 && !ls->keep)
         renderer_wait_one_gone(s->browser_pgid, alive, n, 3000);
 }
 
@@ -903,7 +925,6 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     s->current = &ls->st;
     if (rc != CDP_OK || (rc = adopt_page(ls, out)) != CDP_OK ||
         (!s->batch_tracing && batched && (rc = start_tracing(ls)) != CDP_OK) ||
-        (batched && (rc = fill_pool(s)) != CDP_OK) ||
         (rc = apply_network(ls, r)) != CDP_OK ||
         (!batched && (rc = start_tracing(ls)) != CDP_OK) ||
         (rc = run_page(ls, r, out)) != CDP_OK) {
@@ -933,7 +954,10 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
         server_set_network(s->server, NULL);
     }
     s->current = NULL;
-    steps_free(ls);
+    if (ls && ls->keep && !out->browser_lost && cdp_is_open(s->cdp))
+        s->kept = ls;                    /* its context stays: the next load's tab */
+    else
+        steps_free(ls);
     out->wall_ms = (double)(mono_us() - t0) / 1000.0;
     return strcmp(out->status, "ok") == 0 ? 0 : -1;
 }

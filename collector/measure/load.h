@@ -1,12 +1,21 @@
-/* load: one measured load of one module, in a fresh browser context.
+/* load: one measured load of one module, in a new renderer.
  *
- * Sequence: Target.createBrowserContext (no HTTP or code cache carries over;
- * a new renderer, so no in-process NativeModuleCache either) -> createTarget
- * -> attachToTarget{flatten} -> Runtime.addBinding -> Tracing.start
- * (ReturnAsStream) -> Page.navigate to the harness -> wait for the harness's
- * report over the binding (or a crash, or the timeout) -> Tracing.end ->
- * IO.read the trace straight into the streaming parser and the extractor ->
- * dispose the context.
+ * Sequence: Target.createBrowserContext (off the record: no HTTP or code
+ * cache from before) -> createTarget on a blank page -> attachToTarget{flatten}
+ * -> Runtime.enable, Runtime.addBinding -> Tracing.start (ReturnAsStream) ->
+ * Page.navigate to the harness -> wait for the harness's report over the
+ * binding (or a crash, or the timeout) -> Tracing.end -> IO.read the trace
+ * straight into the streaming parser and the extractor.
+ *
+ * The next load reuses the tab (issue 12): it navigates it to the blank page
+ * of an origin no load of this browser used (http://l<N>.localhost), which a
+ * new renderer must serve, and waits until the previous load's renderer has
+ * exited. That starts one renderer per load where a new context's tab starts
+ * two (load.c, reuse_page, says why), and still gives every load a new
+ * renderer, a new HTTP and code-cache key and a new connection; the trace
+ * proves it per load. A load whose page failed, that ran in the browser's
+ * own context (warm code cache) or under the cdp network shaper is not
+ * followed: its context is disposed of and the next load opens its own.
  *
  * Pipelined (issue 12; opt-in, WASMLAB_PIPELINE=1: it measured slower than
  * the serial loop on 2 cores): once a load's trace has been read and its stream
@@ -15,8 +24,9 @@
  * it earlier, during the flush, slowed the flush and made Tracing.start
  * stall: bench/README.md). Nothing is created during a measured window, and
  * the next load starts tracing only once the previous renderer has exited.
- * Without WASMLAB_PIPELINE=1, plan.c sets no_prepare: the serial loop. load_session_close disposes of a
- * page prepared for a load that never came.
+ * Pipelined loads do not reuse tabs. Without WASMLAB_PIPELINE=1, plan.c sets
+ * no_prepare: the serial loop. load_session_close disposes of a page prepared
+ * for a load that never came, and of a kept tab.
  *
  * A failed load is an outcome, not an error: it comes back with a status
  * ("timeout", "renderer_crashed", ...) and a one-line error, for the caller to
@@ -40,10 +50,13 @@
 struct load_state;
 struct load_steps;
 
-/* Batched loads open their pages this many at a time: the new renderers
- * start in parallel, all before the next load's window opens. */
-#define LOAD_POOL_MAX 8
-#define LOAD_POOL_DEFAULT 0   /* measured: opening pages ahead was slower on 2 cores */
+/* One process for the machine's uptime: a pid and its start time
+ * (renderer_procs.h; pids alone wrap within ~1000 loads). start 0: unknown. */
+struct renderer_id {
+    int64_t pid;
+    uint64_t start;
+};
+#define LOAD_LIVE_MAX 8
 
 struct load_session {
     struct cdp *cdp;
@@ -58,12 +71,12 @@ struct load_session {
     struct server *server;        /* NULL: no network conditions, no send log */
     int browser_pgid;             /* the browser's process group (host CPU); 0 = unknown */
     bool no_prepare;              /* do not open the next load's page early */
-    struct load_steps *next[LOAD_POOL_MAX];   /* pages opened for the next loads */
-    int n_next;
-    int pool;                     /* batched: pages opened at once (LOAD_POOL_MAX at most) */
+    struct load_steps *next;      /* the page opened for the next load (pipelined) */
+    struct load_steps *kept;      /* the tab the next load reuses (load.c, reuse_page) */
+    unsigned origin_seq;          /* the last l<N>.localhost origin used */
     int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
     int64_t trace_closed_us;      /* mono_us() when the previous trace stream closed */
-    int64_t *seen_pids;           /* every earlier load's renderer pid */
+    struct renderer_id *seen;     /* every earlier load's renderer */
     size_t n_seen, cap_seen;
     /* Batched tracing (issue 12): with batch > 1, load_run leaves tracing on
      * after the load and its trace pending; load_flush ends the one tracing
@@ -92,7 +105,7 @@ struct load_request {
     int js_churn_mb;              /* > 0: the harness churns the JS heap after */
     const struct net_condition *net;   /* NULL = the default (unshaped) */
     /* code cache (code_cache.h): a warm load runs in the browser's default,
-     * disk-backed context instead of a fresh off-the-record one, fetches the
+     * disk-backed context instead of an off-the-record one, fetches the
      * module with module_query appended (its own HTTP and code-cache key),
      * and a priming load keeps its page open linger_ms after the report so
      * V8's caching timeout can fire. All zero for a plain (cold) load. */
@@ -123,6 +136,8 @@ struct load_outcome {
     bool have_isolation;
     struct isolation_result iso;
     int renderer_pid_new;         /* 1: no earlier load of the session had it; -1 unknown */
+    struct renderer_id live[LOAD_LIVE_MAX];   /* the renderers alive as the window opened */
+    int n_live;                   /* (the load's own is one of them) */
     struct host_cpu_window host;
     double settle_waited_ms;      /* settle actually waited before Tracing.start */
     /* batched (load_session.batch > 1): the trace is read by load_flush.

@@ -314,11 +314,6 @@ static int start_slot(struct exec *x, int slot, char *err, size_t errlen)
                         err, errlen);
     lb->session.server = x->srv;   /* network conditions and the send log */
     lb->session.batch = (int)x->p->batch;
-    /* WASMLAB_POOL: pages a batch opens at once (bench/throughput.sh) */
-    const char *pool_env = getenv("WASMLAB_POOL");
-    lb->session.pool = pool_env ? atoi(pool_env) : LOAD_POOL_DEFAULT;
-    if (lb->session.pool > (int)x->p->batch - 1)
-        lb->session.pool = (int)x->p->batch - 1;
     const struct browser_identity *id = &lb->bs.id;
     if (rc == 0 && first)   /* said once per flag set, not at every restart */
         notef("browser %s (%s, V8 %s)%s%s", id->product ? id->product : "?", id->kind,

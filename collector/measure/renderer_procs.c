@@ -93,6 +93,23 @@ int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_
     }
 }
 
+uint64_t renderer_start_ticks(int64_t pid)
+{
+    char line[1024];
+    if (read_proc_file((long)pid, "stat", line, sizeof line) < 0)
+        return 0;
+    const char *p = strrchr(line, ')');   /* the name may hold spaces */
+    if (!p)
+        return 0;
+    /* after the name: field 3 (state) ... field 22 (starttime) */
+    for (int field = 3; field <= 22; field++) {
+        p = strchr(p + 1, ' ');
+        if (!p)
+            return 0;
+    }
+    return strtoull(p + 1, NULL, 10);
+}
+
 int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms)
 {
     int64_t until = mono_us() + (int64_t)max_ms * 1000;

@@ -33,4 +33,10 @@ void renderer_wait_gone(int64_t pid, int max_ms);
  * 0, or -1 on the time limit. */
 int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms);
 
+/* A live process's start time (/proc/PID/stat field 22, clock ticks after
+ * boot), or 0 when it is gone. A pid with its start time names one process
+ * for the machine's uptime: pids alone wrap (pid_max, 32768 by default) and
+ * came back to a new renderer within ~1000 loads here. */
+uint64_t renderer_start_ticks(int64_t pid);
+
 #endif

@@ -4,7 +4,8 @@
 #   - 6 loads of c/hello in batches of 3: every load ok, each in a renderer
 #     no other load used, its own module request (request ids distinct, sent
 #     in load order), proved isolated by its share of the batch's trace;
-#     load_host says batch size and place; the batch's trace is stored once,
+#     load_host says batch size and place; a later batch's loads each ran on
+#     an origin of their own in the reused tab; the batch's trace is stored once,
 #     with its first load, and the others point there; exporting a batched
 #     load's trace gives its batch's trace, which holds that load's request;
 #   - c/hello and go/hello in ONE batch: each load's figures come from its own
@@ -52,6 +53,12 @@ sends = [e for e in ev if e.get("name") == "ResourceSendRequest"
          and e.get("args", {}).get("data", {}).get("url", "").endswith(".wasm")]
 assert len(sends) == 3, len(sends)          # the batch's three loads
 assert any(e["pid"] == pid and abs(e["ts"] - sent) <= 1 for e in sends)
+# a later batch's loads reuse the tab, each on an origin of its own (load.c,
+# reuse_page): three hosts l<N>.localhost, three renderers
+from urllib.parse import urlsplit
+hosts = {urlsplit(e["args"]["data"]["url"]).hostname for e in sends}
+assert len(hosts) == 3 and all(h.endswith(".localhost") for h in hosts), hosts
+assert len({e["pid"] for e in sends}) == 3
 PY
 
 # two modules in one batch: each load measured on its own module's request

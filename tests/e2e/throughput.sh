@@ -1,46 +1,49 @@
 #!/usr/bin/env bash
 # Issue 12 on real parts (headless Chromium 156, the real c/hello and
-# go/hello, a real SQLite file): the pipelined load loop (WASMLAB_PIPELINE=1;
-# the serial default runs in every other test) keeps every load
-# isolated and says so per load (load_host: a renderer no earlier load used,
+# go/hello, a real SQLite file): the pipelined load loop (WASMLAB_PIPELINE=1)
+# and the serial default (it reuses the tab, on a new origin per load) keep
+# every load isolated and say so per load (load_host: a renderer no earlier load used,
 # the module from the network, no code-cache hit, no other page at work),
 # with the host's CPU interference; the summary counts both; and
 # `sweep --dry-run` lists exactly the configurations a shard runs, without
 # starting anything.
 source "$(dirname "$0")/../lib.sh"
-export WASMLAB_PIPELINE=1
-DB=$TMP/r.db
 
-# 1. Five loads back to back: each in its own renderer, proven from its trace.
+# 1. Five loads back to back, pipelined and serial (the serial loop reuses
+#    the tab, each load on an origin of its own: load.c, reuse_page): each in
+#    its own renderer, proven from its trace.
+for mode in pipelined serial; do
+if [ $mode = serial ]; then unset WASMLAB_PIPELINE; else export WASMLAB_PIPELINE=1; fi
+DB=$TMP/r-$mode.db
 rc=0
 "$WASMLAB" run --module c/hello --loads 5 --db "$DB" -q >"$TMP/summary.txt" 2>"$TMP/err" || rc=$?
-check "run exits 0 (stderr: $(head -c 500 "$TMP/err"))" test "$rc" -eq 0
-check "a load_host row per load" \
+check "$mode: run exits 0 (stderr: $(head -c 500 "$TMP/err"))" test "$rc" -eq 0
+check "$mode: a load_host row per load" \
   test "$(q "$DB" "SELECT COUNT(*) FROM loads l JOIN load_host h ON h.load_id = l.id")" -eq 5
-check "five different renderers, each new to the browser" \
+check "$mode: five different renderers, each new to the browser" \
   test "$(q "$DB" "SELECT COUNT(DISTINCT renderer_pid) || ' ' || SUM(renderer_pid_new) FROM load_host")" = "5 5"
-check "the renderer pid is the one the trace's module request came from" \
+check "$mode: the renderer pid is the one the trace's module request came from" \
   test "$(q "$DB" "SELECT COUNT(*) FROM load_host h JOIN compile_events e ON e.load_id = h.load_id
                    WHERE e.pid <> h.renderer_pid")" -eq 0
-check "module bytes from the network, no HTTP or code cache" \
+check "$mode: module bytes from the network, no HTTP or code cache" \
   test "$(q "$DB" "SELECT COUNT(*) FROM load_host h JOIN loads l ON l.id = h.load_id
                    WHERE from_cache = 0 AND from_service_worker = 0 AND code_cache_events = 0
                      AND encoded_data_length >= l.bytes_received")" -eq 5
-check "no other page at work, one document per trace" \
+check "$mode: no other page at work, one document per trace" \
   test "$(q "$DB" "SELECT COUNT(*) FROM load_host WHERE other_renderer_events = 0 AND documents = 1")" -eq 5
 bad=$(q "$DB" "SELECT group_concat(isolation) FROM load_host WHERE isolation <> 'isolated'")
-check "every load proved isolated (saw: $bad)" test -z "$bad"
+check "$mode: every load proved isolated (saw: $bad)" test -z "$bad"
 # Host interference: the window is real and the shares are shares.
-check "host CPU figures hold together" \
+check "$mode: host CPU figures hold together" \
   test "$(q "$DB" "SELECT COUNT(*) FROM load_host WHERE window_ms > 0 AND host_cpus >= 1
                    AND other_cpu_ms >= 0 AND other_share BETWEEN 0 AND 1
                    AND abs(other_cpu_ms - max(0, host_busy_ms - own_cpu_ms)) < 0.001
                    AND noisy = (other_share > 0.25)")" -eq 5
 noisy=$(q "$DB" "SELECT COUNT(*) FROM load_host WHERE noisy = 1")
-check "the summary counts the proof and the noisy loads" \
+check "$mode: the summary counts the proof and the noisy loads" \
   grep -qx "isolation: 5 of 5 loads proved isolated by their traces; $noisy flagged noisy (other processes > 25% of the CPUs)" "$TMP/summary.txt"
 "$WASMLAB" run --module c/hello --loads 1 --db "$DB" -q --json >"$TMP/s.json" 2>"$TMP/err" || true
-check "the JSON summary carries the counts" python3 - "$TMP/s.json" "$DB" <<'PY'
+check "$mode: the JSON summary carries the counts" python3 - "$TMP/s.json" "$DB" <<'PY'
 import json, sqlite3, sys
 o = json.load(open(sys.argv[1]))[0]
 db = sqlite3.connect(sys.argv[2])
@@ -48,6 +51,7 @@ iso, noisy = db.execute("SELECT SUM(isolation = 'isolated'), SUM(noisy = 1) FROM
                         " JOIN loads l ON l.id = h.load_id WHERE l.run_id = ?", (o["run_id"],)).fetchone()
 sys.exit(0 if (o["loads_isolated"], o["loads_not_isolated"], o["loads_noisy"]) == (iso, 0, noisy) else 1)
 PY
+done
 check "no browser profile left behind" test -z "$(ls -A "$TMPDIR")"
 
 # 2. sweep --dry-run: the shards' lists partition the matrix, nothing starts.

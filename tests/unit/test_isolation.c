@@ -5,6 +5,7 @@
  * the real /proc while this process burns a known amount of CPU. */
 #define _GNU_SOURCE
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include "collector/trace/extract.h"
 #include "collector/trace/isolation.h"
 #include "collector/trace/trace_parser.h"
+#include "collector/measure/renderer_procs.h"
 #include "tests/check.h"
 #include "tests/fixture_io.h"
 
@@ -265,8 +267,48 @@ static void test_exiting_process(void)
     close(ready[1]);
 }
 
+/* A renderer's identity is its pid AND start time (pids wrap): the start
+ * time read for this process is /proc/self/stat's field 22, read here
+ * field by field; a child's is its own (it started later) and, once the
+ * child is reaped, unknown. */
+static void test_start_ticks(void)
+{
+    char line[1024] = { 0 };
+    FILE *f = fopen("/proc/self/stat", "re");
+    CHECK(f && fgets(line, sizeof line, f));
+    if (f)
+        fclose(f);
+    char *p = strrchr(line, ')');
+    unsigned long long want = 0;
+    CHECK(p != NULL);
+    char *save = NULL;
+    int field = 3;
+    for (char *tok = p ? strtok_r(p + 1, " ", &save) : NULL; tok;
+         tok = strtok_r(NULL, " ", &save), field++)
+        if (field == 22)
+            want = strtoull(tok, NULL, 10);
+    CHECK(want > 0);
+    CHECK(renderer_start_ticks(getpid()) == want);
+
+    struct timespec pause_ts = { 0, 20 * 1000 * 1000 };
+    nanosleep(&pause_ts, NULL);                /* at least 2 ticks (100 Hz) later */
+    nanosleep(&pause_ts, NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    CHECK(child > 0);
+    uint64_t child_start = renderer_start_ticks(child);
+    CHECK(child_start > want);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    CHECK(renderer_start_ticks(child) == 0);   /* gone: unknown */
+}
+
 int main(void)
 {
+    test_start_ticks();
     test_real_traces();
     test_everything_shared();
     test_window();
