@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Issue 12's load-loop part on its own, quicker than run.sh: loads/s of
 # wasmlab pipelined (WASMLAB_PIPELINE=1), wasmlab serial (the default: each
-# load opens its page itself), optionally another wasmlab
-# binary (--before EXE, e.g. main at a2baad7 built in a separate dir),
-# wasmlab --batch N (one tracing session for N loads, default 10), the
-# puppeteer peer and the raw-CDP floor, run ALTERNATELY (per round and module,
-# every tool once) on one `wasmlab serve`; then the time to a verdict of each
-# wasmlab variant (bench/verdict.py). Ratios within one run only.
+# load reuses the previous load's tab on a new origin), optionally another
+# wasmlab binary (--before EXE, e.g. main at a2baad7 built in a separate
+# dir), wasmlab --batch N (one tracing session for N loads, default 10),
+# the puppeteer peer, the raw-CDP floor (a new tab per load) and that floor
+# reusing one tab on a new origin per load as wasmlab does (floor-reuse),
+# run ALTERNATELY (per round and module, every tool once) on one `wasmlab
+# serve`; then the time to a verdict of each wasmlab variant
+# (bench/verdict.py). Ratios within one run only.
 #
 # usage: bash bench/throughput.sh [--loads N] [--rounds R] [--modules "c/hello go/hello"]
 #                                 [--before EXE] [--batch N] [--out FILE.json] [--build DIR]
@@ -73,6 +75,8 @@ for r in $(seq "$rounds"); do
         timed puppeteer "$m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
         timed floor "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
+            --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
+        timed floor-reuse "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" --variant reuse \
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
     done
 done

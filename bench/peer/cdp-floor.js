@@ -2,7 +2,12 @@
 // tracing and no library. Per load: a new browser context and tab (about:blank),
 // attach, the report binding, navigate to wasmlab's harness, wait for the
 // report, dispose the context.
+// --variant reuse: one context and tab for every load, as wasmlab's loop
+// does (collector/measure/load.c, reuse_page): per load, navigate the tab to
+// the blank page of a new origin (http://l<N>.localhost:P, a new renderer),
+// wait for its load event, then to the harness on that origin.
 // usage: node cdp-floor.js --port P --manifest FILE --module NAME --loads N [--browser EXE]
+//                          [--variant new-tab|reuse]
 // Output: one JSON line per load, then {"summary":...}.
 "use strict";
 const { spawn } = require("child_process");
@@ -76,8 +81,35 @@ async function oneLoad(cdp, url) {
   }
 }
 
+// --variant reuse: the tab, its context and session, opened once.
+async function openTab(cdp) {
+  const { browserContextId } = await cdp.send("Target.createBrowserContext", { disposeOnDetach: true });
+  const { targetId } = await cdp.send("Target.createTarget", { url: "about:blank", browserContextId });
+  const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: true });
+  await cdp.send("Runtime.addBinding", { name: "__wasmlabReport" }, sessionId);
+  await cdp.send("Runtime.enable", {}, sessionId);
+  await cdp.send("Page.enable", {}, sessionId);
+  return sessionId;
+}
+
+async function reuseLoad(cdp, sessionId, url, n) {
+  const t0 = process.hrtime.bigint();
+  const here = url.replace("//127.0.0.1:", `//l${n}.localhost:`);
+  const loaded = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Page.loadEventFired", 15000);
+  await cdp.send("Page.navigate", { url: here.replace(/\/pages\/.*$/, "/pages/blank.html") }, sessionId);
+  await loaded;
+  const reported = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled"
+                                      && m.params.name === "__wasmlabReport", 60000);
+  await cdp.send("Page.navigate", { url: here }, sessionId);
+  const report = JSON.parse((await reported).params.payload);
+  return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
+           error: report.ok ? null : report.error };
+}
+
 async function main() {
   const o = c.parseArgs(process.argv);
+  o.variant = o.variant || "new-tab";
+  if (o.variant !== "new-tab" && o.variant !== "reuse") throw new Error("--variant must be new-tab or reuse");
   const { url } = c.harnessUrl(o.port, o.manifest, o.module);
   const t0 = process.hrtime.bigint();
   const b = await launch(o.browser);
@@ -86,11 +118,13 @@ async function main() {
   const cdp = new Cdp(ws);
   let ok = 0;
   try {
+    const tab = o.variant === "reuse" ? await openTab(cdp) : null;
     for (let i = 0; i < o.loads; i++) {
       let r;
-      try { r = await oneLoad(cdp, url); } catch (e) { r = { ok: false, error: String(e.message || e) }; }
+      try { r = tab ? await reuseLoad(cdp, tab, url, i) : await oneLoad(cdp, url); }
+      catch (e) { r = { ok: false, error: String(e.message || e) }; }
       if (r.ok) ok++;
-      console.log(JSON.stringify({ tool: "floor", module: o.module, load: i, ...r }));
+      console.log(JSON.stringify({ tool: "floor", variant: o.variant, module: o.module, load: i, ...r }));
     }
   } finally {
     try { await Promise.race([cdp.send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch {}
@@ -102,7 +136,8 @@ async function main() {
     fs.rmSync(b.profile, { recursive: true, force: true, maxRetries: 3 });
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  console.log(JSON.stringify({ summary: { tool: "floor", module: o.module, loads: o.loads, ok, seconds: secs } }));
+  console.log(JSON.stringify({ summary: { tool: "floor", variant: o.variant, module: o.module, loads: o.loads,
+                                          ok, seconds: secs } }));
   process.exit(ok === o.loads ? 0 : 3);
 }
 

@@ -2,7 +2,8 @@
 # write a results JSON with every section and plausible values: loads
 # counted, every peer and floor load ok, ratios positive, ingest (stored as
 # zstd, Node's JSON.parse as its peer) and memory measured, DB growth for
-# each retention rule; bench/agreement.sh runs on one module too. Also: the peer's browser flags and trace categories are still
+# each retention rule; bench/agreement.sh and bench/throughput.sh run on one
+# module too. Also: the peer's browser flags and trace categories are still
 # wasmlab's (copied from cdp/browser.c and collector/measure/load.c).
 # Skips (exit 0) only when node is missing.
 source "$(dirname "$0")/../lib.sh"
@@ -106,4 +107,19 @@ for k in ("wasmlab plain", "wasmlab network-domain", "puppeteer"):
     assert n == 2 and lo <= med <= hi and 0 < med < 10000, (k, rows[0][k])
 PY
 check "agreement: the table is printed" grep -q '^| c/hello | ' "$TMP/agree.md"
+
+# bench/throughput.sh on a tiny matrix: every tool of the load loop ran its
+# loads, with positive loads/s (floor-reuse: the floor on one reused tab)
+rc=0
+bash "$SRC/bench/throughput.sh" --loads 2 --rounds 1 --modules c/hello --batch 2 --build "$BUILD" \
+  --out "$TMP/tput.json" >"$TMP/tput.md" 2>"$TMP/err" || rc=$?
+check "bench/throughput.sh exits 0 ($(tail -c 300 "$TMP/err"))" test "$rc" -eq 0
+check "throughput: every tool's two loads, loads/s > 0" python3 - "$TMP/tput.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))["throughput"]
+want = {"pipelined", "batched", "serial", "puppeteer", "floor", "floor-reuse"}
+assert want <= set(t), sorted(t)
+for k in want:
+    assert t[k]["loads"] == 2 and t[k]["loads_per_s"] > 0 and t[k]["failed_invocations"] == 0, (k, t[k])
+PY
 finish
