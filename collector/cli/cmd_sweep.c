@@ -26,7 +26,8 @@ static const struct cli_option sweep_options[] = {
     { "save-traces", 0, "DIR", "also write each load's raw trace to DIR/load-ID.json", 'S' },
     { "keep-traces", 0, "RULE", "which loads' raw traces to store: all, failed, sample:N\n"
       "or none (default: the experiment's \"keep_traces\", else all)", 'k' },
-    { "batch", 0, "N", "trace N loads in one tracing session (1..64, default 1):\n"
+    { "batch", 0, "N", "trace N loads in one tracing session (1..64; default: the\n"
+      "experiment's \"batch\", else 1):\n"
       "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
@@ -159,7 +160,6 @@ int sweep_execute(struct sweep_options *o)
     p.manifest_path = o->manifest_path;
     p.pages_dir = o->pages_dir;
     p.save_traces = o->save_traces;
-    p.batch = o->batch;
     p.shard_k = o->shard_k;
     p.shard_n = o->shard_n;
     p.resume = o->resume;
@@ -171,6 +171,8 @@ int sweep_execute(struct sweep_options *o)
         experiment_free(&e);
         return EXIT_USAGE;
     }
+    if (o->batch > 0)
+        p.batch = o->batch;            /* --batch over the experiment's "batch" */
     if (o->keep_traces && db_keep_rule_parse(o->keep_traces, &p.keep) < 0) {
         warnf("%s: --keep-traces %s: must be all, failed, sample:N or none", o->command,
               o->keep_traces);

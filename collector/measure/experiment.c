@@ -15,7 +15,7 @@
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
     "loads", "warmup", "timeout_s", "browser_args", "auto_sample", "keep_traces", "questions",
-    NULL
+    "batch", NULL
 };
 
 static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
@@ -324,7 +324,8 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
         return -1;
     if (number(root, "loads", 10, 1, 100000, &p->loads, file, err, errlen) < 0 ||
         number(root, "warmup", 0, 0, 1000, &p->warmup, file, err, errlen) < 0 ||
-        number(root, "timeout_s", 60, 1, 3600, &p->timeout_s, file, err, errlen) < 0)
+        number(root, "timeout_s", 60, 1, 3600, &p->timeout_s, file, err, errlen) < 0 ||
+        number(root, "batch", 1, 1, PLAN_BATCH_MAX, &p->batch, file, err, errlen) < 0)
         return -1;
     const char *bargs[64];
     int nba;

@@ -13,6 +13,7 @@
 #     navigation time picks the right events;
 #   - --keep-traces none stores no trace, every measurement still;
 #   - merge: the pointer to the batch's trace is remapped with the load ids;
+#   - sweep: an experiment file's "batch", and --batch over it;
 #   - bad --batch values: a usage error, nothing run.
 source "$(dirname "$0")/../lib.sh"
 export TMPDIR=$TMP/tmp
@@ -87,6 +88,21 @@ mid=$(q "$TMP/merged.db" "SELECT l.id FROM loads l JOIN load_host h ON h.load_id
 "$WASMLAB" export trace --db "$TMP/merged.db" --load "$mid" --out "$TMP/m4.json" 2>"$TMP/err" ||
   fail "export from the merged DB: $(cat "$TMP/err")"
 check "the merged export is the same trace" cmp -s "$TMP/t4.json" "$TMP/m4.json"
+
+# the experiment file's "batch" (what `nightly` runs), and --batch over it
+cat >"$TMP/exp.json" <<'EOF'
+{ "name": "batched", "browsers": ["headless-shell"], "modules": ["c/hello"], "loads": 4, "batch": 2 }
+EOF
+"$WASMLAB" sweep "$TMP/exp.json" -q --db "$TMP/exp.db" >/dev/null 2>"$TMP/err" ||
+  fail "sweep with \"batch\": 2: $(tail -c 400 "$TMP/err")"
+check "sweep: the experiment's batch of 2 (4 ok loads, 2 traces stored)" \
+  test "$(q "$TMP/exp.db" "SELECT COUNT(*) || ':' || SUM(l.status = 'ok') || ':' || MAX(h.batch_size) || ':' || (SELECT COUNT(*) FROM load_traces) FROM loads l JOIN load_host h ON h.load_id = l.id")" = "4:4:2:2"
+"$WASMLAB" sweep "$TMP/exp.json" -q --batch 4 --db "$TMP/exp4.db" >/dev/null 2>"$TMP/err" ||
+  fail "sweep --batch 4: $(tail -c 400 "$TMP/err")"
+check "sweep --batch 4 over the file's 2" \
+  test "$(q "$TMP/exp4.db" "SELECT MAX(batch_size) || ':' || (SELECT COUNT(*) FROM load_traces) FROM load_host")" = "4:1"
+echo '{ "name": "bad", "browsers": ["headless-shell"], "modules": ["c/hello"], "batch": 65 }' >"$TMP/bad-exp.json"
+expect_fail 2 '"batch" must be a whole number from 1 to 64' "$WASMLAB" sweep "$TMP/bad-exp.json" --db "$TMP/bad.db"
 
 expect_usage run "--batch 0: must be a whole number from 1 to 64" "$WASMLAB" run --batch 0 --db "$TMP/bad.db"
 expect_usage run "--batch 65" "$WASMLAB" run --batch 65 --db "$TMP/bad.db"
