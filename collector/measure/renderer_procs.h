@@ -4,8 +4,9 @@
  * that process to exit before the next load's window (load.c). A batched
  * load's trace is read only at the end of its batch, so its renderer is not
  * known by pid when the next load starts; what is known is the set of
- * renderer processes alive before its context was disposed of, and that one
- * of them (its own) must go. Renderers are the browser's process group's
+ * renderer processes alive before its context was disposed of (or before its
+ * reused tab was navigated to a new origin), and that one of them (its own)
+ * must go. Renderers are the browser's process group's
  * processes whose command line has --type=renderer (Chromium's zygote forks
  * them in the browser's group). */
 #ifndef WASMLAB_RENDERER_PROCS_H
