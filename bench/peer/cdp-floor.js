@@ -5,7 +5,8 @@
 // --variant reuse: one context and tab for every load, as wasmlab's loop
 // does (collector/measure/load.c, reuse_page): per load, navigate the tab to
 // the blank page of a new origin (http://l<N>.localhost:P, a new renderer),
-// wait for its load event, then to the harness on that origin.
+// wait for its load event, then to the harness on that origin. Unlike
+// wasmlab it does not wait for the previous renderer to exit: a floor.
 // usage: node cdp-floor.js --port P --manifest FILE --module NAME --loads N [--browser EXE]
 //                          [--variant new-tab|reuse]
 // Output: one JSON line per load, then {"summary":...}.
