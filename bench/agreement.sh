@@ -14,6 +14,7 @@
 #   defaults: 15 loads per invocation, 2 rounds, batch 10
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/lib.sh"
 loads=15 rounds=2 modules="go/hello go/json c/json" batch=10 out="" build="$root/build"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -29,24 +30,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 wasmlab=$build/wasmlab
-browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 [ -x "$wasmlab" ] || { echo "bench/agreement.sh: $wasmlab is not built" >&2; exit 2; }
-NODE_PATH=$(bash "$root/scripts/bench-setup.sh" "$build")
-export NODE_PATH
-manifest="$build/modules/manifest.json"
+bench_peers "$build"
 [ -n "$out" ] || { mkdir -p "$root/bench/results"; out="$root/bench/results/agreement-$(date -u +%Y-%m-%dT%H%M)-$(hostname -s).json"; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmlab-agree.XXXXXX")
-serve_pid=""
-cleanup() {
-    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-"$wasmlab" serve --port-file "$tmp/port" >/dev/null &
-serve_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-port=$(cat "$tmp/port")
+bench_serve agree "$wasmlab"
 
 echo "agreement: $modules x $loads loads x $rounds rounds, alternating" >&2
 for r in $(seq "$rounds"); do

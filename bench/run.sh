@@ -23,6 +23,7 @@
 # the build dir), python3, /usr/bin/time, Debian's chromium-headless-shell.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/lib.sh"
 quick=0 out="" build="$root/build" wasmlab="" ingest_only=0 batch=10
 while [ $# -gt 0 ]; do
     case $1 in
@@ -38,7 +39,6 @@ while [ $# -gt 0 ]; do
     shift
 done
 wasmlab=${wasmlab:-$build/wasmlab}
-browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 if [ $quick = 1 ]; then
     modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 plain_loads=1 mode=quick
     keep_loads=3
@@ -51,25 +51,13 @@ per_round=$(( (loads + rounds - 1) / rounds ))
 [ -x "$wasmlab" ] || { echo "bench/run.sh: $wasmlab is not built (bash scripts/build.sh build)" >&2; exit 2; }
 command -v node >/dev/null || { echo "bench/run.sh: node is not installed" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench/run.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
-NODE_PATH=$(bash "$root/scripts/bench-setup.sh" "$build")
-export NODE_PATH
-manifest="$build/modules/manifest.json"
+bench_peers "$build"
 if [ -z "$out" ]; then
     mkdir -p "$root/bench/results"
     out="$root/bench/results/$(date -u +%Y-%m-%d)-$(hostname -s).json"
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmlab-bench.XXXXXX")
-serve_pid=""
-cleanup() {
-    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-"$wasmlab" serve --port-file "$tmp/port" >/dev/null &
-serve_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-port=$(cat "$tmp/port")
+bench_serve bench "$wasmlab"
 
 now() { date +%s.%N; }
 # timed LABEL CMD...: runs CMD, appends {"label","seconds","rc"} to timings.

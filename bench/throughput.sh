@@ -15,6 +15,7 @@
 #   defaults: 10 loads per invocation, 3 rounds, c/hello and go/hello
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/bench/lib.sh"
 batch=10 loads=10 rounds=3 modules="c/hello go/hello" before="" out="" build="$root/build"
 while [ $# -gt 0 ]; do
     case $1 in
@@ -31,25 +32,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 wasmlab=$build/wasmlab
-browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 [ -x "$wasmlab" ] || { echo "bench/throughput.sh: $wasmlab is not built" >&2; exit 2; }
 [ -z "$before" ] || [ -x "$before" ] || { echo "bench/throughput.sh: --before $before is not executable" >&2; exit 2; }
-NODE_PATH=$(bash "$root/scripts/bench-setup.sh" "$build")
-export NODE_PATH
-manifest="$build/modules/manifest.json"
+bench_peers "$build"
 [ -n "$out" ] || { mkdir -p "$root/bench/results"; out="$root/bench/results/throughput-$(date -u +%Y-%m-%dT%H%M)-$(hostname -s).json"; }
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/wasmlab-tput.XXXXXX")
-serve_pid=""
-cleanup() {
-    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-"$wasmlab" serve --port-file "$tmp/port" >/dev/null &
-serve_pid=$!
-for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-port=$(cat "$tmp/port")
+bench_serve tput "$wasmlab"
 
 now() { date +%s.%N; }
 timed() {   # timed TOOL MODULE CMD...: appends {"tool","module","seconds","rc"}
