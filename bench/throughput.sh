@@ -3,7 +3,8 @@
 # wasmlab pipelined (WASMLAB_PIPELINE=1), wasmlab serial (the default: each
 # load reuses the previous load's tab on a new origin), optionally another
 # wasmlab binary (--before EXE, e.g. main at a2baad7 built in a separate
-# dir), wasmlab --batch N (one tracing session for N loads, default 10),
+# dir; --before-pages DIR: its own pages/, e.g. from `git archive`, else
+# this tree's), wasmlab --batch N (one tracing session for N loads, default 10),
 # the puppeteer peer, the raw-CDP floor (a new tab per load) and that floor
 # reusing one tab on a new origin per load as wasmlab does (floor-reuse),
 # run ALTERNATELY (per round and module, every tool once) on one `wasmlab
@@ -11,22 +12,25 @@
 # (bench/verdict.py). Ratios within one run only.
 #
 # usage: bash bench/throughput.sh [--loads N] [--rounds R] [--modules "c/hello go/hello"]
-#                                 [--before EXE] [--batch N] [--out FILE.json] [--build DIR]
+#                                 [--before EXE [--before-pages DIR]] [--batch N]
+#                                 [--out FILE.json] [--build DIR]
 #   defaults: 10 loads per invocation, 3 rounds, c/hello and go/hello
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/bench/lib.sh"
 batch=10 loads=10 rounds=3 modules="c/hello go/hello" before="" out="" build="$root/build"
+before_pages="$root/pages"
 while [ $# -gt 0 ]; do
     case $1 in
     --loads) loads=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --modules) modules=$2; shift ;;
     --before) before=$2; shift ;;
+    --before-pages) before_pages=$2; shift ;;
     --batch) batch=$2; shift ;;
     --out) out=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -34,6 +38,7 @@ done
 wasmlab=$build/wasmlab
 [ -x "$wasmlab" ] || { echo "bench/throughput.sh: $wasmlab is not built" >&2; exit 2; }
 [ -z "$before" ] || [ -x "$before" ] || { echo "bench/throughput.sh: --before $before is not executable" >&2; exit 2; }
+[ -f "$before_pages/harness.html" ] || { echo "bench/throughput.sh: --before-pages $before_pages has no harness.html" >&2; exit 2; }
 bench_peers "$build"
 [ -n "$out" ] || { mkdir -p "$root/bench/results"; out="$root/bench/results/throughput-$(date -u +%Y-%m-%dT%H%M)-$(hostname -s).json"; }
 
@@ -58,7 +63,7 @@ for r in $(seq "$rounds"); do
             --browser "$browser" --db "$tmp/serial.db" -q
         if [ -n "$before" ]; then
             timed before "$m" "$before" run --module "$m" --loads "$loads" --browser "$browser" \
-                --manifest "$manifest" --pages "$root/pages" --db "$tmp/before.db" -q
+                --manifest "$manifest" --pages "$before_pages" --db "$tmp/before.db" -q
         fi
         timed puppeteer "$m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
