@@ -41,8 +41,9 @@ static int read_busy(int64_t *busy)
     return 0;
 }
 
-/* pgrp and utime+stime of /proc/PID/stat; -1 when gone or unreadable. */
-static int read_proc(const char *pid, long long *pgrp, long long *ticks)
+/* pgrp, utime+stime and cutime+cstime (its reaped children's) of
+ * /proc/PID/stat; -1 when gone or unreadable. */
+static int read_proc(const char *pid, long long *pgrp, long long *ticks, long long *cticks)
 {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%s/stat", pid);
@@ -54,12 +55,13 @@ static int read_proc(const char *pid, long long *pgrp, long long *ticks)
     if (!p)
         return -1;
     char state;
-    long long ppid, grp, utime, stime;
-    if (sscanf(p + 1, " %c %lld %lld %*s %*s %*s %*s %*s %*s %*s %*s %lld %lld", &state, &ppid,
-               &grp, &utime, &stime) != 5)
+    long long ppid, grp, utime, stime, cutime, cstime;
+    if (sscanf(p + 1, " %c %lld %lld %*s %*s %*s %*s %*s %*s %*s %*s %lld %lld %lld %lld", &state,
+               &ppid, &grp, &utime, &stime, &cutime, &cstime) != 7)
         return -1;
     *pgrp = grp;
     *ticks = utime + stime;
+    *cticks = cutime + cstime;
     return 0;
 }
 
@@ -69,10 +71,10 @@ void host_cpu_sample(pid_t pgid, struct host_cpu_sample *s)
     s->t_us = mono_us();
     if (read_busy(&s->busy_ticks) < 0)
         return;
-    long long grp, ticks;
+    long long grp, ticks, cticks;
     char self[24];
     snprintf(self, sizeof self, "%ld", (long)getpid());
-    if (read_proc(self, &grp, &ticks) < 0)
+    if (read_proc(self, &grp, &ticks, &cticks) < 0)
         return;
     s->own_ticks = s->self_ticks = ticks;
     if (pgid > 0) {
@@ -83,12 +85,13 @@ void host_cpu_sample(pid_t pgid, struct host_cpu_sample *s)
         while ((e = readdir(d))) {
             if (!isdigit((unsigned char)e->d_name[0]) || strcmp(e->d_name, self) == 0)
                 continue;
-            if (read_proc(e->d_name, &grp, &ticks) < 0 || grp != (long long)pgid)
+            if (read_proc(e->d_name, &grp, &ticks, &cticks) < 0 || grp != (long long)pgid)
                 continue;
             s->own_ticks += ticks;
             if (s->n_procs < HOST_CPU_MAX_PROCS) {
                 s->procs[s->n_procs].pid = strtoll(e->d_name, NULL, 10);
-                s->procs[s->n_procs++].ticks = ticks;
+                s->procs[s->n_procs].ticks = ticks;
+                s->procs[s->n_procs++].cticks = cticks;
             }
         }
         closedir(d);
@@ -96,23 +99,39 @@ void host_cpu_sample(pid_t pgid, struct host_cpu_sample *s)
     s->ok = true;
 }
 
+static const struct host_cpu_proc *find_proc(const struct host_cpu_sample *s, int64_t pid)
+{
+    for (size_t i = 0; i < s->n_procs; i++)
+        if (s->procs[i].pid == pid)
+            return &s->procs[i];
+    return NULL;
+}
+
 /* The group's and this process's ticks between a and b, process by process
- * (host_cpu.h: an exiting process counts nothing, a new one all). */
+ * (host_cpu.h: a new process counts all its time; one that exited counts
+ * what its reaper in the group gained beyond the time it had at a). */
 static int64_t own_ticks_between(const struct host_cpu_sample *a, const struct host_cpu_sample *b)
 {
     if (a->n_procs == HOST_CPU_MAX_PROCS || b->n_procs == HOST_CPU_MAX_PROCS)
         return b->own_ticks - a->own_ticks;   /* lists cut short: the totals */
     int64_t own = b->self_ticks - a->self_ticks;
+    int64_t reaped = 0;                       /* group's children's time gained */
     for (size_t i = 0; i < b->n_procs; i++) {
-        int64_t before = 0;
-        for (size_t j = 0; j < a->n_procs; j++)
-            if (a->procs[j].pid == b->procs[i].pid) {
-                before = a->procs[j].ticks;
-                break;
-            }
+        const struct host_cpu_proc *was = find_proc(a, b->procs[i].pid);
+        int64_t before = was ? was->ticks : 0, cbefore = was ? was->cticks : 0;
         if (b->procs[i].ticks > before)
             own += b->procs[i].ticks - before;
+        if (b->procs[i].cticks > cbefore)
+            reaped += b->procs[i].cticks - cbefore;
     }
+    /* a reaped process's whole life reaches its parent's cutime: only what
+     * it used after a is the window's */
+    int64_t known = 0;
+    for (size_t j = 0; j < a->n_procs; j++)
+        if (!find_proc(b, a->procs[j].pid))
+            known += a->procs[j].ticks + a->procs[j].cticks;
+    if (reaped > known)
+        own += reaped - known;
     return own;
 }
 

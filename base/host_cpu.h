@@ -9,14 +9,17 @@
  *
  * Resolution is the kernel's USER_HZ tick (10 ms at 100 Hz), so a short
  * window's figures are coarse; they are meant for flagging, not for
- * accounting. The group's time is summed process by process: a process
- * that exits inside the window counts nothing of its own (its time in the
- * window lands in "other", an overestimate, never an underestimate of the
- * noise), and one started inside it counts all of its time. Summing the
- * group's totals instead counted an exiting process's whole lifetime as
- * other: with batched loads, whose windows follow each other closely, that
- * flagged most loads noisy (docs/batched-tracing.md). A sample costs one
- * scan of /proc (a few ms with a few hundred processes). */
+ * accounting. The group's time is summed process by process: one started
+ * inside the window counts all of its time. A process that exits inside it
+ * counts through its parent: when the parent (in the group: Chrome's zygote
+ * reaps the renderers) has reaped it, the parent's cutime+cstime gained its
+ * whole life, of which the window's part is what it had beyond the first
+ * sample. Not reaped by one in the group, its time in the window lands in
+ * "other", an overestimate, never an underestimate of the noise. Summing
+ * the group's totals instead counted an exiting process's whole lifetime
+ * as other: with batched loads, whose windows follow each other closely,
+ * that flagged most loads noisy (docs/batched-tracing.md). A sample costs
+ * one scan of /proc (a few ms with a few hundred processes). */
 #ifndef WASMLAB_HOST_CPU_H
 #define WASMLAB_HOST_CPU_H
 
@@ -32,7 +35,10 @@ struct host_cpu_sample {
     int64_t busy_ticks;      /* all CPUs: user+nice+system+irq+softirq+steal */
     int64_t own_ticks;       /* the group's processes + this process */
     int64_t self_ticks;      /* this process */
-    struct { int64_t pid, ticks; } procs[HOST_CPU_MAX_PROCS];   /* the group's */
+    struct host_cpu_proc {
+        int64_t pid, ticks;
+        int64_t cticks;      /* its reaped children's: cutime + cstime */
+    } procs[HOST_CPU_MAX_PROCS];   /* the group's */
     size_t n_procs;
 };
 

@@ -37,6 +37,8 @@ struct load_state {
     json_t *report;
     bool target_crashed, target_detached;
     bool blank_ready;     /* the blank page's JS context exists */
+    bool held;            /* a harness loaded ahead reported "ready" (hold) */
+    int64_t nav_us;       /* mono_us() at the harness's Page.navigate */
     int64_t ready_us;     /* mono_us() when blank_ready became true */
     char exception[256];
     bool tracing_complete;
@@ -56,6 +58,8 @@ struct load_steps {
     int64_t enable_id, binding_id;   /* started, not yet finished (0: none) */
     size_t renderers_before;        /* batched: the browser's renderers before it opened */
     bool reused;                    /* the previous load's tab, on a new origin */
+    bool ahead;                     /* the harness itself was loaded, held (reuse_page) */
+    struct host_cpu_sample nav_cpu; /* ahead: the host's CPU at its navigation */
     bool session_shaped;            /* Network.emulateNetworkConditions was sent */
     bool keep;                      /* load_run keeps the tab for the next load */
 };
@@ -101,10 +105,13 @@ void load_on_event(void *arg, const char *session_id, const char *method, json_t
             return;
         json_t *msg = json_loads(payload, 0, NULL);
         const char *type = json_string_value(json_object_get(msg, "type"));
-        if (type && strcmp(type, "done") == 0 && !st->report)
+        if (type && strcmp(type, "done") == 0 && !st->report) {
             st->report = msg;
-        else
-            json_decref(msg);
+            return;
+        }
+        if (type && strcmp(type, "ready") == 0)
+            st->held = true;
+        json_decref(msg);
     } else if (strcmp(method, "Runtime.executionContextCreated") == 0 && ours) {
         const char *origin = json_string_value(
             json_object_get(json_object_get(params, "context"), "origin"));
@@ -169,7 +176,8 @@ static void query_param(struct buf *b, const char *key, const char *value)
     url_encode(b, value);
 }
 
-static char *harness_url(const char *origin, const struct load_request *r)
+/* hold: the page waits for __wasmlabGo() before it starts (harness.js). */
+static char *harness_url(const char *origin, const struct load_request *r, bool hold)
 {
     struct buf b = { 0 };
     char base[128];
@@ -189,6 +197,8 @@ static char *harness_url(const char *origin, const struct load_request *r)
         snprintf(mb, sizeof mb, "%d", r->js_churn_mb);
         query_param(&b, "jschurn", mb);
     }
+    if (hold)
+        query_param(&b, "hold", "1");
     return b.data;
 }
 
@@ -202,6 +212,12 @@ static bool blank_ready(void *arg)
 {
     struct load_state *st = arg;
     return st->blank_ready || st->target_crashed || st->target_detached;
+}
+
+static bool harness_held(void *arg)
+{
+    struct load_state *st = arg;
+    return st->held || st->target_crashed || st->target_detached;
 }
 
 static bool never(void *arg)
@@ -430,8 +446,17 @@ static int prepare_page(struct load_session *s, bool default_context,
  * renderers for 20 loads in new contexts. What a new context gave a load
  * still holds: nothing the module request can hit is cached (no-store, a new
  * origin: a new HTTP and code-cache key and a new connection) and the
- * renderer is new; the isolation proof checks both per load. */
-static int reuse_page(struct load_session *s, struct load_steps **out)
+ * renderer is new; the isolation proof checks both per load.
+ *
+ * The tab goes straight to the harness, held ("hold", harness.js): the
+ * renderer starts and the page loads its scripts before the window (and,
+ * unbatched, before Tracing.start), and run_page releases it. That skips
+ * the blank page's document and one navigation: measured here on Chromium
+ * 156, a batched c/hello load's cycle went from ~255 to ~210 ms, an
+ * unbatched one's from ~480 to ~420 ms. An unbatched load's trace then
+ * starts after its page loaded (its documents count is 0). */
+static int reuse_page(struct load_session *s, const struct load_request *r,
+                      struct load_steps **out)
 {
     struct load_steps *ls = s->kept;
     s->kept = NULL;
@@ -449,13 +474,18 @@ static int reuse_page(struct load_session *s, struct load_steps **out)
         int64_t alive[RENDERER_PROCS_MAX];
         ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
     }
-    char blank[128];
-    snprintf(blank, sizeof blank, "%s/pages/blank.html", st->origin);
+    ls->ahead = true;
+    char *url = ls->ahead ? harness_url(st->origin, r, true)
+                          : xasprintf("%s/pages/blank.html", st->origin);
     json_t *res = NULL;
-    int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", blank),
+    if (ls->ahead)
+        host_cpu_sample(s->browser_pgid, &ls->nav_cpu);
+    st->nav_us = mono_us();
+    int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       &res, COMMAND_TIMEOUT_MS);
+    free(url);
     if (rc == CDP_OK && json_string_value(json_object_get(res, "errorText")))
-        rc = CDP_ECOMMAND;   /* the blank page did not load: take_page opens a new tab */
+        rc = CDP_ECOMMAND;   /* the page did not load: take_page opens a new tab */
     json_decref(res);
     return rc;
 }
@@ -484,7 +514,8 @@ static int page_answered(struct load_steps *ls)
 }
 
 /* Finishes a prepared page: Runtime.enable and the binding answered, the
- * blank page's JS context there, settled, the previous renderer gone. */
+ * blank page's JS context there (or the held harness ready), settled, the
+ * previous renderer gone. */
 static int adopt_page(struct load_steps *ls, struct load_outcome *out)
 {
     struct load_session *s = ls->s;
@@ -498,13 +529,17 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * 10 s timeout (services/tracing/perfetto/consumer_host.cc,
      * OnEnableTracingTimeout). Measured on Chromium 156 here: with no pause
      * ~30% of loads stalled; 100 ms after the blank page's JS context
-     * exists, none did. A stall still seen doubles the pause (up to 1 s).
+     * exists, none did. A held harness's page being loaded is no sign of
+     * it: with no pause, 6 of 100 such loads stalled (measured here); the
+     * pause counts from its JS context too. A stall still seen doubles the
+     * pause (up to 1 s).
      * The pause counts from the later of the moment the context appeared
      * and the moment the previous trace's stream closed: a page opened
      * during the previous load's store has settled already, but a
      * Tracing.start right after the previous session ended stalled as often
      * (measured here, issue 12), so the pause also separates sessions. */
-    if ((rc = cdp_wait(s->cdp, blank_ready, &ls->st, COMMAND_TIMEOUT_MS)) != CDP_OK)
+    rc = cdp_wait(s->cdp, ls->ahead ? harness_held : blank_ready, &ls->st, COMMAND_TIMEOUT_MS);
+    if (rc != CDP_OK)
         return rc;
     /* a reused tab: the previous load's renderer goes with its page */
     if (s->browser_pgid > 0 && ls->reused)
@@ -591,29 +626,48 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     struct load_state *st = &ls->st;
     int page_timeout_ms = s->page_timeout_ms > 0 ? s->page_timeout_ms : 60000;
     json_t *res = NULL;
-    char *url = harness_url(st->origin, r);
-    /* the measured window, for the host's interference: navigate to report */
+    /* the renderers alive as the window opens (the harness's navigation,
+     * or, loaded ahead, its release) */
     if (s->browser_pgid > 0) {
-        int64_t pids[RENDERER_PROCS_MAX];
-        size_t n = renderer_pids(s->browser_pgid, pids, RENDERER_PROCS_MAX);
-        for (size_t i = 0; i < n && out->n_live < LOAD_LIVE_MAX; i++)
-            out->live[out->n_live++] = (struct renderer_id){ pids[i],
-                                                             renderer_start_ticks(pids[i]) };
+        out->n_live = (int)renderer_ids(s->browser_pgid, out->live, LOAD_LIVE_MAX);
     }
+    /* the host's interference, from the harness's navigation to its report:
+     * CPU ticks of 10 ms say little of a held page's ~15 ms window alone */
     struct host_cpu_sample cpu0, cpu1;
-    host_cpu_sample(s->browser_pgid, &cpu0);
+    if (ls->ahead)
+        cpu0 = ls->nav_cpu;
+    else
+        host_cpu_sample(s->browser_pgid, &cpu0);
     out->window_from_us = mono_us();
-    int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
+    int rc;
+    bool nav_failed = false;
+    if (ls->ahead) {
+        out->events_from_us = st->nav_us;
+        if (!page_finished(st))   /* a crash while held: page_finished says so */
+            rc = cdp_call(s->cdp, st->session_id, "Runtime.evaluate",
+                          json_pack("{s:s}", "expression", "__wasmlabGo()"), NULL,
+                          COMMAND_TIMEOUT_MS);
+        else
+            rc = CDP_OK;
+        if (rc != CDP_OK)
+            return rc;
+    } else {
+        out->events_from_us = out->window_from_us;
+        char *url = harness_url(st->origin, r, false);
+        rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       &res, COMMAND_TIMEOUT_MS);
-    free(url);
-    if (rc != CDP_OK)
-        return rc;
-    const char *nav_err = json_string_value(json_object_get(res, "errorText"));
-    if (nav_err)
-        set_status(out, "page_error", "navigation failed: %s", nav_err);
-    json_decref(res);
+        free(url);
+        if (rc != CDP_OK)
+            return rc;
+        const char *nav_err = json_string_value(json_object_get(res, "errorText"));
+        if (nav_err) {
+            set_status(out, "page_error", "navigation failed: %s", nav_err);
+            nav_failed = true;
+        }
+        json_decref(res);
+    }
 
-    if (!nav_err) {
+    if (!nav_failed) {
         rc = cdp_wait(s->cdp, page_finished, st, page_timeout_ms);
         if (rc == CDP_ETIMEOUT) {
             set_status(out, "timeout", "no report from the harness within %d ms%s%s",
@@ -731,15 +785,9 @@ static void note_isolation(struct load_session *s, struct isolation *iso,
     for (int i = 0; i < out->n_live; i++)
         if (out->live[i].pid == pid)
             start = out->live[i].start;
-    out->renderer_pid_new = 1;
-    for (size_t i = 0; i < s->n_seen; i++)
-        if (s->seen[i].pid == pid && (s->seen[i].start == start || !s->seen[i].start || !start))
-            out->renderer_pid_new = 0;
-    if (s->n_seen == s->cap_seen) {
-        s->cap_seen = s->cap_seen ? s->cap_seen * 2 : 64;
-        s->seen = xrealloc(s->seen, s->cap_seen * sizeof *s->seen);
-    }
-    s->seen[s->n_seen++] = (struct renderer_id){ pid, start };
+    struct renderer_id id = { pid, start };
+    out->renderer_pid_new = renderer_set_has(&s->seen, id) ? 0 : 1;
+    renderer_set_add(&s->seen, id);
     s->last_renderer_pid = pid;
 }
 
@@ -837,9 +885,7 @@ static void drop_next(struct load_session *s, bool dispose)
 void load_session_close(struct load_session *s)
 {
     drop_next(s, false);
-    free(s->seen);
-    s->seen = NULL;
-    s->n_seen = s->cap_seen = 0;
+    renderer_set_free(&s->seen);
 }
 
 /* The load's page: the kept tab on a new origin (reuse_page), the
@@ -853,7 +899,7 @@ static int take_page(struct load_session *s, const struct load_request *r,
                     s->kept->st.target_detached))
         drop_next(s, true);
     if (s->kept) {
-        int rc = reuse_page(s, ls);
+        int rc = reuse_page(s, r, ls);
         if (rc != CDP_ECOMMAND)
             return rc;
         /* the kept tab would not load a page: a new one, in a new context */
@@ -976,9 +1022,9 @@ static size_t batch_load_at(const struct batch_tee *b, int64_t ts)
 {
     size_t first = b->n;
     for (size_t i = b->n; i-- > 0;) {
-        if (b->outs[i]->window_from_us <= 0)
+        if (b->outs[i]->events_from_us <= 0)
             continue;                    /* never navigated: no window */
-        if (ts >= b->outs[i]->window_from_us)
+        if (ts >= b->outs[i]->events_from_us)
             return i;
         first = i;
     }
@@ -1090,7 +1136,8 @@ int load_flush(struct load_session *s, struct load_outcome **outs, size_t n)
         tee.x[i] = extractor_new(outs[i]->module_url ? outs[i]->module_url : "");
         tee.iso[i] = isolation_new();
         if (outs[i]->window_from_us > 0)
-            isolation_set_window(tee.iso[i], outs[i]->window_from_us, outs[i]->window_to_us);
+            isolation_set_window(tee.iso[i], outs[i]->events_from_us, outs[i]->window_from_us,
+                                 outs[i]->window_to_us);
         outs[i]->batch_size = (int)n;
         outs[i]->batch_index = (int)i;
     }

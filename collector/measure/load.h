@@ -45,17 +45,12 @@
 #include "base/host_cpu.h"
 #include "collector/trace/isolation.h"
 #include "collector/measure/network.h"
+#include "collector/measure/renderer_procs.h"
 #include "collector/measure/server.h"
 
 struct load_state;
 struct load_steps;
 
-/* One process for the machine's uptime: a pid and its start time
- * (renderer_procs.h; pids alone wrap within ~1000 loads). start 0: unknown. */
-struct renderer_id {
-    int64_t pid;
-    uint64_t start;
-};
 #define LOAD_LIVE_MAX 8
 
 struct load_session {
@@ -76,8 +71,7 @@ struct load_session {
     unsigned origin_seq;          /* the last l<N>.localhost origin used */
     int64_t last_renderer_pid;    /* the previous load's renderer, waited for */
     int64_t trace_closed_us;      /* mono_us() when the previous trace stream closed */
-    struct renderer_id *seen;     /* every earlier load's renderer */
-    size_t n_seen, cap_seen;
+    struct renderer_set seen;     /* every earlier load's renderer */
     /* Batched tracing (issue 12): with batch > 1, load_run leaves tracing on
      * after the load and its trace pending; load_flush ends the one tracing
      * session of up to batch loads and splits it by load. */
@@ -141,11 +135,13 @@ struct load_outcome {
     struct host_cpu_window host;
     double settle_waited_ms;      /* settle actually waited before Tracing.start */
     /* batched (load_session.batch > 1): the trace is read by load_flush.
-     * window_*: mono_us() at Page.navigate and when the page finished; the
+     * mono_us() at the harness's Page.navigate (events_from_us), when its
+     * window opened (window_from_us: the same moment, or for a harness
+     * loaded ahead, held, its release) and when the page finished; the
      * trace's ts is the same clock (CLOCK_MONOTONIC), so the batch's events
      * are split at each load's navigation. */
     bool trace_pending;
-    int64_t window_from_us, window_to_us;
+    int64_t events_from_us, window_from_us, window_to_us;
     char *module_url;             /* the request's, for the extraction */
     int batch_size, batch_index;  /* the load's batch: how many, which (0-based) */
 };

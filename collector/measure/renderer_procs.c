@@ -24,15 +24,32 @@ static long read_proc_file(long pid, const char *name, char *buf, size_t len)
     return (long)n;
 }
 
-/* pid's state and process group from /proc/PID/stat; false when gone. */
-static bool proc_stat(long pid, char *state, long *pgid)
+/* pid's state, process group and start time (field 22, clock ticks after
+ * boot) from /proc/PID/stat; false when gone. start may be NULL. */
+static bool proc_stat_start(long pid, char *state, long *pgid, uint64_t *start)
 {
-    char line[512];
+    char line[1024];
     if (read_proc_file(pid, "stat", line, sizeof line) < 0)
         return false;
-    const char *paren = strrchr(line, ')');   /* the name may hold spaces */
+    const char *p = strrchr(line, ')');   /* the name may hold spaces */
     long ppid;
-    return paren && sscanf(paren + 1, " %c %ld %ld", state, &ppid, pgid) == 3;
+    if (!p || sscanf(p + 1, " %c %ld %ld", state, &ppid, pgid) != 3)
+        return false;
+    if (!start)
+        return true;
+    /* after the name: field 3 (state) ... field 22 (starttime) */
+    for (int field = 3; field <= 22; field++) {
+        p = strchr(p + 1, ' ');
+        if (!p)
+            return false;
+    }
+    *start = strtoull(p + 1, NULL, 10);
+    return true;
+}
+
+static bool proc_stat(long pid, char *state, long *pgid)
+{
+    return proc_stat_start(pid, state, pgid, NULL);
 }
 
 static bool is_renderer(long pid)
@@ -55,7 +72,7 @@ void renderer_wait_gone(int64_t pid, int max_ms)
         usleep(2000);
 }
 
-size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)
+size_t renderer_ids(pid_t pgid, struct renderer_id *out, size_t max)
 {
     DIR *d = opendir("/proc");
     if (!d)
@@ -67,12 +84,22 @@ size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)
         long pid = strtol(e->d_name, &end, 10);
         char state;
         long group;
-        if (*end || pid <= 0 || !proc_stat(pid, &state, &group) || group != pgid ||
-            state == 'Z' || state == 'X' || !is_renderer(pid))
+        uint64_t start = 0;
+        if (*end || pid <= 0 || !proc_stat_start(pid, &state, &group, &start) ||
+            group != pgid || state == 'Z' || state == 'X' || !is_renderer(pid))
             continue;
-        out[n++] = pid;
+        out[n++] = (struct renderer_id){ pid, start };
     }
     closedir(d);
+    return n;
+}
+
+size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)
+{
+    struct renderer_id ids[RENDERER_PROCS_MAX];
+    size_t n = renderer_ids(pgid, ids, max < RENDERER_PROCS_MAX ? max : RENDERER_PROCS_MAX);
+    for (size_t i = 0; i < n; i++)
+        out[i] = ids[i].pid;
     return n;
 }
 
@@ -95,19 +122,60 @@ int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_
 
 uint64_t renderer_start_ticks(int64_t pid)
 {
-    char line[1024];
-    if (read_proc_file((long)pid, "stat", line, sizeof line) < 0)
-        return 0;
-    const char *p = strrchr(line, ')');   /* the name may hold spaces */
-    if (!p)
-        return 0;
-    /* after the name: field 3 (state) ... field 22 (starttime) */
-    for (int field = 3; field <= 22; field++) {
-        p = strchr(p + 1, ' ');
-        if (!p)
-            return 0;
+    char state;
+    long group;
+    uint64_t start = 0;
+    return proc_stat_start((long)pid, &state, &group, &start) ? start : 0;
+}
+
+/* Open addressing on the pid, linear probing: every id with the same pid
+ * lies in one run of full slots from its home slot. */
+static size_t slot_of(int64_t pid, size_t cap)
+{
+    return (size_t)((uint64_t)pid * 0x9E3779B97F4A7C15u >> 32) & (cap - 1);
+}
+
+bool renderer_set_has(const struct renderer_set *set, struct renderer_id id)
+{
+    if (!set->cap)
+        return false;
+    for (size_t i = slot_of(id.pid, set->cap); set->slots[i].pid; i = (i + 1) & (set->cap - 1)) {
+        const struct renderer_id *s = &set->slots[i];
+        if (s->pid == id.pid && (s->start == id.start || !s->start || !id.start))
+            return true;
     }
-    return strtoull(p + 1, NULL, 10);
+    return false;
+}
+
+static void set_put(struct renderer_set *set, struct renderer_id id)
+{
+    size_t i = slot_of(id.pid, set->cap);
+    while (set->slots[i].pid)
+        i = (i + 1) & (set->cap - 1);
+    set->slots[i] = id;
+    set->n++;
+}
+
+void renderer_set_add(struct renderer_set *set, struct renderer_id id)
+{
+    if (id.pid <= 0)
+        return;
+    if (2 * (set->n + 1) > set->cap) {   /* at most half full */
+        struct renderer_set grown = { xcalloc(set->cap ? set->cap * 2 : 64, sizeof *grown.slots),
+                                      0, set->cap ? set->cap * 2 : 64 };
+        for (size_t i = 0; i < set->cap; i++)
+            if (set->slots[i].pid)
+                set_put(&grown, set->slots[i]);
+        free(set->slots);
+        *set = grown;
+    }
+    set_put(set, id);
+}
+
+void renderer_set_free(struct renderer_set *set)
+{
+    free(set->slots);
+    *set = (struct renderer_set){ 0 };
 }
 
 int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms)

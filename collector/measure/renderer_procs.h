@@ -12,15 +12,26 @@
 #ifndef WASMLAB_RENDERER_PROCS_H
 #define WASMLAB_RENDERER_PROCS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #define RENDERER_PROCS_MAX 256
 
+/* One process for the machine's uptime: a pid and its start time
+ * (renderer_start_ticks; pids alone wrap). start 0: unknown. */
+struct renderer_id {
+    int64_t pid;
+    uint64_t start;
+};
+
 /* The pids of pgid's live renderer processes (at most max; zombies are
  * gone). Returns how many. */
 size_t renderer_pids(pid_t pgid, int64_t *out, size_t max);
+
+/* The same, with each one's start time, from the same read of /proc. */
+size_t renderer_ids(pid_t pgid, struct renderer_id *out, size_t max);
 
 /* Waits until one of the n pids in before is no longer a live renderer of
  * pgid, or max_ms passed. Returns 0 when one went, -1 on the time limit. */
@@ -39,5 +50,17 @@ int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms);
  * for the machine's uptime: pids alone wrap (pid_max, 32768 by default) and
  * came back to a new renderer within ~1000 loads here. */
 uint64_t renderer_start_ticks(int64_t pid);
+
+/* A set of renderer ids: every renderer a browser's loads have used, so a
+ * load can tell whether its renderer is new. A pid matches an id of the set
+ * with the same start time, or when either start time is unknown (0).
+ * Lookups do not grow with the loads (a hash on the pid). */
+struct renderer_set {
+    struct renderer_id *slots;   /* pid 0: empty */
+    size_t n, cap;
+};
+bool renderer_set_has(const struct renderer_set *set, struct renderer_id id);
+void renderer_set_add(struct renderer_set *set, struct renderer_id id);
+void renderer_set_free(struct renderer_set *set);
 
 #endif

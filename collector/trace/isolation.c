@@ -32,7 +32,7 @@ struct isolation {
     size_t n_responses;
     int64_t documents;
     bool windowed;
-    int64_t from_us, to_us;
+    int64_t span_from_us, from_us, to_us;
 };
 
 struct isolation *isolation_new(void)
@@ -50,9 +50,11 @@ void isolation_free(struct isolation *iso)
     free(iso);
 }
 
-void isolation_set_window(struct isolation *iso, int64_t from_us, int64_t to_us)
+void isolation_set_window(struct isolation *iso, int64_t span_from_us, int64_t from_us,
+                          int64_t to_us)
 {
     iso->windowed = true;
+    iso->span_from_us = span_from_us < from_us ? span_from_us : from_us;
     iso->from_us = from_us;
     iso->to_us = to_us;
 }
@@ -93,7 +95,10 @@ void isolation_event(void *arg, const struct trace_event *ev)
         }
         return;
     }
-    bool in_window = !iso->windowed || (ev->ts_us != INT64_MIN && ev->ts_us >= iso->from_us &&
+    bool timed = ev->ts_us != INT64_MIN;
+    bool in_span = !iso->windowed || (timed && ev->ts_us >= iso->span_from_us &&
+                                      ev->ts_us <= iso->to_us);
+    bool in_window = !iso->windowed || (timed && ev->ts_us >= iso->from_us &&
                                         ev->ts_us <= iso->to_us);
     if (strcmp(name, "ResourceReceiveResponse") == 0 && iso->n_responses < MAX_RESPONSES) {
         const char *req = trace_event_arg_text(ev, "data.requestId");
@@ -102,11 +107,13 @@ void isolation_event(void *arg, const struct trace_event *ev)
         r->from_cache = flag(ev, "data.fromCache");
         r->from_sw = flag(ev, "data.fromServiceWorker");
     }
-    if (!in_window)
+    if (!in_span)
         return;
-    p->active = true;
-    if (strcmp(name, "RunTask") != 0 && strcmp(name, "ThreadControllerImpl::RunTask") != 0)
-        p->work_events++;
+    if (in_window) {
+        p->active = true;
+        if (strcmp(name, "RunTask") != 0 && strcmp(name, "ThreadControllerImpl::RunTask") != 0)
+            p->work_events++;
+    }
     if (strcmp(name, "v8.wasm.moduleCacheHit") == 0 || strcmp(name, "wasm.Deserialize") == 0)
         p->code_cache_events++;
     if (strcmp(name, "ResourceSendRequest") == 0) {

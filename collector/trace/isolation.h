@@ -24,8 +24,9 @@
  *                only those, a page at work emits parse, script, network,
  *                paint events.
  *   documents    ResourceSendRequest events with resourceType Document in
- *                the whole trace: the harness navigation is the only one
- *                expected. */
+ *                the whole trace (or the load's span): the harness
+ *                navigation is the only one expected, and it is not in a
+ *                trace started after a held harness loaded (0 then). */
 #ifndef WASMLAB_ISOLATION_H
 #define WASMLAB_ISOLATION_H
 
@@ -44,11 +45,14 @@ struct isolation;
 
 struct isolation *isolation_new(void);
 void isolation_free(struct isolation *iso);
-/* Batched loads (one trace holds several): only work in [from_us, to_us]
- * (trace clock) counts against the load: other renderers' events, documents.
- * Responses are looked up by request id whenever they came. Without a
- * window, the whole trace is the load's. */
-void isolation_set_window(struct isolation *iso, int64_t from_us, int64_t to_us);
+/* Batched loads (one trace holds several), trace clock: other renderers'
+ * work counts against the load in its window [from_us, to_us]; documents
+ * and code-cache events in its span [span_from_us, to_us], from its
+ * navigation (a harness loaded ahead of its window navigated before it;
+ * else span_from_us = from_us). Responses are looked up by request id
+ * whenever they came. Without a window, the whole trace is the load's. */
+void isolation_set_window(struct isolation *iso, int64_t span_from_us, int64_t from_us,
+                          int64_t to_us);
 /* A trace_event_fn: arg is the isolation observer. */
 void isolation_event(void *arg, const struct trace_event *ev);
 /* renderer_pid and request_id: the load's (extract_result); request_id ""

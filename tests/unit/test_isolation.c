@@ -155,7 +155,7 @@ static void test_everything_shared(void)
 static void test_window(void)
 {
     struct tee t = { extractor_new("/m.wasm"), isolation_new() };
-    isolation_set_window(t.iso, 9, 45);
+    isolation_set_window(t.iso, 9, 9, 45);
     struct trace_parser *tp = trace_parser_new(tee_event, &t);
     CHECK(trace_parser_feed(tp, shared_trace, strlen(shared_trace)) == 0);
     CHECK(trace_parser_finish(tp) == 0);
@@ -171,7 +171,7 @@ static void test_window(void)
     /* the same events through a new observer with a wider window */
     isolation_free(t.iso);
     t.iso = isolation_new();
-    isolation_set_window(t.iso, 0, 45);
+    isolation_set_window(t.iso, 0, 0, 45);
     trace_parser_free(tp);
     tp = trace_parser_new(isolation_event, t.iso);
     CHECK(trace_parser_feed(tp, shared_trace, strlen(shared_trace)) == 0);
@@ -180,6 +180,19 @@ static void test_window(void)
     CHECK(iso.other_renderers == 1);
     CHECK(iso.other_renderer_events == 2);
     CHECK(iso.documents == 2);
+    /* a harness loaded ahead (span from 0, window from 9): the documents of
+     * its span count, the other renderer's work before the window does not */
+    isolation_free(t.iso);
+    t.iso = isolation_new();
+    isolation_set_window(t.iso, 0, 9, 45);
+    trace_parser_free(tp);
+    tp = trace_parser_new(isolation_event, t.iso);
+    CHECK(trace_parser_feed(tp, shared_trace, strlen(shared_trace)) == 0);
+    CHECK(trace_parser_finish(tp) == 0);
+    isolation_finish(t.iso, x.renderer_pid, x.request_id, &iso);
+    CHECK(iso.documents == 2);
+    CHECK(iso.other_renderers == 0);
+    CHECK(iso.other_renderer_events == 0);
     trace_parser_free(tp);
     extract_result_free(&x);
     extractor_free(t.x);
@@ -267,6 +280,91 @@ static void test_exiting_process(void)
     close(ready[1]);
 }
 
+static void burn_cpu_ms(double ms)
+{
+    double t0 = cpu_ms();
+    volatile uint64_t sink = 0;
+    while (cpu_ms() - t0 < ms)
+        for (int i = 0; i < 100000; i++)
+            sink += (uint64_t)i * 2654435761u;
+}
+
+/* A child of the group (as Chrome's zygote's renderers are) burns 300 ms
+ * before the window and 100 ms inside it, exits, and its parent in the
+ * group reaps it there: its 100 ms in the window are the group's own (via
+ * the parent's cutime), neither "other" (it left /proc) nor its whole 400 ms
+ * life. */
+static void test_reaped_child(void)
+{
+    int ready[2], go[2], reaped[2];
+    CHECK(pipe(ready) == 0 && pipe(go) == 0 && pipe(reaped) == 0);
+    pid_t parent = fork();
+    if (parent == 0) {
+        setpgid(0, 0);
+        pid_t child = fork();
+        if (child == 0) {
+            burn_cpu_ms(300.0);
+            char c = 'r';
+            (void)!write(ready[1], &c, 1);
+            (void)!read(go[0], &c, 1);
+            burn_cpu_ms(100.0);
+            _exit(0);
+        }
+        waitpid(child, NULL, 0);
+        char c = 'x';
+        (void)!write(reaped[1], &c, 1);
+        pause();                               /* until killed */
+        _exit(0);
+    }
+    CHECK(parent > 0);
+    setpgid(parent, parent);
+    char c;
+    CHECK(read(ready[0], &c, 1) == 1);
+    struct host_cpu_sample a, b;
+    host_cpu_sample(parent, &a);
+    CHECK(a.ok && a.n_procs == 2);
+    c = 'g';
+    CHECK(write(go[1], &c, 1) == 1);
+    CHECK(read(reaped[0], &c, 1) == 1);        /* the child exited and was reaped */
+    host_cpu_sample(parent, &b);
+    CHECK(b.ok && b.n_procs == 1);
+    struct host_cpu_window w;
+    host_cpu_window(&a, &b, &w);
+    CHECK(w.own_ms >= 60.0);                   /* its 100 ms in the window, 10 ms ticks */
+    CHECK(w.own_ms <= 200.0);                  /* not its 400 ms life */
+    kill(parent, SIGKILL);
+    waitpid(parent, NULL, 0);
+    int fds[] = { ready[0], ready[1], go[0], go[1], reaped[0], reaped[1] };
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        close(fds[i]);
+}
+
+/* The set of renderers a browser's loads used: a pid that came back with
+ * another start time is a new renderer, an unknown start time (0) matches
+ * any, and thousands of ids (pids colliding in the hash) are all found. */
+static void test_renderer_set(void)
+{
+    struct renderer_set set = { 0 };
+    CHECK(!renderer_set_has(&set, (struct renderer_id){ 100, 5 }));
+    for (int64_t i = 1; i <= 5000; i++)
+        renderer_set_add(&set, (struct renderer_id){ i * 64, (uint64_t)i + 1000 });
+    CHECK(set.n == 5000 && set.cap >= 10000);
+    int found = 0;
+    for (int64_t i = 1; i <= 5000; i++)
+        found += renderer_set_has(&set, (struct renderer_id){ i * 64, (uint64_t)i + 1000 });
+    CHECK(found == 5000);
+    CHECK(!renderer_set_has(&set, (struct renderer_id){ 64, 7 }));      /* the pid wrapped */
+    CHECK(renderer_set_has(&set, (struct renderer_id){ 64, 0 }));       /* unknown: the same */
+    CHECK(!renderer_set_has(&set, (struct renderer_id){ 65, 0 }));
+    renderer_set_add(&set, (struct renderer_id){ 64, 7 });              /* both kept */
+    CHECK(renderer_set_has(&set, (struct renderer_id){ 64, 7 }) &&
+          renderer_set_has(&set, (struct renderer_id){ 64, 1001 }));
+    renderer_set_add(&set, (struct renderer_id){ 0, 1 });               /* no pid: ignored */
+    CHECK(set.n == 5001);
+    renderer_set_free(&set);
+    CHECK(set.n == 0 && !renderer_set_has(&set, (struct renderer_id){ 64, 7 }));
+}
+
 /* A renderer's identity is its pid AND start time (pids wrap): the start
  * time read for this process is /proc/self/stat's field 22, read here
  * field by field; a child's is its own (it started later) and, once the
@@ -313,6 +411,8 @@ int main(void)
     test_everything_shared();
     test_window();
     test_host_cpu();
+    test_reaped_child();
+    test_renderer_set();
     test_exiting_process();
     return check_result();
 }
