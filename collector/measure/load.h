@@ -7,13 +7,15 @@
  * binding (or a crash, or the timeout) -> Tracing.end -> IO.read the trace
  * straight into the streaming parser and the extractor.
  *
- * The next load reuses the tab (issue 12): it navigates it to the blank page
- * of an origin no load of this browser used (http://l<N>.localhost), which a
- * new renderer must serve, and waits until the previous load's renderer has
- * exited. That starts one renderer per load where a new context's tab starts
- * two (load.c, reuse_page, says why), and still gives every load a new
- * renderer, a new HTTP and code-cache key and a new connection; the trace
- * proves it per load. A load whose page failed, that ran in the browser's
+ * The next load reuses the tab (issue 12): it navigates it to the harness,
+ * held (?hold=1: the page loads, reports "ready" and waits), on an origin no
+ * load of this browser used (http://l<N>.localhost), which a new renderer
+ * must serve; once the previous load's renderer has exited (and, unbatched,
+ * tracing has started) Runtime.evaluate("__wasmlabGo()") releases it. That
+ * starts one renderer per load where a new context's tab starts two
+ * (load.c, reuse_page, says why), keeps the page's own loading out of the
+ * window, and still gives every load a new renderer, a new HTTP and
+ * code-cache key and a new connection; the trace proves it per load. A load whose page failed, that ran in the browser's
  * own context (warm code cache) or under the cdp network shaper is not
  * followed: its context is disposed of and the next load opens its own.
  *
