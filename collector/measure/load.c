@@ -131,8 +131,11 @@ void load_on_event(void *arg, const char *session_id, const char *method, json_t
             json_object_get(details, "exception"), "description"));
         if (!text)
             text = json_string_value(json_object_get(details, "text"));
-        if (text && !st->exception[0])
-            snprintf(st->exception, sizeof st->exception, "%s", text);
+        if (text && !st->exception[0]) {
+            /* its first line: a stored error is one line (the stack follows) */
+            snprintf(st->exception, sizeof st->exception, "%.*s", (int)strcspn(text, "\r\n"),
+                     text);
+        }
     } else if (strcmp(method, "Tracing.bufferUsage") == 0 && !session_id) {
         json_t *pct = json_object_get(params, "percentFull");
         if (json_is_number(pct)) {
@@ -214,10 +217,11 @@ static bool blank_ready(void *arg)
     return st->blank_ready || st->target_crashed || st->target_detached;
 }
 
+/* The held harness is ready, or will never be: it threw, or its page went. */
 static bool harness_held(void *arg)
 {
     struct load_state *st = arg;
-    return st->held || st->target_crashed || st->target_detached;
+    return st->held || st->exception[0] || st->target_crashed || st->target_detached;
 }
 
 static bool never(void *arg)
@@ -452,9 +456,13 @@ static int prepare_page(struct load_session *s, bool default_context,
  * renderer starts and the page loads its scripts before the window (and,
  * unbatched, before Tracing.start), and run_page releases it. That skips
  * the blank page's document and one navigation: measured here on Chromium
- * 156, a batched c/hello load's cycle went from ~255 to ~210 ms, an
- * unbatched one's from ~480 to ~420 ms. An unbatched load's trace then
- * starts after its page loaded (its documents count is 0). */
+ * 156, a batched c/hello load's cycle (module request to the next one's)
+ * went from ~255 to ~210 ms; unbatched, seconds per load fell from 0.514 to
+ * 0.440 (c/hello) and 0.671 to 0.584 (go/hello) in one throughput run
+ * (bench/results/throughput-2026-12-01-ahead.json). An unbatched load's
+ * trace then starts after its page loaded (its documents count is 0). A
+ * harness that throws or never loads while held is the load's failure
+ * (page_error, timeout), not the browser's. */
 static int reuse_page(struct load_session *s, const struct load_request *r,
                       struct load_steps **out)
 {
@@ -475,11 +483,9 @@ static int reuse_page(struct load_session *s, const struct load_request *r,
         ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
     }
     ls->ahead = true;
-    char *url = ls->ahead ? harness_url(st->origin, r, true)
-                          : xasprintf("%s/pages/blank.html", st->origin);
+    char *url = harness_url(st->origin, r, true);
     json_t *res = NULL;
-    if (ls->ahead)
-        host_cpu_sample(s->browser_pgid, &ls->nav_cpu);
+    host_cpu_sample(s->browser_pgid, &ls->nav_cpu);
     st->nav_us = mono_us();
     int rc = cdp_call(s->cdp, st->session_id, "Page.navigate", json_pack("{s:s}", "url", url),
                       &res, COMMAND_TIMEOUT_MS);
@@ -539,6 +545,8 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * Tracing.start right after the previous session ended stalled as often
      * (measured here, issue 12), so the pause also separates sessions. */
     rc = cdp_wait(s->cdp, ls->ahead ? harness_held : blank_ready, &ls->st, COMMAND_TIMEOUT_MS);
+    if (rc == CDP_ETIMEOUT && ls->ahead && browser_responds(s))
+        rc = CDP_OK;   /* the page's failure, not the browser's: run_page stores it */
     if (rc != CDP_OK)
         return rc;
     /* a reused tab: the previous load's renderer goes with its page */
@@ -628,9 +636,8 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     json_t *res = NULL;
     /* the renderers alive as the window opens (the harness's navigation,
      * or, loaded ahead, its release) */
-    if (s->browser_pgid > 0) {
+    if (s->browser_pgid > 0)
         out->n_live = (int)renderer_ids(s->browser_pgid, out->live, LOAD_LIVE_MAX);
-    }
     /* the host's interference, from the harness's navigation to its report:
      * CPU ticks of 10 ms say little of a held page's ~15 ms window alone */
     struct host_cpu_sample cpu0, cpu1;
@@ -639,16 +646,22 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     else
         host_cpu_sample(s->browser_pgid, &cpu0);
     out->window_from_us = mono_us();
-    int rc;
-    bool nav_failed = false;
+    int rc = CDP_OK;
+    bool nav_failed = false;   /* no page to wait for */
     if (ls->ahead) {
         out->events_from_us = st->nav_us;
-        if (!page_finished(st))   /* a crash while held: page_finished says so */
+        if (!st->held && !page_finished(st)) {
+            /* it threw, or never loaded: the load's failure (a crash while
+             * held is page_finished's to report) */
+            set_status(out, st->exception[0] ? "page_error" : "timeout",
+                       "the harness, loaded ahead, never reported ready%s%s",
+                       st->exception[0] ? ": page exception: " : "", st->exception);
+            nav_failed = true;
+        } else if (!page_finished(st)) {
             rc = cdp_call(s->cdp, st->session_id, "Runtime.evaluate",
                           json_pack("{s:s}", "expression", "__wasmlabGo()"), NULL,
                           COMMAND_TIMEOUT_MS);
-        else
-            rc = CDP_OK;
+        }
         if (rc != CDP_OK)
             return rc;
     } else {

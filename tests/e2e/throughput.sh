@@ -4,7 +4,8 @@
 # and the serial default (it reuses the tab, on a new origin per load) keep
 # every load isolated and say so per load (load_host: a renderer no earlier load used,
 # the module from the network, no code-cache hit, no other page at work),
-# with the host's CPU interference; the summary counts both; and
+# with the host's CPU interference; the summary counts both; a harness
+# that throws while held is the load's failure, not the browser's; and
 # `sweep --dry-run` lists exactly the configurations a shard runs, without
 # starting anything.
 source "$(dirname "$0")/../lib.sh"
@@ -57,6 +58,30 @@ iso, noisy = db.execute("SELECT SUM(isolation = 'isolated'), SUM(noisy = 1) FROM
 sys.exit(0 if (o["loads_isolated"], o["loads_not_isolated"], o["loads_noisy"]) == (iso, 0, noisy) else 1)
 PY
 done
+# 1b. A harness that throws while held (a copy of pages/ whose harness.js
+#     throws before "ready" when loaded ahead, i.e. on a reused tab): that
+#     load is the page's failure, stored with the exception, not the
+#     browser's; the next load opens a new tab and is measured.
+cp -r "$SRC/pages" "$TMP/pages-throw"
+python3 - "$TMP/pages-throw/harness.js" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+hold = '  if (q.get("hold"))\n'
+assert s.count(hold) == 1
+open(p, "w").write(s.replace(hold, '  if (q.get("hold")) throw new Error("held-boom");\n' + hold))
+PY
+rc=0
+"$WASMLAB" run --module c/hello --loads 3 --pages "$TMP/pages-throw" --db "$TMP/throw.db" -q \
+  >/dev/null 2>"$TMP/err" || rc=$?
+check "held harness throws: exit 3, some loads failed (rc $rc)" test "$rc" -eq 3
+check "held harness throws: the reused tab's load is a page_error, the others measured" \
+  test "$(q "$TMP/throw.db" "SELECT group_concat(status, ' ') FROM (SELECT status FROM loads ORDER BY seq)")" = "ok page_error ok"
+check "held harness throws: its error names the exception, in one line" \
+  test "$(q "$TMP/throw.db" "SELECT COUNT(*) FROM loads WHERE error LIKE '%never reported ready: page exception: Error: held-boom'
+                              AND instr(error, char(10)) = 0")" -eq 1
+check "held harness throws: the browser was not restarted" \
+  test "$(q "$TMP/throw.db" "SELECT COUNT(DISTINCT browser_pid) FROM loads")" -eq 1
 check "no browser profile left behind" test -z "$(ls -A "$TMPDIR")"
 
 # 2. sweep --dry-run: the shards' lists partition the matrix, nothing starts.
