@@ -206,6 +206,15 @@ static double cpu_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+static void burn_cpu_ms(double ms)
+{
+    double t0 = cpu_ms();
+    volatile uint64_t sink = 0;
+    while (cpu_ms() - t0 < ms)
+        for (int i = 0; i < 100000; i++)
+            sink += (uint64_t)i * 2654435761u;
+}
+
 /* This process burns 300 ms of CPU between two samples: host_cpu must count
  * it as its own (within the tick resolution), and the host's busy time must
  * include it. */
@@ -214,11 +223,7 @@ static void test_host_cpu(void)
     struct host_cpu_sample a, b;
     host_cpu_sample(0, &a);
     CHECK(a.ok);
-    double t0 = cpu_ms();
-    volatile uint64_t sink = 0;
-    while (cpu_ms() - t0 < 300.0)
-        for (int i = 0; i < 100000; i++)
-            sink += (uint64_t)i * 2654435761u;
+    burn_cpu_ms(300.0);
     host_cpu_sample(0, &b);
     CHECK(b.ok);
     struct host_cpu_window w;
@@ -250,11 +255,7 @@ static void test_exiting_process(void)
     pid_t child = fork();
     if (child == 0) {
         setpgid(0, 0);
-        double t0 = cpu_ms();
-        volatile uint64_t sink = 0;
-        while (cpu_ms() - t0 < 300.0)
-            for (int i = 0; i < 100000; i++)
-                sink += (uint64_t)i * 2654435761u;
+        burn_cpu_ms(300.0);
         char c = 'x';
         (void)!write(ready[1], &c, 1);
         pause();                               /* until killed */
@@ -278,15 +279,6 @@ static void test_exiting_process(void)
     CHECK(w.other_ms <= w.busy_ms + 1e-9);
     close(ready[0]);
     close(ready[1]);
-}
-
-static void burn_cpu_ms(double ms)
-{
-    double t0 = cpu_ms();
-    volatile uint64_t sink = 0;
-    while (cpu_ms() - t0 < ms)
-        for (int i = 0; i < 100000; i++)
-            sink += (uint64_t)i * 2654435761u;
 }
 
 /* A child of the group (as Chrome's zygote's renderers are) burns 300 ms
