@@ -57,9 +57,9 @@ struct load_steps {
     bool tracing;
     int64_t enable_id, binding_id;   /* started, not yet finished (0: none) */
     size_t renderers_before;        /* batched: the browser's renderers before it opened */
-    bool reused;                    /* the previous load's tab, on a new origin */
-    bool ahead;                     /* the harness itself was loaded, held (reuse_page) */
-    struct host_cpu_sample nav_cpu; /* ahead: the host's CPU at its navigation */
+    bool reused;                    /* the previous load's tab, on a new origin, its
+                                       harness loaded ahead, held (reuse_page) */
+    struct host_cpu_sample nav_cpu; /* reused: the host's CPU at its navigation */
     bool session_shaped;            /* Network.emulateNetworkConditions was sent */
     bool keep;                      /* load_run keeps the tab for the next load */
 };
@@ -482,7 +482,6 @@ static int reuse_page(struct load_session *s, const struct load_request *r,
         int64_t alive[RENDERER_PROCS_MAX];
         ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
     }
-    ls->ahead = true;
     char *url = harness_url(st->origin, r, true);
     json_t *res = NULL;
     host_cpu_sample(s->browser_pgid, &ls->nav_cpu);
@@ -544,8 +543,8 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
      * during the previous load's store has settled already, but a
      * Tracing.start right after the previous session ended stalled as often
      * (measured here, issue 12), so the pause also separates sessions. */
-    rc = cdp_wait(s->cdp, ls->ahead ? harness_held : blank_ready, &ls->st, COMMAND_TIMEOUT_MS);
-    if (rc == CDP_ETIMEOUT && ls->ahead && browser_responds(s))
+    rc = cdp_wait(s->cdp, ls->reused ? harness_held : blank_ready, &ls->st, COMMAND_TIMEOUT_MS);
+    if (rc == CDP_ETIMEOUT && ls->reused && browser_responds(s))
         rc = CDP_OK;   /* the page's failure, not the browser's: run_page stores it */
     if (rc != CDP_OK)
         return rc;
@@ -641,14 +640,14 @@ static int run_page(struct load_steps *ls, const struct load_request *r,
     /* the host's interference, from the harness's navigation to its report:
      * CPU ticks of 10 ms say little of a held page's ~15 ms window alone */
     struct host_cpu_sample cpu0, cpu1;
-    if (ls->ahead)
+    if (ls->reused)
         cpu0 = ls->nav_cpu;
     else
         host_cpu_sample(s->browser_pgid, &cpu0);
     out->window_from_us = mono_us();
     int rc = CDP_OK;
     bool nav_failed = false;   /* no page to wait for */
-    if (ls->ahead) {
+    if (ls->reused) {
         out->events_from_us = st->nav_us;
         if (!st->held && !page_finished(st)) {
             /* it threw, or never loaded: the load's failure (a crash while
