@@ -28,6 +28,7 @@ struct cdp {
     cdp_watchdog_fn watchdog;
     void *watchdog_arg;
     bool debug;             /* WASMLAB_DEBUG_CDP=1: time every command on stderr */
+    int64_t opened_us;      /* mono_us() at cdp_connect: the debug lines' clock */
     FILE *record;           /* WASMLAB_RECORD_CDP=FILE: every message received */
 };
 
@@ -185,6 +186,7 @@ struct cdp *cdp_connect(struct lws_context *ctx, int port, const char *path,
     c->ctx = ctx;
     const char *dbg = getenv("WASMLAB_DEBUG_CDP");
     c->debug = dbg && *dbg && strcmp(dbg, "0") != 0;
+    c->opened_us = mono_us();
     const char *rec = getenv("WASMLAB_RECORD_CDP");
     if (rec && *rec && !(c->record = fopen(rec, "ae")))
         fprintf(stderr, "wasmlab: WASMLAB_RECORD_CDP %s: cannot open\n", rec);
@@ -327,7 +329,8 @@ int cdp_finish(struct cdp *c, int64_t id, const char *method, json_t **result, i
     int64_t t0 = mono_us();
     int rc = wait_loop(c, reply_arrived, &w, timeout_ms, method);
     if (c->debug)
-        fprintf(stderr, "cdp: %s -> %s in %.1f ms\n", method, cdp_strerror(rc),
+        fprintf(stderr, "cdp: +%.0f ms %s -> %s in %.1f ms\n",
+                (double)(mono_us() - c->opened_us) / 1000, method, cdp_strerror(rc),
                 (double)(mono_us() - t0) / 1000);
     if (rc == CDP_OK) {
         struct cdp_pending *p = cdp_dispatch_slot(&c->dispatch, id);
@@ -381,7 +384,8 @@ int cdp_wait(struct cdp *c, bool (*done)(void *arg), void *arg, int timeout_ms)
     int64_t t0 = mono_us();
     int rc = wait_loop(c, done, arg, timeout_ms, "an event");
     if (c->debug)
-        fprintf(stderr, "cdp: wait -> %s in %.1f ms\n", cdp_strerror(rc),
+        fprintf(stderr, "cdp: +%.0f ms wait -> %s in %.1f ms\n",
+                (double)(mono_us() - c->opened_us) / 1000, cdp_strerror(rc),
                 (double)(mono_us() - t0) / 1000);
     return rc;
 }

@@ -931,19 +931,38 @@ static int take_page(struct load_session *s, const struct load_request *r,
     return prepare_page(s, r->default_context, ls);
 }
 
+/* The renderers alive before a tab goes, so that its own can be waited
+ * out after: one of them must exit (renderer_wait_one_gone; a count alone
+ * would be fooled by a renderer starting meanwhile). */
+struct renderers_alive {
+    int64_t pids[RENDERER_PROCS_MAX];
+    size_t n;
+};
+
+static void note_renderers(const struct load_session *s, struct renderers_alive *ra)
+{
+    ra->n = s->browser_pgid > 0 ? renderer_pids(s->browser_pgid, ra->pids, RENDERER_PROCS_MAX)
+                                : 0;
+}
+
+static void wait_one_renderer_gone(const struct load_session *s,
+                                   const struct renderers_alive *ra)
+{
+    if (ra->n > 0)
+        renderer_wait_one_gone(s->browser_pgid, ra->pids, ra->n, 3000);
+}
+
 /* Batched: the load's context goes, and its renderer process exits before
  * the next load's page opens, as load_run waits for it unbatched (there by
  * its pid, from the trace; here one of the renderers alive before the
  * dispose must go: renderer_procs.h). */
 static void dispose_and_wait(struct load_steps *ls)
 {
-    struct load_session *s = ls->s;
-    int64_t alive[RENDERER_PROCS_MAX];
-    size_t n = s->browser_pgid > 0 ? renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX)
-                                   : 0;
+    struct renderers_alive before;
+    note_renderers(ls->s, &before);
     overlap_next_page(ls);
-    if (n > 0 && !ls->keep)
-        renderer_wait_one_gone(s->browser_pgid, alive, n, 3000);
+    if (!ls->keep)
+        wait_one_renderer_gone(ls->s, &before);
 }
 
 bool load_batchable(const struct load_session *s, const struct load_request *r)
@@ -1073,12 +1092,10 @@ static void close_kept_tab(struct load_session *s)
 {
     if (!s->kept)
         return;
-    int64_t alive[RENDERER_PROCS_MAX];
-    size_t before = s->browser_pgid > 0
-                        ? renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX) : 0;
+    struct renderers_alive before;
+    note_renderers(s, &before);
     drop_next(s, true);
-    if (before > 0)
-        renderer_wait_at_most(s->browser_pgid, before - 1, 3000);
+    wait_one_renderer_gone(s, &before);
 }
 
 /* Every pending load fails the way the batch did (first failure wins). */
