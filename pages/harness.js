@@ -19,7 +19,9 @@
 //            {"type":"ready"} and does nothing more until the collector calls
 //            __wasmlabGo() (Runtime.evaluate), once the previous load's
 //            renderer has gone: the page's own loading stays out of the
-//            measured window, and nothing of the load starts before it.
+//            measured window (so do the program's stdin and Go's
+//            wasm_exec.js, fetched first), and nothing of the load starts
+//            before it.
 //
 // Marks are performance.mark()s named "wasmlab:*": they land in the trace
 // (blink.user_timing) on the trace clock, and their performance.now() values
@@ -66,16 +68,13 @@
     if (report[key].length < OUTPUT_LIMIT) report[key] += dec.decode(buf);
   };
 
-  if (q.get("hold"))
-    await new Promise((go) => { globalThis.__wasmlabGo = go; send({ type: "ready" }); });
-
-  mark("start");
+  // The program's stdin and Go's wasm_exec.js come before the window (held:
+  // before "ready"): the window holds the module's own work only. A failure
+  // here is reported from inside the window, as any other.
+  const runtime = q.get("runtime") || "none";
+  let stdin = new Uint8Array(0);
+  let prepareError = null;
   try {
-    const url = q.get("module");
-    const api = q.get("api") || "streaming";
-    const runtime = q.get("runtime") || "none";
-    const args = JSON.parse(q.get("args") || "[]");
-    let stdin = new Uint8Array(0);
     if (q.get("stdin")) {
       report.phase = "stdin";
       stdin = new Uint8Array(await (await fetch(q.get("stdin"))).arrayBuffer());
@@ -85,6 +84,19 @@
       installGoFs(stdin, onWrite);
       await loadScript(q.get("execjs"));
     }
+  } catch (e) {
+    prepareError = e;
+  }
+
+  if (q.get("hold"))
+    await new Promise((go) => { globalThis.__wasmlabGo = go; send({ type: "ready" }); });
+
+  mark("start");
+  try {
+    if (prepareError) throw prepareError;
+    const url = q.get("module");
+    const api = q.get("api") || "streaming";
+    const args = JSON.parse(q.get("args") || "[]");
 
     // The runtime exists before the compile: instantiate-streaming needs its
     // imports up front.
