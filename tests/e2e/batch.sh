@@ -109,11 +109,11 @@ cat >"$TMP/exp.json" <<'EOF'
 { "name": "batched", "browsers": ["headless-shell"], "modules": ["c/hello"], "loads": 4, "batch": 2 }
 EOF
 "$WASMLAB" sweep "$TMP/exp.json" -q --db "$TMP/exp.db" >/dev/null 2>"$TMP/err" ||
-  fail "sweep with \"batch\": 2: $(tail -c 400 "$TMP/err")"
+  fail "sweep with \"batch\": 2 (exit $?): $(tail -c 400 "$TMP/err") loads: $(q "$TMP/exp.db" "SELECT group_concat(status || ' ' || IFNULL(error, ''), '; ') FROM loads")"
 check "sweep: the experiment's batch of 2 (4 ok loads, 2 traces stored)" \
   test "$(q "$TMP/exp.db" "SELECT COUNT(*) || ':' || SUM(l.status = 'ok') || ':' || MAX(h.batch_size) || ':' || (SELECT COUNT(*) FROM load_traces) FROM loads l JOIN load_host h ON h.load_id = l.id")" = "4:4:2:2"
 "$WASMLAB" sweep "$TMP/exp.json" -q --batch 4 --db "$TMP/exp4.db" >/dev/null 2>"$TMP/err" ||
-  fail "sweep --batch 4: $(tail -c 400 "$TMP/err")"
+  fail "sweep --batch 4 (exit $?): $(tail -c 400 "$TMP/err") loads: $(q "$TMP/exp4.db" "SELECT group_concat(status || ' ' || IFNULL(error, ''), '; ') FROM loads")"
 check "sweep --batch 4 over the file's 2" \
   test "$(q "$TMP/exp4.db" "SELECT MAX(batch_size) || ':' || (SELECT COUNT(*) FROM load_traces) FROM load_host")" = "4:1"
 echo '{ "name": "bad", "browsers": ["headless-shell"], "modules": ["c/hello"], "batch": 65 }' >"$TMP/bad-exp.json"
