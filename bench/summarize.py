@@ -67,12 +67,19 @@ if not o.ingest_only:
             db = sqlite3.connect(T(MATRIX_DB[tool]))
             n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
             ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
+            # a failed load's own words, kept (the run's DBs are temporary)
+            failures = [f"{m} load {seq}: {st}: {err}" for m, seq, st, err in db.execute(
+                "SELECT m.name, l.seq, l.status, IFNULL(l.error, '') FROM loads l"
+                " JOIN modules m ON m.id = l.module_id WHERE l.status != 'ok' ORDER BY l.id")]
         else:
             loads = [l for l in per_load[tool] if "load" in l]
             n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
+            failures = [f"{l.get('module')} load {l.get('load')}: {l.get('error')}"
+                        for l in loads if not l.get("ok")]
         throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
                             "loads_per_s": round(n / secs, 3) if secs else None,
-                            "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,))}
+                            "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,)),
+                            "failures": failures}
     plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
     plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
     throughput["puppeteer_plain"] = {
@@ -219,6 +226,9 @@ if not o.ingest_only:
           f"wasmlab --batch/puppeteer {ratios['batched_over_puppeteer']:.2f}x, "
           f"wasmlab --batch/floor {ratios['batched_over_floor']:.2f}x, "
           f"puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
+    for t in TOOLS:
+        for f in throughput[t]["failures"]:
+            print(f"failed ({t}): {f}")
     print("| module | wasmlab | wasmlab median ms [95% CI] | puppeteer median ms [95% CI] | difference ms | CIs overlap |")
     print("|---|---|---|---|---|---|")
     for a in agreement:
