@@ -93,6 +93,16 @@ def main():
         for ref in ("puppeteer", "floor"):
             if ref in rate and k != ref:
                 res["throughput"][k]["vs_" + ref] = round(rate[k] / rate[ref], 2)
+    # per module too: one module can hold the whole ratio down
+    res["per_module"] = {}
+    for (tool, mod), (n, sec) in sorted(per_mod.items()):
+        if sec <= 0:
+            continue
+        row = {"loads": n, "seconds": round(sec, 1), "loads_per_s": round(n / sec, 3)}
+        ref = per_mod.get(("puppeteer", mod))
+        if ref and ref[1] > 0 and tool != "puppeteer":
+            row["vs_puppeteer"] = round((n / sec) / (ref[0] / ref[1]), 2)
+        res["per_module"][f"{tool} {mod}"] = row
     for spec in o.dbs:
         name, db = spec.split("=", 1)
         for mod in sorted({m for (tool, m) in per_mod if tool == name}):
@@ -119,6 +129,9 @@ def main():
     print("| tool | loads | loads/s | vs puppeteer | vs floor |\n|---|---|---|---|---|")
     for k, r in res["throughput"].items():
         print(f"| {k} | {r['loads']} | {r['loads_per_s']} | {r.get('vs_puppeteer', '-')} | {r.get('vs_floor', '-')} |")
+    print("\n| tool module | loads | loads/s | vs puppeteer |\n|---|---|---|---|")
+    for k, r in res["per_module"].items():
+        print(f"| {k} | {r['loads']} | {r['loads_per_s']} | {r.get('vs_puppeteer', '-')} |")
     print("\n| variant module | median ms | CI half-width (A/A) | s/load | loads a side for 5% | time to verdict s"
           " | CI at 60 s | noisy loads | CI without noisy | load wall ms (median) | loads > 10 s |"
           "\n|---|---|---|---|---|---|---|---|---|---|---|")

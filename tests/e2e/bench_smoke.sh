@@ -121,5 +121,11 @@ want = {"pipelined", "batched", "serial", "puppeteer", "floor", "floor-reuse"}
 assert want <= set(t), sorted(t)
 for k in want:
     assert t[k]["loads"] == 2 and t[k]["loads_per_s"] > 0 and t[k]["failed_invocations"] == 0, (k, t[k])
+# per module: every tool's c/hello row, each but the peer's with its ratio to it
+pm = json.load(open(sys.argv[1]))["per_module"]
+for k in want:
+    r = pm[k + " c/hello"]
+    assert r["loads"] == 2 and r["loads_per_s"] > 0, (k, r)
+    assert (k == "puppeteer") == ("vs_puppeteer" not in r), (k, r)
 PY
 finish
