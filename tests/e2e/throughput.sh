@@ -82,6 +82,28 @@ check "held harness throws: its error names the exception, in one line" \
                               AND instr(error, char(10)) = 0")" -eq 1
 check "held harness throws: the browser was not restarted" \
   test "$(q "$TMP/throw.db" "SELECT COUNT(DISTINCT browser_pid) FROM loads")" -eq 1
+# 1c. Go's wasm_exec.js is fetched before the window (held: before "ready").
+#     When it cannot load, the page still says ready, is released, and
+#     reports the failure from its window: a page_error in the phase
+#     "wasm_exec.js", on the first tab and on the reused one alike.
+cp -r "$SRC/pages" "$TMP/pages-noexec"
+python3 - "$TMP/pages-noexec/harness.js" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+load = 'await loadScript(q.get("execjs"));'
+assert s.count(load) == 1
+open(p, "w").write(s.replace(load, 'await loadScript("no-such-wasm_exec.js");'))
+PY
+rc=0
+"$WASMLAB" run --module go/hello --loads 2 --pages "$TMP/pages-noexec" --db "$TMP/noexec.db" -q \
+  >/dev/null 2>"$TMP/err" || rc=$?
+check "wasm_exec.js missing: exit 3 (rc $rc)" test "$rc" -eq 3
+check "wasm_exec.js missing: both loads say so from their window, held or not" \
+  test "$(q "$TMP/noexec.db" "SELECT COUNT(*) FROM loads WHERE status = 'page_error'
+                               AND error = 'wasm_exec.js failed: cannot load no-such-wasm_exec.js'")" -eq 2
+check "wasm_exec.js missing: one browser" \
+  test "$(q "$TMP/noexec.db" "SELECT COUNT(DISTINCT browser_pid) FROM loads")" -eq 1
 check "no browser profile left behind" test -z "$(ls -A "$TMPDIR")"
 
 # 2. sweep --dry-run: the shards' lists partition the matrix, nothing starts.
