@@ -58,19 +58,24 @@ iso, noisy = db.execute("SELECT SUM(isolation = 'isolated'), SUM(noisy = 1) FROM
 sys.exit(0 if (o["loads_isolated"], o["loads_not_isolated"], o["loads_noisy"]) == (iso, 0, noisy) else 1)
 PY
 done
+# pages_with DIR OLD NEW: a copy of pages/ in DIR whose harness.js has OLD,
+# found exactly once, replaced by NEW.
+pages_with() {
+  cp -r "$SRC/pages" "$1"
+  python3 - "$1/harness.js" "$2" "$3" <<'PY'
+import sys
+p, old, new = sys.argv[1:]
+s = open(p).read()
+assert s.count(old) == 1, old
+open(p, "w").write(s.replace(old, new))
+PY
+}
 # 1b. A harness that throws while held (a copy of pages/ whose harness.js
 #     throws before "ready" when loaded ahead, i.e. on a reused tab): that
 #     load is the page's failure, stored with the exception, not the
 #     browser's; the next load opens a new tab and is measured.
-cp -r "$SRC/pages" "$TMP/pages-throw"
-python3 - "$TMP/pages-throw/harness.js" <<'PY'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-hold = '  if (q.get("hold"))\n'
-assert s.count(hold) == 1
-open(p, "w").write(s.replace(hold, '  if (q.get("hold")) throw new Error("held-boom");\n' + hold))
-PY
+pages_with "$TMP/pages-throw" $'  if (q.get("hold"))\n' \
+  $'  if (q.get("hold")) throw new Error("held-boom");\n  if (q.get("hold"))\n'
 rc=0
 "$WASMLAB" run --module c/hello --loads 3 --pages "$TMP/pages-throw" --db "$TMP/throw.db" -q \
   >/dev/null 2>"$TMP/err" || rc=$?
@@ -86,15 +91,8 @@ check "held harness throws: the browser was not restarted" \
 #     When it cannot load, the page still says ready, is released, and
 #     reports the failure from its window: a page_error in the phase
 #     "wasm_exec.js", on the first tab and on the reused one alike.
-cp -r "$SRC/pages" "$TMP/pages-noexec"
-python3 - "$TMP/pages-noexec/harness.js" <<'PY'
-import sys
-p = sys.argv[1]
-s = open(p).read()
-load = 'await loadScript(q.get("execjs"));'
-assert s.count(load) == 1
-open(p, "w").write(s.replace(load, 'await loadScript("no-such-wasm_exec.js");'))
-PY
+pages_with "$TMP/pages-noexec" 'await loadScript(q.get("execjs"));' \
+  'await loadScript("no-such-wasm_exec.js");'
 rc=0
 "$WASMLAB" run --module go/hello --loads 2 --pages "$TMP/pages-noexec" --db "$TMP/noexec.db" -q \
   >/dev/null 2>"$TMP/err" || rc=$?
