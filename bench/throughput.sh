@@ -5,8 +5,11 @@
 # wasmlab binary (--before EXE, e.g. main at a2baad7 built in a separate
 # dir; --before-pages DIR: its own pages/, e.g. from `git archive`, else
 # this tree's), wasmlab --batch N (one tracing session for N loads, default 10),
-# the puppeteer peer, the raw-CDP floor (a new tab per load) and that floor
+# the puppeteer peer, the raw-CDP floor (a new tab per load), that floor
 # reusing one tab on a new origin per load as wasmlab does (floor-reuse),
+# and the traced floor: wasmlab --batch's loop and trace export with nothing
+# else (floor-traced; floor-traced-proto exports Chrome's protobuf trace
+# instead of JSON: the floor of a collector that read proto), all
 # run ALTERNATELY (per round and module, every tool once) on one `wasmlab
 # serve`; then the time to a verdict of each wasmlab variant
 # (bench/verdict.py). Ratios within one run only.
@@ -30,7 +33,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=$2; shift ;;
     --out) out=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -70,6 +73,11 @@ for r in $(seq "$rounds"); do
         timed floor "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
         timed floor-reuse "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" --variant reuse \
+            --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
+        timed floor-traced "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" --variant traced \
+            --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
+        timed floor-traced-proto "$m" node "$root/bench/peer/cdp-floor.js" --port "$port" \
+            --variant traced --trace-format proto \
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
     done
 done

@@ -7,8 +7,17 @@
 // the blank page of a new origin (http://l<N>.localhost:P, a new renderer),
 // wait for its load event, then to the harness on that origin. Unlike
 // wasmlab it does not wait for the previous renderer to exit: a floor.
+// --variant traced: the floor of any tool that must deliver the trace wasmlab
+// stores. One context and tab, one tracing session for every load (wasmlab's
+// categories and buffer), and per load, as wasmlab --batch does
+// (collector/measure/load.c, reuse_page and run_page): navigate the tab to
+// the harness on a new origin, held (hold=1: it loads its scripts and says
+// ready), then release it and wait for its report. At the end the context
+// goes, its renderer exits, and the whole trace is exported (Tracing.end,
+// IO.read to the end) and dropped. --trace-format proto exports Chrome's
+// protobuf trace instead of JSON (what a proto-reading collector would skip).
 // usage: node cdp-floor.js --port P --manifest FILE --module NAME --loads N [--browser EXE]
-//                          [--variant new-tab|reuse]
+//                          [--variant new-tab|reuse|traced] [--trace-format json|proto]
 // Output: one JSON line per load, then {"summary":...}.
 "use strict";
 const { spawn } = require("child_process");
@@ -90,7 +99,7 @@ async function openTab(cdp) {
   await cdp.send("Runtime.addBinding", { name: "__wasmlabReport" }, sessionId);
   await cdp.send("Runtime.enable", {}, sessionId);
   await cdp.send("Page.enable", {}, sessionId);
-  return sessionId;
+  return { sessionId, browserContextId };
 }
 
 async function reuseLoad(cdp, sessionId, url, n) {
@@ -107,26 +116,90 @@ async function reuseLoad(cdp, sessionId, url, n) {
            error: report.ok ? null : report.error };
 }
 
+// --variant traced: the session is the tab's (openTab); wasmlab's
+// tracing_params (collector/measure/load.c).
+async function startTracing(cdp, format) {
+  await cdp.send("Tracing.start", {
+    traceConfig: { recordMode: "recordUntilFull", traceBufferSizeInKb: 256 * 1024,
+                   includedCategories: c.TRACE_CATEGORIES },
+    transferMode: "ReturnAsStream", streamFormat: format, streamCompression: "none" });
+}
+
+function message(cdp, sessionId, ready) {
+  return cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled" &&
+                            m.params.name === "__wasmlabReport" &&
+                            (JSON.parse(m.params.payload).type === "ready") === ready, 60000);
+}
+
+async function heldLoad(cdp, sessionId, url, n) {
+  const t0 = process.hrtime.bigint();
+  const here = url.replace("//127.0.0.1:", `//l${n}.localhost:`) + "&hold=1";
+  const ready = message(cdp, sessionId, true);
+  await cdp.send("Page.navigate", { url: here }, sessionId);
+  await ready;
+  const reported = message(cdp, sessionId, false);
+  await cdp.send("Runtime.evaluate", { expression: "__wasmlabGo()" }, sessionId);
+  const report = JSON.parse((await reported).params.payload);
+  return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
+           error: report.ok ? null : report.error };
+}
+
+async function rendererCount(cdp) {
+  const { processInfo } = await cdp.send("SystemInfo.getProcessInfo");
+  return processInfo.filter((p) => p.type === "renderer").length;
+}
+
+// The tab's context goes and one renderer exits before Tracing.end, as
+// wasmlab's load_flush waits (a renderer exiting during the flush can hold
+// it for seconds); then the whole trace is read and dropped.
+async function exportTrace(cdp, contextId) {
+  const before = await rendererCount(cdp);
+  await cdp.send("Target.disposeBrowserContext", { browserContextId: contextId });
+  for (let i = 0; i < 300 && (await rendererCount(cdp)) >= before; i++)
+    await new Promise((r) => setTimeout(r, 10));
+  const complete = cdp.waitFor((m) => m.method === "Tracing.tracingComplete", 60000);
+  await cdp.send("Tracing.end");
+  const { params } = await complete;
+  let bytes = 0;
+  for (;;) {
+    const r = await cdp.send("IO.read", { handle: params.stream, size: 1 << 20 });
+    bytes += r.base64Encoded ? Math.floor(r.data.length * 3 / 4) : Buffer.byteLength(r.data);
+    if (r.eof) break;
+  }
+  await cdp.send("IO.close", { handle: params.stream });
+  return bytes;
+}
+
 async function main() {
   const o = c.parseArgs(process.argv);
   o.variant = o.variant || "new-tab";
-  if (o.variant !== "new-tab" && o.variant !== "reuse") throw new Error("--variant must be new-tab or reuse");
+  o["trace-format"] = o["trace-format"] || "json";
+  if (!["new-tab", "reuse", "traced"].includes(o.variant))
+    throw new Error("--variant must be new-tab, reuse or traced");
+  if (o["trace-format"] !== "json" && o["trace-format"] !== "proto")
+    throw new Error("--trace-format must be json or proto");
   const { url } = c.harnessUrl(o.port, o.manifest, o.module);
   const t0 = process.hrtime.bigint();
   const b = await launch(o.browser);
   const ws = new WebSocket(b.ws, { perMessageDeflate: false, maxPayload: 256 << 20 });
   await new Promise((r, j) => { ws.once("open", r); ws.once("error", j); });
   const cdp = new Cdp(ws);
-  let ok = 0;
+  let ok = 0, traceBytes = null;
   try {
-    const tab = o.variant === "reuse" ? await openTab(cdp) : null;
+    const tab = o.variant !== "new-tab" ? await openTab(cdp) : null;
+    if (o.variant === "traced")
+      await startTracing(cdp, o["trace-format"]);
     for (let i = 0; i < o.loads; i++) {
       let r;
-      try { r = tab ? await reuseLoad(cdp, tab, url, i) : await oneLoad(cdp, url); }
-      catch (e) { r = { ok: false, error: String(e.message || e) }; }
+      try {
+        r = o.variant === "traced" ? await heldLoad(cdp, tab.sessionId, url, i)
+          : tab ? await reuseLoad(cdp, tab.sessionId, url, i) : await oneLoad(cdp, url);
+      } catch (e) { r = { ok: false, error: String(e.message || e) }; }
       if (r.ok) ok++;
       console.log(JSON.stringify({ tool: "floor", variant: o.variant, module: o.module, load: i, ...r }));
     }
+    if (o.variant === "traced")
+      traceBytes = await exportTrace(cdp, tab.browserContextId);
   } finally {
     try { await Promise.race([cdp.send("Browser.close"), new Promise((r) => setTimeout(r, 3000))]); } catch {}
     ws.close();
@@ -138,8 +211,11 @@ async function main() {
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(JSON.stringify({ summary: { tool: "floor", variant: o.variant, module: o.module, loads: o.loads,
-                                          ok, seconds: secs } }));
-  process.exit(ok === o.loads ? 0 : 3);
+                                          ok, seconds: secs,
+                                          ...(traceBytes !== null ? { trace_format: o["trace-format"],
+                                                                      trace_bytes: traceBytes } : {}) } }));
+  // a traced floor that exported nothing measured no tracing at all
+  process.exit(ok === o.loads && traceBytes !== 0 ? 0 : 3);
 }
 
 main().catch((e) => { console.error(`cdp-floor: ${e.message || e}`); process.exit(1); });

@@ -109,7 +109,9 @@ PY
 check "agreement: the table is printed" grep -q '^| c/hello | ' "$TMP/agree.md"
 
 # bench/throughput.sh on a tiny matrix: every tool of the load loop ran its
-# loads, with positive loads/s (floor-reuse: the floor on one reused tab)
+# loads, with positive loads/s (floor-reuse: the floor on one reused tab;
+# floor-traced(-proto): it and its trace export, which exits non-zero when
+# the export is empty)
 rc=0
 bash "$SRC/bench/throughput.sh" --loads 2 --rounds 1 --modules c/hello --batch 2 --build "$BUILD" \
   --out "$TMP/tput.json" >"$TMP/tput.md" 2>"$TMP/err" || rc=$?
@@ -117,7 +119,8 @@ check "bench/throughput.sh exits 0 ($(tail -c 300 "$TMP/err"))" test "$rc" -eq 0
 check "throughput: every tool's two loads, loads/s > 0" python3 - "$TMP/tput.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["throughput"]
-want = {"pipelined", "batched", "serial", "puppeteer", "floor", "floor-reuse"}
+want = {"pipelined", "batched", "serial", "puppeteer", "floor", "floor-reuse", "floor-traced",
+        "floor-traced-proto"}
 assert want <= set(t), sorted(t)
 for k in want:
     assert t[k]["loads"] == 2 and t[k]["loads_per_s"] > 0 and t[k]["failed_invocations"] == 0, (k, t[k])
