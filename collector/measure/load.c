@@ -387,10 +387,8 @@ static int prepare_page(struct load_session *s, bool default_context,
 {
     struct load_steps *ls = xcalloc(1, sizeof *ls);
     ls->s = s;
-    if (s->batch > 1 && s->browser_pgid > 0) {
-        int64_t alive[RENDERER_PROCS_MAX];
-        ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
-    }
+    if (s->batch > 1 && s->browser_pgid > 0)
+        ls->renderers_before = renderer_count(s->browser_pgid);
     ls->default_context = default_context;
     ls->st.data_loss = -1;
     ls->st.buffer_pct = NAN;
@@ -478,10 +476,8 @@ static int reuse_page(struct load_session *s, const struct load_request *r,
     ls->reused = true;
     snprintf(st->origin, sizeof st->origin, "http://l%u.localhost:%d", ++s->origin_seq,
              s->http_port);
-    if (s->browser_pgid > 0) {
-        int64_t alive[RENDERER_PROCS_MAX];
-        ls->renderers_before = renderer_pids(s->browser_pgid, alive, RENDERER_PROCS_MAX);
-    }
+    if (s->browser_pgid > 0)
+        ls->renderers_before = renderer_count(s->browser_pgid);
     char *url = harness_url(st->origin, r, true);
     json_t *res = NULL;
     host_cpu_sample(s->browser_pgid, &ls->nav_cpu);

@@ -94,6 +94,12 @@ size_t renderer_ids(pid_t pgid, struct renderer_id *out, size_t max)
     return n;
 }
 
+size_t renderer_count(pid_t pgid)
+{
+    struct renderer_id ids[RENDERER_PROCS_MAX];
+    return renderer_ids(pgid, ids, RENDERER_PROCS_MAX);
+}
+
 size_t renderer_pids(pid_t pgid, int64_t *out, size_t max)
 {
     struct renderer_id ids[RENDERER_PROCS_MAX];
@@ -181,8 +187,7 @@ void renderer_set_free(struct renderer_set *set)
 int renderer_wait_at_most(pid_t pgid, size_t n, int max_ms)
 {
     int64_t until = mono_us() + (int64_t)max_ms * 1000;
-    int64_t pids[RENDERER_PROCS_MAX];
-    while (renderer_pids(pgid, pids, RENDERER_PROCS_MAX) > n) {
+    while (renderer_count(pgid) > n) {
         if (mono_us() >= until)
             return -1;
         usleep(5000);

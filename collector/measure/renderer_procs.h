@@ -33,6 +33,10 @@ size_t renderer_pids(pid_t pgid, int64_t *out, size_t max);
 /* The same, with each one's start time, from the same read of /proc. */
 size_t renderer_ids(pid_t pgid, struct renderer_id *out, size_t max);
 
+/* How many live renderer processes pgid has (at most RENDERER_PROCS_MAX):
+ * the count renderer_wait_at_most waits down to. */
+size_t renderer_count(pid_t pgid);
+
 /* Waits until one of the n pids in before is no longer a live renderer of
  * pgid, or max_ms passed. Returns 0 when one went, -1 on the time limit. */
 int renderer_wait_one_gone(pid_t pgid, const int64_t *before, size_t n, int max_ms);

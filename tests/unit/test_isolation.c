@@ -5,6 +5,7 @@
  * the real /proc while this process burns a known amount of CPU. */
 #define _GNU_SOURCE
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -396,8 +397,76 @@ static void test_start_ticks(void)
     CHECK(renderer_start_ticks(child) == 0);   /* gone: unknown */
 }
 
+/* A stand-in renderer: a shell blocked in its own `read` (no child of its
+ * own) on a pipe whose writer it holds itself, with --type=renderer on its
+ * command line, in process group pgid (0: a new group of its own). */
+static pid_t spawn_process(pid_t pgid, bool renderer)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        int never[2];
+        if (pipe(never) != 0 || dup2(never[0], STDIN_FILENO) < 0)
+            _exit(127);
+        setpgid(0, pgid);
+        execl("/bin/sh", "sh", "-c", "read line", "sh", renderer ? "--type=renderer" : "--type=gpu",
+              (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0)
+        setpgid(pid, pgid ? pgid : pid);   /* both sides: no race with the count */
+    return pid;
+}
+
+/* renderer_procs against the real /proc: what is counted (live renderers of
+ * the group, not zombies, not other types, not other groups) and the waits
+ * the batched loop relies on (load.c). */
+static void test_renderer_procs(void)
+{
+    pid_t group = spawn_process(0, true);
+    CHECK(group > 0);
+    pid_t second = spawn_process(group, true);
+    pid_t third = spawn_process(group, true);
+    pid_t gpu = spawn_process(group, false);          /* same group, not a renderer */
+    pid_t elsewhere = spawn_process(0, true);         /* a renderer of another group */
+    CHECK(second > 0 && third > 0 && gpu > 0 && elsewhere > 0);
+    /* execl has run once the command line says so */
+    for (int i = 0; i < 200 && renderer_count(group) < 3; i++)
+        usleep(5000);
+    CHECK(renderer_count(group) == 3);
+    CHECK(renderer_count(elsewhere) == 1);
+
+    int64_t before[RENDERER_PROCS_MAX];
+    size_t n = renderer_pids(group, before, RENDERER_PROCS_MAX);
+    CHECK(n == 3);
+    struct renderer_id ids[4];
+    CHECK(renderer_ids(group, ids, 4) == 3);
+    for (size_t i = 0; i < 3; i++)
+        CHECK(ids[i].start > 0 && ids[i].start == renderer_start_ticks(ids[i].pid));
+    CHECK(renderer_ids(group, ids, 2) == 2);          /* at most max */
+
+    /* none gone: the waits run out */
+    CHECK(renderer_wait_one_gone(group, before, n, 30) == -1);
+    CHECK(renderer_wait_at_most(group, 2, 30) == -1);
+
+    kill(second, SIGKILL);                            /* not reaped: a zombie is gone too */
+    CHECK(renderer_wait_one_gone(group, before, n, 3000) == 0);
+    CHECK(renderer_wait_at_most(group, 2, 3000) == 0);
+    CHECK(renderer_count(group) == 2);
+    renderer_wait_gone(second, 3000);
+    CHECK(renderer_start_ticks(second) > 0);          /* a zombie still has its stat */
+
+    pid_t all[] = { group, second, third, gpu, elsewhere };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        kill(all[i], SIGKILL);
+        waitpid(all[i], NULL, 0);
+    }
+    CHECK(renderer_count(group) == 0 && renderer_count(elsewhere) == 0);
+    CHECK(renderer_wait_at_most(group, 0, 30) == 0);
+}
+
 int main(void)
 {
+    test_renderer_procs();
     test_start_ticks();
     test_real_traces();
     test_everything_shared();
