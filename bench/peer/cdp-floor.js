@@ -15,7 +15,8 @@
 // ready), then release it and wait for its report. At the end the context
 // goes, its renderer exits, and the whole trace is exported (Tracing.end,
 // IO.read to the end) and dropped. --trace-format proto exports Chrome's
-// protobuf trace instead of JSON (what a proto-reading collector would skip).
+// protobuf trace instead: Chrome then skips its JSON conversion, as it
+// would for a collector that decoded Perfetto's format.
 // usage: node cdp-floor.js --port P --manifest FILE --module NAME --loads N [--browser EXE]
 //                          [--variant new-tab|reuse|traced] [--trace-format json|proto]
 // Output: one JSON line per load, then {"summary":...}.
