@@ -73,6 +73,26 @@ class Cdp {
   }
 }
 
+// The harness's next message on the tab's session: "ready" (held, loaded
+// ahead) or its report.
+function harnessMessage(cdp, sessionId, ready) {
+  return cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled" &&
+                            m.params.name === "__wasmlabReport" &&
+                            (JSON.parse(m.params.payload).type === "ready") === ready, 60000);
+}
+
+// A load's line, from its report and its start.
+async function loadResult(reported, t0) {
+  const report = JSON.parse((await reported).params.payload);
+  return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
+           error: report.ok ? null : report.error };
+}
+
+// The harness URL on the n-th new origin (http://l<n>.localhost:P).
+function onOrigin(url, n) {
+  return url.replace("//127.0.0.1:", `//l${n}.localhost:`);
+}
+
 async function oneLoad(cdp, url) {
   const t0 = process.hrtime.bigint();
   const { browserContextId } = await cdp.send("Target.createBrowserContext", { disposeOnDetach: true });
@@ -81,12 +101,9 @@ async function oneLoad(cdp, url) {
     const { sessionId } = await cdp.send("Target.attachToTarget", { targetId, flatten: true });
     await cdp.send("Runtime.addBinding", { name: "__wasmlabReport" }, sessionId);
     await cdp.send("Runtime.enable", {}, sessionId);
-    const reported = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled"
-                                        && m.params.name === "__wasmlabReport", 60000);
+    const reported = harnessMessage(cdp, sessionId, false);
     await cdp.send("Page.navigate", { url }, sessionId);
-    const report = JSON.parse((await reported).params.payload);
-    return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
-             error: report.ok ? null : report.error };
+    return await loadResult(reported, t0);
   } finally {
     await cdp.send("Target.disposeBrowserContext", { browserContextId });
   }
@@ -105,16 +122,13 @@ async function openTab(cdp) {
 
 async function reuseLoad(cdp, sessionId, url, n) {
   const t0 = process.hrtime.bigint();
-  const here = url.replace("//127.0.0.1:", `//l${n}.localhost:`);
+  const here = onOrigin(url, n);
   const loaded = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Page.loadEventFired", 15000);
   await cdp.send("Page.navigate", { url: here.replace(/\/pages\/.*$/, "/pages/blank.html") }, sessionId);
   await loaded;
-  const reported = cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled"
-                                      && m.params.name === "__wasmlabReport", 60000);
+  const reported = harnessMessage(cdp, sessionId, false);
   await cdp.send("Page.navigate", { url: here }, sessionId);
-  const report = JSON.parse((await reported).params.payload);
-  return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
-           error: report.ok ? null : report.error };
+  return loadResult(reported, t0);
 }
 
 // --variant traced: the session is the tab's (openTab); wasmlab's
@@ -126,23 +140,14 @@ async function startTracing(cdp, format) {
     transferMode: "ReturnAsStream", streamFormat: format, streamCompression: "none" });
 }
 
-function message(cdp, sessionId, ready) {
-  return cdp.waitFor((m) => m.sessionId === sessionId && m.method === "Runtime.bindingCalled" &&
-                            m.params.name === "__wasmlabReport" &&
-                            (JSON.parse(m.params.payload).type === "ready") === ready, 60000);
-}
-
 async function heldLoad(cdp, sessionId, url, n) {
   const t0 = process.hrtime.bigint();
-  const here = url.replace("//127.0.0.1:", `//l${n}.localhost:`) + "&hold=1";
-  const ready = message(cdp, sessionId, true);
-  await cdp.send("Page.navigate", { url: here }, sessionId);
+  const ready = harnessMessage(cdp, sessionId, true);
+  await cdp.send("Page.navigate", { url: onOrigin(url, n) + "&hold=1" }, sessionId);
   await ready;
-  const reported = message(cdp, sessionId, false);
+  const reported = harnessMessage(cdp, sessionId, false);
   await cdp.send("Runtime.evaluate", { expression: "__wasmlabGo()" }, sessionId);
-  const report = JSON.parse((await reported).params.payload);
-  return { ok: report.ok === true, wall_ms: Number(process.hrtime.bigint() - t0) / 1e6,
-           error: report.ok ? null : report.error };
+  return loadResult(reported, t0);
 }
 
 async function rendererCount(cdp) {
