@@ -569,7 +569,10 @@ static int adopt_page(struct load_steps *ls, struct load_outcome *out)
     return CDP_OK;
 }
 
-static int start_tracing(struct load_steps *ls)
+/* batched: the session outlives this load (load_flush ends it); a load that
+ * cannot be batched (saved trace, warm cache, default context) traces alone
+ * even when the session has a batch size. */
+static int start_tracing(struct load_steps *ls, bool batched)
 {
     struct load_session *s = ls->s;
     int64_t t_start = mono_us();
@@ -578,7 +581,7 @@ static int start_tracing(struct load_steps *ls)
     if (rc != CDP_OK)
         return rc;
     ls->tracing = true;
-    if (s->batch > 1) {
+    if (batched) {
         ls->tracing = false;        /* the batch's session, ended by load_flush */
         s->batch_tracing = true;
     }
@@ -997,9 +1000,9 @@ int load_run(struct load_session *s, const struct load_request *r, struct load_o
     int rc = take_page(s, r, &ls);
     s->current = &ls->st;
     if (rc != CDP_OK || (rc = adopt_page(ls, out)) != CDP_OK ||
-        (!s->batch_tracing && batched && (rc = start_tracing(ls)) != CDP_OK) ||
+        (!s->batch_tracing && batched && (rc = start_tracing(ls, true)) != CDP_OK) ||
         (rc = apply_network(ls, r)) != CDP_OK ||
-        (!batched && (rc = start_tracing(ls)) != CDP_OK) ||
+        (!batched && (rc = start_tracing(ls, false)) != CDP_OK) ||
         (rc = run_page(ls, r, out)) != CDP_OK) {
         cdp_failed(s, out, rc);
         if (!out->browser_lost && cdp_is_open(s->cdp))

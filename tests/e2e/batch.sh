@@ -12,6 +12,8 @@
 #     module's request (decoded body = the module's bytes), so the split by
 #     navigation time picks the right events;
 #   - --keep-traces none stores no trace, every measurement still;
+#   - loads a batch cannot hold (--save-traces, --cache warm) run traced
+#     alone, every one of them ok;
 #   - merge: the pointer to the batch's trace is remapped with the load ids;
 #   - sweep: an experiment file's "batch", and --batch over it;
 #   - bad --batch values: a usage error, nothing run.
@@ -94,6 +96,20 @@ DB3=$TMP/none.db
   fail "run --batch --keep-traces none: $(tail -c 400 "$TMP/err")"
 check "keep none: no trace, no pointer, measurements kept" \
   test "$(q "$DB3" "SELECT (SELECT COUNT(*) FROM load_traces) || ':' || (SELECT COUNT(trace_load_id) FROM load_host) || ':' || (SELECT COUNT(*) FROM loads WHERE first_byte_to_compile_us > 0)")" = "0:0:3"
+
+# loads --batch cannot hold trace alone, and the run goes on: --save-traces
+# (each load's own trace file) and --cache warm (the default context). Both
+# once left the batch's session open after their first load, and every later
+# load failed with "a batched tracing session is still open".
+mkdir -p "$TMP/saved"
+"$WASMLAB" run -q --module c/hello --loads 3 --batch 3 --save-traces "$TMP/saved" --db "$TMP/saved.db" >/dev/null 2>"$TMP/err" ||
+  fail "run --batch --save-traces (exit $?): $(tail -c 400 "$TMP/err") loads: $(q "$TMP/saved.db" "SELECT group_concat(status || ' ' || IFNULL(error, ''), '; ') FROM loads")"
+check "--batch with --save-traces: 3 ok loads, each traced alone, 3 trace files" \
+  test "$(q "$TMP/saved.db" "SELECT SUM(l.status = 'ok') || ':' || COUNT(h.batch_size) FROM loads l JOIN load_host h ON h.load_id = l.id"):$(ls "$TMP/saved" | grep -c '^load-[0-9]*\.json$')" = "3:0:3"
+"$WASMLAB" run -q --module c/hello --loads 2 --batch 2 --cache warm --db "$TMP/warm.db" >/dev/null 2>"$TMP/err" ||
+  fail "run --batch --cache warm (exit $?): $(tail -c 400 "$TMP/err") loads: $(q "$TMP/warm.db" "SELECT group_concat(status || ' ' || IFNULL(error, ''), '; ') FROM loads")"
+check "--batch with --cache warm: 2 ok loads" \
+  test "$(q "$TMP/warm.db" "SELECT COUNT(*) || ':' || SUM(status = 'ok') FROM loads")" = "2:2"
 
 # merge into a DB that already holds loads: ids move, the pointers with them
 "$WASMLAB" merge "$TMP/merged.db" "$DB3" "$DB" >/dev/null 2>"$TMP/err" || fail "merge: $(cat "$TMP/err")"
