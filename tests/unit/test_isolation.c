@@ -5,6 +5,7 @@
  * the real /proc while this process burns a known amount of CPU;
  * renderer_procs against real processes standing in for renderers. */
 #define _GNU_SOURCE
+#include <fcntl.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -472,9 +473,88 @@ static void test_renderer_procs(void)
     CHECK(renderer_wait_at_most(group, 0, 30) == 0);
 }
 
+/* Sets the pid the kernel hands out next to pid (root: writes
+ * /proc/sys/kernel/ns_last_pid). False when this process may not. */
+static bool next_pid_is(pid_t pid)
+{
+    int fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char text[32];
+    int len = snprintf(text, sizeof text, "%ld", (long)pid - 1);
+    bool ok = write(fd, text, (size_t)len) == len;
+    close(fd);
+    return ok;
+}
+
+/* A real pid wrap: a stand-in renderer's pid handed to a new stand-in
+ * renderer once the first was reaped. The set of renderers a browser used
+ * (note_isolation, load.c) must call the second new: it matches by pid AND
+ * start time. Without root (ns_last_pid not writable) it says so and
+ * checks nothing. */
+static void test_pid_reused(void)
+{
+    pid_t group = spawn_process(0, true);     /* the "browser" group, kept */
+    CHECK(group > 0);
+    if (group <= 0)
+        return;
+    bool reused = false, writable = true;
+    /* another process may take the pid between the write and the fork: retry */
+    for (int attempt = 0; attempt < 5 && writable && !reused; attempt++) {
+        pid_t first = spawn_process(group, true);
+        CHECK(first > 0);
+        if (first <= 0)
+            break;
+        struct renderer_id ids[4] = { 0 }, old = { first, 0 };
+        for (int i = 0; i < 400 && renderer_count(group) < 2; i++)
+            usleep(5000);
+        size_t n = renderer_ids(group, ids, 4);
+        for (size_t i = 0; i < n; i++)
+            if (ids[i].pid == first)
+                old = ids[i];
+        CHECK(old.start > 0);
+        struct renderer_set seen = { 0 };
+        renderer_set_add(&seen, old);
+        kill(first, SIGKILL);
+        waitpid(first, NULL, 0);
+        struct timespec tick = { 0, 30 * 1000 * 1000 };
+        nanosleep(&tick, NULL);               /* start times count 10 ms ticks */
+        writable = next_pid_is(first);
+        pid_t again = writable ? spawn_process(group, true) : -1;
+        if (again == first) {
+            reused = true;
+            struct renderer_id now = { again, 0 };
+            for (int i = 0; i < 400 && now.start == 0; i++) {
+                n = renderer_ids(group, ids, 4);
+                for (size_t j = 0; j < n; j++)
+                    if (ids[j].pid == again)
+                        now = ids[j];
+                if (now.start == 0)
+                    usleep(5000);
+            }
+            CHECK(now.start > old.start);                  /* the same pid, later */
+            CHECK(!renderer_set_has(&seen, now));           /* a new renderer */
+            CHECK(renderer_set_has(&seen, old));
+        }
+        if (again > 0) {
+            kill(again, SIGKILL);
+            waitpid(again, NULL, 0);
+        }
+        renderer_set_free(&seen);
+    }
+    if (!writable)
+        fprintf(stderr, "test_pid_reused: /proc/sys/kernel/ns_last_pid is not writable here: "
+                        "no pid was reused, nothing checked\n");
+    else
+        CHECK(reused);
+    kill(group, SIGKILL);
+    waitpid(group, NULL, 0);
+}
+
 int main(void)
 {
     test_renderer_procs();
+    test_pid_reused();
     test_start_ticks();
     test_real_traces();
     test_everything_shared();
