@@ -1,8 +1,9 @@
 // A minimal wasi_snapshot_preview1 for the harness. Chrome has no native WASI:
 // a module built for wasm32-wasi runs only because the page supplies these
 // imports. stdout/stderr are captured, stdin comes from a buffer, the clock is
-// performance.now()-based, and anything else answers ENOSYS (52) so a module
-// can tell what is missing. Every call is counted (the WASI census reads it).
+// performance.now()-based, poll_oneoff waits on that clock, and anything else
+// (the filesystem, sockets) answers ENOSYS (52) so a module can tell what is
+// missing. Every call is counted (the WASI census reads it).
 //
 // The hot calls (clock_time_get, fd_write's bookkeeping) allocate nothing on
 // the JS heap: an earlier version made a DataView and a BigInt per clock
@@ -61,6 +62,75 @@ function makeWasi({ args = [], env = {}, stdin = new Uint8Array(0), onWrite }) {
     return out;
   }
 
+  const clockMs = (id) => (id === 0 ? performance.timeOrigin + performance.now() : performance.now());
+  const getU64 = (v, ptr) => v.getUint32(ptr, true) + v.getUint32(ptr + 4, true) * 4294967296;
+
+  // A page cannot block: Atomics.wait where it is allowed (a worker of a
+  // cross-origin-isolated page), else a busy wait on the clock (a page's
+  // main thread refuses Atomics.wait, and trying there cost the first 1 ms
+  // wait 2.8-5.2 ms against 1.5-1.9 without, measured in the census), which
+  // is what blocking means to the module: nothing else of its runs meanwhile.
+  let waitCell;
+  function sleepMs(ms) {
+    if (waitCell === undefined)
+      waitCell = typeof WorkerGlobalScope === "function" && typeof SharedArrayBuffer === "function"
+        ? new Int32Array(new SharedArrayBuffer(4)) : null;
+    if (waitCell) {
+      try { Atomics.wait(waitCell, 0, 0, ms); return; } catch (e) { waitCell = null; }
+    }
+    for (const end = performance.now() + ms; performance.now() < end;) { /* spin */ }
+  }
+
+  // poll_oneoff: stdin, stdout and stderr are always ready (an fd event at
+  // once, with the bytes stdin has left); other fds get an event with BADF.
+  // With no fd event, it sleeps until the earliest clock and reports every
+  // clock due by then. Go's wasip1 scheduler calls it when idle (timers,
+  // time.Sleep): ENOSYS there is "fatal error: poll_oneoff failed".
+  // Layouts (wasi_snapshot_preview1): subscription 48 bytes (userdata @0,
+  // tag @8, clock id @16, timeout @24, precision @32, flags @40, or fd @16);
+  // event 32 bytes (userdata @0, errno @8, type @10, nbytes @16).
+  function pollOneoff(inPtr, outPtr, nsubs, neventsPtr) {
+    if (nsubs === 0) return ERRNO.INVAL;
+    const v = view();
+    let nevents = 0;
+    const clocks = [];
+    const event = (sub, errno, type, nbytes) => {
+      const e = outPtr + 32 * nevents++;
+      v.setUint32(e, v.getUint32(sub, true), true);
+      v.setUint32(e + 4, v.getUint32(sub + 4, true), true);
+      v.setUint16(e + 8, errno, true);
+      v.setUint8(e + 10, type);
+      setU64(v, e + 16, nbytes);
+      v.setUint16(e + 24, 0, true);
+    };
+    for (let i = 0; i < nsubs; i++) {
+      const sub = inPtr + 48 * i, type = v.getUint8(sub + 8);
+      if (type === 0) {
+        const id = v.getUint32(sub + 16, true);
+        if (id > 3) { event(sub, ERRNO.INVAL, 0, 0); continue; }
+        const ms = getU64(v, sub + 24) / 1e6;
+        const absolute = v.getUint16(sub + 40, true) & 1;
+        clocks.push([sub, absolute ? ms - clockMs(id) : ms]);
+      } else if (type === 1 || type === 2) {
+        const fd = v.getUint32(sub + 16, true);
+        if (type === 1 && fd === 0) event(sub, ERRNO.SUCCESS, 1, stdin.length - stdinPos);
+        else if (type === 2 && (fd === 1 || fd === 2)) event(sub, ERRNO.SUCCESS, 2, 65536);
+        else event(sub, ERRNO.BADF, type, 0);
+      } else {
+        return ERRNO.INVAL;
+      }
+    }
+    if (clocks.length) {
+      const soonest = Math.min(...clocks.map((c) => c[1]));
+      const due = nevents ? 0 : Math.max(soonest, 0);
+      if (due > 0) sleepMs(due);
+      for (const [sub, ms] of clocks)
+        if (ms <= due) event(sub, ERRNO.SUCCESS, 0, 0);
+    }
+    v.setUint32(neventsPtr, nevents, true);
+    return ERRNO.SUCCESS;
+  }
+
   const impl = {
     args_get: (p, b) => putStrings(argv, p, b),
     args_sizes_get: (c, s) => sizes(argv, c, s),
@@ -107,7 +177,7 @@ function makeWasi({ args = [], env = {}, stdin = new Uint8Array(0), onWrite }) {
       // realtime (0) from Date-based timeOrigin; the others monotonic.
       // (realtime in ns exceeds 2^53: microsecond steps there, exact ns for
       // the monotonic clock, which is what timing code uses)
-      const ms = id === 0 ? performance.timeOrigin + performance.now() : performance.now();
+      const ms = clockMs(id);
       setU64(view(), timePtr, id === 0 ? Math.round(ms * 1e3) * 1e3 : Math.round(ms * 1e6));
       return ERRNO.SUCCESS;
     },
@@ -122,6 +192,7 @@ function makeWasi({ args = [], env = {}, stdin = new Uint8Array(0), onWrite }) {
       return ERRNO.SUCCESS;
     },
     sched_yield: () => ERRNO.SUCCESS,
+    poll_oneoff: pollOneoff,
     proc_exit(code) { throw new WasiExit(code); },
   };
 

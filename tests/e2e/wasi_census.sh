@@ -59,6 +59,15 @@ for row in $(q "$db" "SELECT id FROM wasi_outcomes WHERE status IN ('ok','exit')
 done
 check "node:wasi runs both probes to proc_exit(3)" test \
   "$(q "$db" "SELECT COUNT(*) FROM wasi_outcomes WHERE runtime='node' AND status='exit' AND exit_code=3")" -eq 2
+# wasmlab's shim waits in poll_oneoff (the probes' 1 ms relative clock;
+# Go's idle scheduler): with ENOSYS there Go's runtime died with "fatal
+# error: poll_oneoff failed" in 2 of 3 runs
+check "wasmlab shim: every poll_oneoff is ok (c and go)" test \
+  "$(q "$db" "SELECT COUNT(DISTINCT o.module) || '/' || SUM(c.result <> 'ok') FROM wasi_calls c
+              JOIN wasi_outcomes o ON o.id=c.outcome_id
+              WHERE o.runtime='wasmlab' AND c.fn='poll_oneoff'")" = 2/0
+check "wasmlab shim runs both probes to proc_exit(3)" test \
+  "$(q "$db" "SELECT COUNT(*) FROM wasi_outcomes WHERE runtime='wasmlab' AND status='exit' AND exit_code=3")" -eq 2
 # a call that must fail in the browser, with its specific result per shim
 check "wasmlab shim: the C probe's sock_accept is nosys" test \
   "$(q "$db" "SELECT DISTINCT c.result FROM wasi_calls c JOIN wasi_outcomes o ON o.id=c.outcome_id
