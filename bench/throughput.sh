@@ -17,6 +17,8 @@
 # usage: bash bench/throughput.sh [--loads N] [--rounds R] [--modules "c/hello go/hello"]
 #                                 [--before EXE [--before-pages DIR]] [--batch N]
 #                                 [--out FILE.json] [--build DIR]
+#   --batch: 1..64 (wasmlab run's limit); an invocation that fails is named
+#   on stderr at once, and the script then exits 1
 #   defaults: 10 loads per invocation, 3 rounds, c/hello and go/hello
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --batch) batch=$2; shift ;;
     --out) out=$2; shift ;;
     --build) build=$2; shift ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench/throughput.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -48,10 +50,14 @@ bench_peers "$build"
 bench_serve tput "$wasmlab"
 
 now() { date +%s.%N; }
+failed=0
 timed() {   # timed TOOL MODULE CMD...: appends {"tool","module","seconds","rc"}
     local tool=$1 m=$2; shift 2
     local t0 rc=0; t0=$(now)
-    "$@" >/dev/null 2>>"$tmp/stderr" || rc=$?
+    "$@" >/dev/null 2>"$tmp/last.err" || rc=$?
+    cat "$tmp/last.err" >>"$tmp/stderr"
+    # a failed invocation says so now: its DB may not exist for verdict.py
+    [ "$rc" -eq 0 ] || { failed=$((failed + 1)); echo "  $tool $m failed (exit $rc): $(tail -n 1 "$tmp/last.err")" >&2; }
     echo "{\"tool\": \"$tool\", \"module\": \"$m\", \"loads\": $loads, \"seconds\": $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'), \"rc\": $rc}" >>"$tmp/timings.jsonl"
 }
 echo "throughput: $modules x $loads loads x $rounds rounds, alternating" >&2
@@ -86,3 +92,4 @@ dbs=("pipelined=$tmp/pipelined.db" "batched=$tmp/batched.db" "serial=$tmp/serial
 python3 "$root/bench/verdict.py" --timings "$tmp/timings.jsonl" --out "$out" \
     --host "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" "${dbs[@]}"
 echo "results: $out" >&2
+[ "$failed" -eq 0 ] || { echo "bench/throughput.sh: $failed invocation(s) exited non-zero (above); one that did not complete is left out of the rates" >&2; exit 1; }

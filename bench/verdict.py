@@ -17,7 +17,7 @@ equal wall time (60 s) says how much a change narrows it. Noisy loads
 (load_host.noisy, other processes > 25% of the CPUs) are counted, and the
 half-width is also given without them.
 """
-import argparse, json, math, random, sqlite3, statistics, sys
+import argparse, contextlib, json, math, random, sqlite3, statistics, sys, urllib.parse
 from collections import defaultdict
 
 TARGET = 0.05
@@ -35,8 +35,13 @@ def median_diff_ci(a, b, resamples=2000, seed=1):
     return diffs[int(0.025 * resamples)], diffs[int(0.975 * resamples) - 1]
 
 
+def open_ro(db):
+    """The DB read-only: a missing one is an error, not a new empty file."""
+    return sqlite3.connect(f"file:{urllib.parse.quote(db)}?mode=ro", uri=True)
+
+
 def loads_of(db, module, skip_noisy=False):
-    con = sqlite3.connect(db)
+    con = open_ro(db)
     has_host = con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'load_host'").fetchone()[0]
     q = ("SELECT l.first_byte_to_compile_us / 1000.0{} FROM loads l JOIN modules m ON m.id = l.module_id"
          "{} WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL ORDER BY l.id")
@@ -79,15 +84,20 @@ def main():
     loads, secs, fails = defaultdict(int), defaultdict(float), defaultdict(int)
     per_mod = defaultdict(lambda: [0, 0.0])
     for r in t:
+        fails[r["tool"]] += r["rc"] != 0
+        # An invocation that did not complete (a usage error, a dead browser)
+        # ran fewer loads than asked, or none: it counts as failed, not in
+        # the rates. wasmlab's 3 is "completed, some loads failed (stored)".
+        if r["rc"] not in (0, 3):
+            continue
         loads[r["tool"]] += r["loads"]
         secs[r["tool"]] += r["seconds"]
-        fails[r["tool"]] += r["rc"] != 0
         per_mod[(r["tool"], r["module"])][0] += r["loads"]
         per_mod[(r["tool"], r["module"])][1] += r["seconds"]
     rate = {k: loads[k] / secs[k] for k in loads if secs[k] > 0}
     res = {"host": o.host, "throughput": {k: {"loads": loads[k], "seconds": round(secs[k], 1),
-                                              "loads_per_s": round(rate[k], 3),
-                                              "failed_invocations": fails[k]} for k in rate},
+                                              "loads_per_s": round(rate[k], 3) if k in rate else None,
+                                              "failed_invocations": fails[k]} for k in fails},
            "verdict": {}}
     for k in rate:
         for ref in ("puppeteer", "floor"):
@@ -105,6 +115,12 @@ def main():
         res["per_module"][f"{tool} {mod}"] = row
     for spec in o.dbs:
         name, db = spec.split("=", 1)
+        try:
+            with contextlib.closing(open_ro(db)) as con:
+                con.execute("SELECT 1 FROM loads LIMIT 1")
+        except sqlite3.Error as e:
+            print(f"verdict.py: {name}: {db}: {e}: no verdict (did its runs fail?)", file=sys.stderr)
+            continue
         for mod in sorted({m for (tool, m) in per_mod if tool == name}):
             n, s = per_mod[(name, mod)]
             rows = loads_of(db, mod)
@@ -126,9 +142,10 @@ def main():
             res["verdict"][f"{name} {mod}"] = v
     json.dump(res, open(o.out, "w"), indent=2)
     print(f"Host: {o.host}\n")
-    print("| tool | loads | loads/s | vs puppeteer | vs floor |\n|---|---|---|---|---|")
+    print("| tool | loads | loads/s | vs puppeteer | vs floor | failed invocations |\n|---|---|---|---|---|---|")
     for k, r in res["throughput"].items():
-        print(f"| {k} | {r['loads']} | {r['loads_per_s']} | {r.get('vs_puppeteer', '-')} | {r.get('vs_floor', '-')} |")
+        print(f"| {k} | {r['loads']} | {r['loads_per_s'] or '-'} | {r.get('vs_puppeteer', '-')}"
+              f" | {r.get('vs_floor', '-')} | {r['failed_invocations']} |")
     print("\n| tool module | loads | loads/s | vs puppeteer |\n|---|---|---|---|")
     for k, r in res["per_module"].items():
         print(f"| {k} | {r['loads']} | {r['loads_per_s']} | {r.get('vs_puppeteer', '-')} |")
