@@ -487,6 +487,20 @@ static bool next_pid_is(pid_t pid)
     return ok;
 }
 
+/* pid's renderer id (pid and start time) once /proc lists it as a renderer
+ * of group (its exec done), waiting up to 2 s; start 0 if it never is. */
+static struct renderer_id renderer_id_of(pid_t group, pid_t pid)
+{
+    struct renderer_id ids[8];
+    for (int i = 0; i < 400; i++, usleep(5000)) {
+        size_t n = renderer_ids(group, ids, 8);
+        for (size_t j = 0; j < n; j++)
+            if (ids[j].pid == pid)
+                return ids[j];
+    }
+    return (struct renderer_id){ pid, 0 };
+}
+
 /* A real pid wrap: a stand-in renderer's pid handed to a new stand-in
  * renderer once the first was reaped. The set of renderers a browser used
  * (note_isolation, load.c) must call the second new: it matches by pid AND
@@ -505,13 +519,7 @@ static void test_pid_reused(void)
         CHECK(first > 0);
         if (first <= 0)
             break;
-        struct renderer_id ids[4] = { 0 }, old = { first, 0 };
-        for (int i = 0; i < 400 && renderer_count(group) < 2; i++)
-            usleep(5000);
-        size_t n = renderer_ids(group, ids, 4);
-        for (size_t i = 0; i < n; i++)
-            if (ids[i].pid == first)
-                old = ids[i];
+        struct renderer_id old = renderer_id_of(group, first);
         CHECK(old.start > 0);
         struct renderer_set seen = { 0 };
         renderer_set_add(&seen, old);
@@ -523,15 +531,7 @@ static void test_pid_reused(void)
         pid_t again = writable ? spawn_process(group, true) : -1;
         if (again == first) {
             reused = true;
-            struct renderer_id now = { again, 0 };
-            for (int i = 0; i < 400 && now.start == 0; i++) {
-                n = renderer_ids(group, ids, 4);
-                for (size_t j = 0; j < n; j++)
-                    if (ids[j].pid == again)
-                        now = ids[j];
-                if (now.start == 0)
-                    usleep(5000);
-            }
+            struct renderer_id now = renderer_id_of(group, again);
             CHECK(now.start > old.start);                  /* the same pid, later */
             CHECK(!renderer_set_has(&seen, now));           /* a new renderer */
             CHECK(renderer_set_has(&seen, old));
