@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns bench/run.sh's raw measurements (in its temp dir) into the results
 JSON and the Markdown summary printed on stdout. Called by run.sh only."""
-import argparse, json, math, os, platform, re, sqlite3, subprocess, statistics
+import argparse, json, math, os, platform, re, sqlite3, subprocess, statistics, urllib.parse
 
 ap = argparse.ArgumentParser()
 for a in ("--tmp", "--out", "--mode", "--modules", "--ingest-mb", "--browser"):
@@ -23,6 +23,12 @@ def jsonl(path):
         return []
     with open(path) as f:
         return [json.loads(l) for l in f if l.strip()]
+
+
+def open_ro(path):
+    """A DB read-only: a missing one (every invocation that writes it failed,
+    e.g. a usage error) is an error, not a new empty file."""
+    return sqlite3.connect(f"file:{urllib.parse.quote(path)}?mode=ro", uri=True)
 
 
 def median_ci(v):
@@ -64,13 +70,19 @@ if not o.ingest_only:
         rows = [t for t in timings if t["label"].split()[0] == tool]
         secs = sum(t["seconds"] for t in rows)
         if tool in MATRIX_DB:
-            db = sqlite3.connect(T(MATRIX_DB[tool]))
-            n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
-            ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
-            # a failed load's own words, kept (the run's DBs are temporary)
-            failures = [f"{m} load {seq}: {st}: {err}" for m, seq, st, err in db.execute(
-                "SELECT m.name, l.seq, l.status, IFNULL(l.error, '') FROM loads l"
-                " JOIN modules m ON m.id = l.module_id WHERE l.status != 'ok' ORDER BY l.id")]
+            # a plain connect made a missing DB empty, and "no such table:
+            # loads" then lost the whole run's summary
+            try:
+                db = open_ro(T(MATRIX_DB[tool]))
+                n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
+                ok = db.execute("SELECT count(*) FROM loads WHERE status = 'ok'").fetchone()[0]
+                # a failed load's own words, kept (the run's DBs are temporary)
+                failures = [f"{m} load {seq}: {st}: {err}" for m, seq, st, err in db.execute(
+                    "SELECT m.name, l.seq, l.status, IFNULL(l.error, '') FROM loads l"
+                    " JOIN modules m ON m.id = l.module_id WHERE l.status != 'ok' ORDER BY l.id")]
+            except sqlite3.Error as e:
+                n = ok = 0
+                failures = [f"{MATRIX_DB[tool]}: {e}: no loads stored (see failed_invocations)"]
         else:
             loads = [l for l in per_load[tool] if "load" in l]
             n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
@@ -97,10 +109,12 @@ if not o.ingest_only:
     # Agreement: median first-byte-to-compile per tool and module, with CIs.
     agreement = []
     for m, (tool, dbfile) in ((m, td) for td in MATRIX_DB.items() for m in modules):
-        db = sqlite3.connect(T(dbfile))
-        w = [r[0] / 1000.0 for r in db.execute(
-            "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
-            " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
+        try:
+            w = [r[0] / 1000.0 for r in open_ro(T(dbfile)).execute(
+                "SELECT l.first_byte_to_compile_us FROM loads l JOIN modules m ON m.id = l.module_id"
+                " WHERE m.name = ? AND l.status = 'ok' AND l.first_byte_to_compile_us IS NOT NULL", (m,))]
+        except sqlite3.Error:
+            w = []   # no loads stored: the throughput row's failures say why
         p = [l["first_byte_to_compile_us"] / 1000.0 for l in per_load["puppeteer"]
              if l.get("module") == m and l.get("ok") and l.get("first_byte_to_compile_us") is not None]
         wm, wlo, whi = median_ci(w)
@@ -181,14 +195,17 @@ if not o.ingest_only:
     for n in (o.mem_n // 10, o.mem_n):
         secs = float(open(T(f"mem-{n}.secs")).read())
         rss = int(open(T(f"mem-{n}.rss")).read())
-        dbsize = os.path.getsize(T(f"mem-{n}.db"))
+        dbsize = os.path.getsize(T(f"mem-{n}.db")) if os.path.exists(T(f"mem-{n}.db")) else None
         mem[n] = {"loads": n, "seconds": secs, "peak_rss_kb": rss, "db_bytes": dbsize,
-                  "db_bytes_per_load": round(dbsize / n), "exit": int(open(T(f"mem-{n}.rc")).read())}
+                  "db_bytes_per_load": round(dbsize / n) if dbsize else None,
+                  "exit": int(open(T(f"mem-{n}.rc")).read())}
     small, big = mem[o.mem_n // 10], mem[o.mem_n]
     memory = {"runs": list(mem.values()),
               "rss_growth_ratio": round(big["peak_rss_kb"] / small["peak_rss_kb"], 3),
               # flat: 10x the loads costs at most a quarter more peak RSS
-              "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]}
+              # (no verdict from a run that failed: its RSS is not a run's)
+              "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]
+              if small["exit"] == 0 and big["exit"] == 0 else None}
 
 
 def sh(*cmd):
@@ -257,7 +274,8 @@ for i in ingest:
 if not o.ingest_only:
     print(f"\nwasmlab peak RSS: {small['peak_rss_kb'] / 1024:.1f} MB over {small['loads']} loads, "
           f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
-          f"{'flat' if memory['flat'] else 'NOT flat'}); DB growth {big['db_bytes_per_load']} bytes/load")
+          f"{ {True: 'flat', False: 'NOT flat', None: 'a run failed: no verdict'}[memory['flat']] }); "
+          f"DB growth {big['db_bytes_per_load']} bytes/load")
 if retention:
     print("\n| --keep-traces | loads | traces kept | DB bytes per load |\n|---|---|---|---|")
     for r in retention:
