@@ -11,7 +11,8 @@
 # ratios within one run, not absolute claims.
 #
 # usage: bash bench/run.sh [--quick] [--ingest-only] [--batch N] [--out FILE.json] [--wasmlab EXE] [--build DIR]
-#   --batch N: the wasmlab-batched rows and the memory test run --batch N (10)
+#   --batch N: the wasmlab-batched rows (JSON and proto export) and the memory
+#   test run --batch N (10)
 #   --ingest-only: only the ingest test and the DB growth per retention rule
 #   full:    c/hello go/hello c/json go/json, 30 loads each in 3 rounds;
 #            ingest 100 MB + 500 MB; memory N=1000; 6 loads of the plain peer;
@@ -69,7 +70,7 @@ timed() {
 }
 
 if [ $ingest_only = 0 ]; then
-echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / wasmlab --batch $batch / puppeteer / floor" >&2
+echo "bench ($mode): $modules x $loads loads, $rounds round(s), alternating wasmlab / wasmlab --batch $batch (JSON, proto) / puppeteer / floor" >&2
 for r in $(seq "$rounds"); do
     for m in $modules; do
         echo "  round $r: $m" >&2
@@ -77,6 +78,9 @@ for r in $(seq "$rounds"); do
             --db "$tmp/matrix.db" -q --json >/dev/null
         timed "wasmlab-batched $m" "$wasmlab" run --module "$m" --loads "$per_round" --batch "$batch" \
             --browser "$browser" --db "$tmp/matrix-batched.db" -q --json >/dev/null
+        timed "wasmlab-batched-proto $m" "$wasmlab" run --module "$m" --loads "$per_round" \
+            --batch "$batch" --trace-format proto --browser "$browser" \
+            --db "$tmp/matrix-batched-proto.db" -q --json >/dev/null
         timed "puppeteer $m" node "$root/bench/peer/puppeteer-peer.js" --port "$port" \
             --manifest "$manifest" --module "$m" --loads "$per_round" --browser "$browser" >>"$tmp/peer.jsonl"
         timed "floor $m" node "$root/bench/peer/cdp-floor.js" --port "$port" \

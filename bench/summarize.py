@@ -14,8 +14,9 @@ ap.add_argument("--ingest-only", action="store_true")
 o = ap.parse_args()
 T = lambda *p: os.path.join(o.tmp, *p)
 modules = o.modules.split()
-TOOLS = ("wasmlab", "wasmlab-batched", "puppeteer", "floor")
-MATRIX_DB = {"wasmlab": "matrix.db", "wasmlab-batched": "matrix-batched.db"}
+TOOLS = ("wasmlab", "wasmlab-batched", "wasmlab-batched-proto", "puppeteer", "floor")
+MATRIX_DB = {"wasmlab": "matrix.db", "wasmlab-batched": "matrix-batched.db",
+             "wasmlab-batched-proto": "matrix-batched-proto.db"}
 
 
 def jsonl(path):
@@ -104,6 +105,8 @@ if not o.ingest_only:
               "wasmlab_over_floor": round(lps["wasmlab"] / lps["floor"], 3),
               "batched_over_puppeteer": round(lps["wasmlab-batched"] / lps["puppeteer"], 3),
               "batched_over_floor": round(lps["wasmlab-batched"] / lps["floor"], 3),
+              "batched_proto_over_puppeteer": round(lps["wasmlab-batched-proto"] / lps["puppeteer"], 3),
+              "batched_proto_over_floor": round(lps["wasmlab-batched-proto"] / lps["floor"], 3),
               "puppeteer_over_floor": round(lps["puppeteer"] / lps["floor"], 3)}
 
     # Agreement: median first-byte-to-compile per tool and module, with CIs.
@@ -242,6 +245,8 @@ if not o.ingest_only:
           f"wasmlab/floor {ratios['wasmlab_over_floor']:.2f}x, "
           f"wasmlab --batch/puppeteer {ratios['batched_over_puppeteer']:.2f}x, "
           f"wasmlab --batch/floor {ratios['batched_over_floor']:.2f}x, "
+          f"wasmlab --batch --trace-format proto/puppeteer {ratios['batched_proto_over_puppeteer']:.2f}x, "
+          f"/floor {ratios['batched_proto_over_floor']:.2f}x, "
           f"puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
     for t in TOOLS:
         for f in throughput[t]["failures"]:

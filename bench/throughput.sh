@@ -5,6 +5,8 @@
 # wasmlab binary (--before EXE, e.g. main at a2baad7 built in a separate
 # dir; --before-pages DIR: its own pages/, e.g. from `git archive`, else
 # this tree's), wasmlab --batch N (one tracing session for N loads, default 10),
+# the same with --trace-format proto (batched-proto: Chrome exports its
+# protobuf trace, wasmlab converts it),
 # the puppeteer peer, the raw-CDP floor (a new tab per load), that floor
 # reusing one tab on a new origin per load as wasmlab does (floor-reuse),
 # and the traced floor: wasmlab --batch's loop and trace export with nothing
@@ -68,6 +70,8 @@ for r in $(seq "$rounds"); do
             --db "$tmp/pipelined.db" -q
         timed batched "$m" "$wasmlab" run --module "$m" --loads "$loads" --batch "$batch" \
             --browser "$browser" --db "$tmp/batched.db" -q
+        timed batched-proto "$m" "$wasmlab" run --module "$m" --loads "$loads" --batch "$batch" \
+            --trace-format proto --browser "$browser" --db "$tmp/batched-proto.db" -q
         timed serial "$m" "$wasmlab" run --module "$m" --loads "$loads" \
             --browser "$browser" --db "$tmp/serial.db" -q
         if [ -n "$before" ]; then
@@ -87,7 +91,8 @@ for r in $(seq "$rounds"); do
             --manifest "$manifest" --module "$m" --loads "$loads" --browser "$browser"
     done
 done
-dbs=("pipelined=$tmp/pipelined.db" "batched=$tmp/batched.db" "serial=$tmp/serial.db")
+dbs=("pipelined=$tmp/pipelined.db" "batched=$tmp/batched.db" "batched-proto=$tmp/batched-proto.db"
+     "serial=$tmp/serial.db")
 [ -z "$before" ] || dbs+=("before=$tmp/before.db")
 python3 "$root/bench/verdict.py" --timings "$tmp/timings.jsonl" --out "$out" \
     --host "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end" "${dbs[@]}"

@@ -54,6 +54,10 @@ static const struct cli_option run_options[] = {
       "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
+    { "trace-format", 0, "FMT", "how Chrome exports each trace: json (default: Chrome\n"
+      "converts its trace to JSON) or proto (Chrome's protobuf, which\n"
+      "wasmlab converts: a shorter export; the stored trace is JSON\n"
+      "either way; docs/trace-formats.md)", 'T' },
     { "v8", 0, "TIER", "V8's compile tiers for these loads: default, liftoff-only,\n"
       "turbofan-only, eager or lazy (docs/tiers.md says which V8\n"
       "flags each means); stored per load", 'V' },
@@ -133,6 +137,12 @@ static int take_option(struct cli_parser *p, int id, struct plan *cfg,
     case 'J': return cli_long(p, 1, 4096, "MB", &cond->js_churn_mb);
     case 'K': return cli_long(p, 64, 4 << 20, "KB", &cfg->trace_buffer_kb);
     case 'B': return cli_long(p, 1, PLAN_BATCH_MAX, "loads", &cfg->batch);
+    case 'T': {
+        int i = cli_choice(p, plan_trace_formats);
+        if (i >= 0)
+            cfg->trace_proto = i == 1;
+        return i < 0 ? -1 : 0;
+    }
     case 'a': {
         int i = cli_choice(p, compile_apis);
         if (i >= 0)

@@ -31,6 +31,8 @@ static const struct cli_option sweep_options[] = {
       "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
+    { "trace-format", 0, "FMT", "json (default) or proto: how Chrome exports each trace\n"
+      "(wasmlab run --help; docs/trace-formats.md)", 'T' },
     { "dry-run", 0, NULL, "print the shard's configurations (index, shard, browser,\n"
       "module, API, condition, loads) and exit: no browser is started or\n"
       "downloaded, no DB is opened (with --json: a JSON array)", 'D' },
@@ -173,6 +175,7 @@ int sweep_execute(struct sweep_options *o)
     }
     if (o->batch > 0)
         p.batch = o->batch;            /* --batch over the experiment's "batch" */
+    p.trace_proto = o->trace_proto;
     if (o->keep_traces && db_keep_rule_parse(o->keep_traces, &p.keep) < 0) {
         warnf("%s: --keep-traces %s: must be all, failed, sample:N or none", o->command,
               o->keep_traces);
@@ -250,6 +253,15 @@ int cmd_sweep(int argc, char **argv)
             }
             break;
         case 'D': o.dry_run = true; break;
+        case 'T': {
+            int i = cli_choice(&cp, plan_trace_formats);
+            if (i < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            o.trace_proto = i == 1;
+            break;
+        }
         case 'q': util_quiet = true; break;
         }
     }

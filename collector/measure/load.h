@@ -63,6 +63,7 @@ struct load_session {
                                      written there (for the next load_run) */
     bool keep_trace;              /* keep the trace gzipped in the outcome */
     int trace_buffer_kb;          /* Chrome's trace buffer; 0 = 256 MiB */
+    bool trace_proto;             /* export the trace as protobuf (perfetto_json.h) */
     struct load_state *current;   /* the load in progress, for the events */
     int settle_ms;                /* pause before Tracing.start (load.c says why) */
     struct server *server;        /* NULL: no network conditions, no send log */

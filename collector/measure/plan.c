@@ -45,6 +45,8 @@ struct run_module {
 };
 
 
+const char *const plan_trace_formats[] = { "json", "proto", NULL };
+
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
@@ -314,6 +316,7 @@ static int start_slot(struct exec *x, int slot, char *err, size_t errlen)
                         err, errlen);
     lb->session.server = x->srv;   /* network conditions and the send log */
     lb->session.batch = (int)x->p->batch;
+    lb->session.trace_proto = x->p->trace_proto;
     const struct browser_identity *id = &lb->bs.id;
     if (rc == 0 && first)   /* said once per flag set, not at every restart */
         notef("browser %s (%s, V8 %s)%s%s", id->product ? id->product : "?", id->kind,

@@ -20,6 +20,9 @@
 #define PLAN_MAX 256
 #define PLAN_BATCH_MAX 64   /* --batch at most */
 
+/* --trace-format's choices, in order: json, proto (NULL-terminated) */
+extern const char *const plan_trace_formats[];
+
 struct plan_browser {
     char *spec;                    /* as given: a path, "chromium@126", "system" */
     char *path;                    /* executable */
@@ -57,6 +60,7 @@ struct plan {
     long timeout_s;
     long trace_buffer_kb;
     long batch;                    /* loads per tracing session (load.h); <= 1: one each */
+    bool trace_proto;              /* --trace-format proto (load.h, trace_proto) */
     int shard_k, shard_n;          /* 1/1 = everything */
     bool resume, json;
     const char *experiment;        /* experiment name (sweep), NULL for run */

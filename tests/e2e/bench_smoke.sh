@@ -48,7 +48,7 @@ for k in ("machine", "throughput", "ratios", "agreement", "ingest", "memory", "d
     want(k in r, f"section {k}")
 m = r["machine"]
 want(m["cores"] >= 1 and m["cpu_model"] and "Chromium" in (m["chromium"] or ""), f"machine {m}")
-for tool in ("wasmlab", "wasmlab-batched", "puppeteer", "floor"):
+for tool in ("wasmlab", "wasmlab-batched", "wasmlab-batched-proto", "puppeteer", "floor"):
     t = r["throughput"][tool]
     want(t["loads"] == 6 and t["loads_ok"] == 6, f"{tool}: 6 loads, all ok: {t}")
     want(t["failed_invocations"] == 0, f"{tool}: every invocation exited 0: {t}")
@@ -56,7 +56,8 @@ for tool in ("wasmlab", "wasmlab-batched", "puppeteer", "floor"):
 for k, v in r["ratios"].items():
     want(v and v > 0, f"ratio {k} positive: {v}")
 want([(a["tool"], a["module"]) for a in r["agreement"]] ==
-     [(t, m) for t in ("wasmlab", "wasmlab-batched") for m in ("c/hello", "go/hello")],
+     [(t, m) for t in ("wasmlab", "wasmlab-batched", "wasmlab-batched-proto")
+      for m in ("c/hello", "go/hello")],
      "agreement per wasmlab mode and module")
 for a in r["agreement"]:
     for tool in ("wasmlab", "puppeteer"):
@@ -119,7 +120,7 @@ check "bench/throughput.sh exits 0 ($(tail -c 300 "$TMP/err"))" test "$rc" -eq 0
 check "throughput: every tool's two loads, loads/s > 0" python3 - "$TMP/tput.json" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["throughput"]
-want = {"pipelined", "batched", "serial", "puppeteer", "floor", "floor-reuse", "floor-traced",
+want = {"pipelined", "batched", "batched-proto", "serial", "puppeteer", "floor", "floor-reuse", "floor-traced",
         "floor-traced-proto"}
 assert want <= set(t), sorted(t)
 for k in want:

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# --trace-format proto (issue 12): Chrome exports its protobuf trace and
+# wasmlab converts it (collector/trace/perfetto_json.c). On real parts: the
+# headless Chromium, the built c/hello and go/hello, a real SQLite file.
+#   - batched, proto: every load ok and proved isolated, every figure the
+#     JSON export gives is there (first byte to compile, its end event,
+#     compile work, tiers, chunks), the batch's trace stored once, as JSON;
+#   - the same loads exported as JSON by Chrome: for the events wasmlab
+#     measures with, the converted trace has each one Chrome's own
+#     converter has, with the same category and phase, on the load's
+#     renderer, in the same order;
+#   - unbatched, proto, --save-traces: the saved trace is JSON and holds the
+#     load's module request;
+#   - bad --trace-format: a usage error naming it, the DB untouched.
+source "$(dirname "$0")/../lib.sh"
+
+run_fmt() {   # run_fmt FORMAT DB [more options]
+  local fmt=$1 db=$2; shift 2
+  "$WASMLAB" run -q --trace-format "$fmt" --module c/hello --module go/hello --loads 3 \
+    --db "$db" "$@" >/dev/null 2>"$TMP/err" || fail "run --trace-format $fmt $*: $(tail -c 400 "$TMP/err")"
+}
+run_fmt proto "$TMP/proto.db" --batch 6
+run_fmt json "$TMP/json.db" --batch 6
+
+for fmt in proto json; do
+  DB=$TMP/$fmt.db
+  check "$fmt: 6 ok loads" test "$(q "$DB" "SELECT COUNT(*) || ':' || SUM(status = 'ok') FROM loads")" = "6:6"
+  check "$fmt: every load proved isolated" \
+    test "$(q "$DB" "SELECT COUNT(*) FROM load_host WHERE isolation = 'isolated' AND documents = 1")" = 6
+  check "$fmt: every figure there" test "$(q "$DB" "SELECT COUNT(*) FROM loads WHERE
+      first_byte_to_compile_us > 0 AND compile_finished_event IS NOT NULL AND chunk_count > 0
+      AND compile_work_us >= 0 AND compile_liftoff_us IS NOT NULL AND instantiate_end_us > 0")" = 6
+  check "$fmt: the batch's trace stored once" test "$(q "$DB" "SELECT COUNT(*) FROM load_traces")" = 1
+  id=$(q "$DB" "SELECT l.id FROM loads l JOIN modules m ON m.id = l.module_id WHERE m.name = 'go/hello' ORDER BY l.seq DESC LIMIT 1")
+  pid=$(q "$DB" "SELECT renderer_pid FROM loads WHERE id = $id")
+  echo "$pid" >"$TMP/$fmt.pid"
+  "$WASMLAB" export trace --db "$DB" --load "$id" --out "$TMP/$fmt.json" 2>"$TMP/err" ||
+    fail "$fmt: export trace: $(cat "$TMP/err")"
+done
+check "the same end event either way" test \
+  "$(q "$TMP/proto.db" "SELECT group_concat(DISTINCT compile_finished_event) FROM loads")" = \
+  "$(q "$TMP/json.db" "SELECT group_concat(DISTINCT compile_finished_event) FROM loads")"
+
+# Chrome's own JSON against wasmlab's conversion, for one go/hello load each
+check "the converted trace has what Chrome's JSON has, for what wasmlab measures" \
+  python3 - "$TMP/json.json" "$(cat "$TMP/json.pid")" "$TMP/proto.json" "$(cat "$TMP/proto.pid")" <<'PY'
+import json, sys
+MEASURED = {"ResourceSendRequest", "ResourceReceiveResponse", "ResourceReceivedData",
+            "ResourceFinish", "wasm.StartStreamingCompilation", "wasm.OnBytesReceived",
+            "wasm.FinishStreaming", "wasm.BaselineFinished", "wasm.OnCompilationSucceeded",
+            "wasm.FinishAsyncCompile", "v8.wasm.streamFromResponseCallback",
+            "v8.wasm.compileConsumeDone", "wasmlab:compile-start", "wasmlab:compiled",
+            "wasmlab:instantiated", "process_name"}
+def shape(path, pid):
+    d = json.load(open(path))
+    ev = [e for e in d["traceEvents"] if e.get("pid") == int(pid) and e.get("name") in MEASURED]
+    ev.sort(key=lambda e: (e.get("ts", 0), e["name"]))
+    seen, order = {}, []
+    for e in ev:
+        key = (e["name"], e.get("cat"), e.get("ph"))
+        if key not in seen:
+            seen[key] = e
+            order.append(e["name"])
+        if e["ph"] == "X":
+            assert e["dur"] >= 0, e
+    return seen, order
+chrome, corder = shape(sys.argv[1], sys.argv[2])
+ours, oorder = shape(sys.argv[3], sys.argv[4])
+assert len(chrome) >= 14, sorted(chrome)
+assert set(chrome) == set(ours), (sorted(set(chrome) - set(ours)), sorted(set(ours) - set(chrome)))
+assert corder == oorder, (corder, oorder)
+for key, e in ours.items():     # the args wasmlab reads are there
+    if key[0].startswith("Resource"):
+        assert e["args"]["data"]["requestId"], e
+ren = [e for e in ours.values() if e["name"] == "process_name"]
+assert ren and ren[0]["args"]["name"] == "Renderer", ren
+PY
+
+# unbatched, with --save-traces: the saved file is the converted JSON
+mkdir -p "$TMP/saved"
+"$WASMLAB" run -q --trace-format proto --module c/hello --loads 1 --db "$TMP/one.db" \
+  --save-traces "$TMP/saved" >/dev/null 2>"$TMP/err" || fail "unbatched proto run: $(tail -c 400 "$TMP/err")"
+check "unbatched proto: ok" test "$(q "$TMP/one.db" "SELECT status FROM loads")" = ok
+check "the saved trace is JSON with the load's module request" python3 - "$TMP/saved" <<'PY'
+import glob, json, sys
+[f] = glob.glob(sys.argv[1] + "/load-*.json")
+d = json.load(open(f))
+assert d["metadata"]["clock-domain"] == "LINUX_CLOCK_MONOTONIC"
+urls = [e["args"]["data"]["url"] for e in d["traceEvents"] if e.get("name") == "ResourceSendRequest"]
+assert any(u.endswith("/modules/c/hello.wasm") for u in urls), urls
+PY
+
+before=$(q "$TMP/one.db" "SELECT COUNT(*) FROM loads")
+expect_usage run "--trace-format xml: must be json or proto" \
+  "$WASMLAB" run --trace-format xml --module c/hello --loads 1 --db "$TMP/one.db"
+check "a bad --trace-format stored nothing" test "$(q "$TMP/one.db" "SELECT COUNT(*) FROM loads")" = "$before"
+expect_usage sweep "--trace-format PROTO: must be json or proto" \
+  "$WASMLAB" sweep --trace-format PROTO "$SRC/experiments/startup.json"
+finish
