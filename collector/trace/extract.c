@@ -15,11 +15,14 @@ struct kept {
     char ph;
     int64_t ts, dur, pid, tid;
     int64_t n1, n2;           /* statusCode / bytes / decodedBodyLength, encoded */
-    char name[64];
-    char cat[80];
-    char req[64];             /* requestId */
-    char id[24];              /* args.id */
-    char mime[64];
+    /* interned in the extractor (strings): a Go module's load keeps
+     * ~1,700 compile events, and a batch of 64 such loads kept ~100 MB of
+     * copies in fixed-size arrays; the lengths cut as those arrays did */
+    const char *name;         /* at most 63 bytes */
+    const char *cat;          /* 79 */
+    const char *req;          /* requestId, 63 */
+    const char *id;           /* args.id, 23 */
+    const char *mime;         /* 63 */
     int gc_kind;              /* K_GC: index into extract_gc_kinds */
     size_t seq;               /* order kept: equal ts stay in file order */
 };
@@ -53,10 +56,76 @@ static int gc_kind_index(const char *name)
     return -1;
 }
 
+/* Distinct strings, each kept once (open addressing, never removed). */
+struct strings {
+    char **slot;
+    size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;      /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* s cut to at most max bytes, interned; "" for NULL. */
+static const char *strings_get(struct strings *t, const char *s, size_t max)
+{
+    if (!s)
+        s = "";
+    size_t n = strnlen(s, max);
+    if ((t->n + 1) * 2 > t->cap) {
+        struct strings bigger = { xcalloc(t->cap ? t->cap * 2 : 64, sizeof(char *)),
+                                  t->cap ? t->cap * 2 : 64, t->n };
+        for (size_t i = 0; i < t->cap; i++) {
+            if (!t->slot[i])
+                continue;
+            size_t j = hash_str(t->slot[i], strlen(t->slot[i])) & (bigger.cap - 1);
+            while (bigger.slot[j])
+                j = (j + 1) & (bigger.cap - 1);
+            bigger.slot[j] = t->slot[i];
+        }
+        free(t->slot);
+        *t = bigger;
+    }
+    size_t i = hash_str(s, n) & (t->cap - 1);
+    for (; t->slot[i]; i = (i + 1) & (t->cap - 1))
+        if (strncmp(t->slot[i], s, n) == 0 && t->slot[i][n] == 0)
+            return t->slot[i];
+    char *copy = xmalloc(n + 1);
+    memcpy(copy, s, n);
+    copy[n] = 0;
+    t->slot[i] = copy;
+    t->n++;
+    return copy;
+}
+
+static void strings_free(struct strings *t)
+{
+    for (size_t i = 0; i < t->cap; i++)
+        free(t->slot[i]);
+    free(t->slot);
+}
+
+struct extract_strings {
+    struct strings t;
+};
+
+/* s as the result keeps it (its own table: it outlives the extractor). */
+static const char *result_str(struct extract_result *res, const char *s, size_t max)
+{
+    if (!res->strings)
+        res->strings = xcalloc(1, sizeof *res->strings);
+    return strings_get(&res->strings->t, s, max);
+}
+
 struct extractor {
     char module_path[1024];
     struct kept *kept;
     size_t n, cap;
+    struct strings strings;   /* what kept's strings point to */
     uint64_t events;
     bool focused;             /* extractor_focus: keep one renderer's events */
     int64_t focus_pid;
@@ -154,6 +223,7 @@ void extractor_free(struct extractor *x)
     if (!x)
         return;
     free(x->kept);
+    strings_free(&x->strings);
     free(x);
 }
 
@@ -177,8 +247,9 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     k->dur = ev->dur_us;
     k->pid = ev->pid;
     k->tid = ev->tid;
-    snprintf(k->name, sizeof k->name, "%s", ev->name);
-    snprintf(k->cat, sizeof k->cat, "%s", ev->cat);
+    k->name = strings_get(&x->strings, ev->name, 63);
+    k->cat = strings_get(&x->strings, ev->cat, 79);
+    k->req = k->id = k->mime = "";
     return k;
 }
 
@@ -198,10 +269,10 @@ static void add_bytes(int64_t *total, int64_t n)
         *total = n < 0 ? INT64_MIN : INT64_MAX;
 }
 
-static void copy_arg(const struct trace_event *ev, const char *key, char *out, size_t len)
+static const char *arg_text(struct extractor *x, const struct trace_event *ev, const char *key,
+                            size_t max)
 {
-    const char *t = trace_event_arg_text(ev, key);
-    snprintf(out, len, "%s", t ? t : "");
+    return strings_get(&x->strings, trace_event_arg_text(ev, key), max);
 }
 
 void extract_event(void *arg, const struct trace_event *ev)
@@ -235,26 +306,26 @@ void extract_event(void *arg, const struct trace_event *ev)
         if (strcmp(path, x->module_path) != 0)
             return;
         k = keep(x, K_SEND, ev);
-        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        k->req = arg_text(x, ev, "data.requestId", 63);
     } else if (w == W_RESPONSE) {
         k = keep(x, K_RESPONSE, ev);
-        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
-        copy_arg(ev, "data.mimeType", k->mime, sizeof k->mime);
+        k->req = arg_text(x, ev, "data.requestId", 63);
+        k->mime = arg_text(x, ev, "data.mimeType", 63);
         k->n1 = arg_int(ev, "data.statusCode", 0);
     } else if (w == W_FINISH) {
         k = keep(x, K_FINISH, ev);
-        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        k->req = arg_text(x, ev, "data.requestId", 63);
         k->n1 = arg_int(ev, "data.decodedBodyLength", -1);
         k->n2 = arg_int(ev, "data.encodedDataLength", -1);
     } else if (w == W_DATA) {
         k = keep(x, K_DATA, ev);
-        copy_arg(ev, "data.requestId", k->req, sizeof k->req);
+        k->req = arg_text(x, ev, "data.requestId", 63);
         k->n1 = arg_int(ev, "data.encodedDataLength", -1);
         if (k->n1 < 0)
             k->n1 = arg_int(ev, "data.dataLength", 0);
     } else if (w == W_WASM) {
         k = keep(x, K_WASM, ev);
-        copy_arg(ev, "id", k->id, sizeof k->id);
+        k->id = arg_text(x, ev, "id", 23);
         k->n1 = arg_int(ev, "bytes", -1);
         /* the code cache's sizes (Blink's instant events) */
         k->n2 = strcmp(ev->name, "v8.wasm.cachedModule") == 0
@@ -289,9 +360,19 @@ static const struct kept *first_wasm(const struct extractor *x, const char *name
 
 /* GC events of the renderer: X events as they are; B/E pairs (older
  * Chromium) joined per thread and name, the E's heap size kept. */
+/* How many kept events of a kind a process has (pid -1: any): arrays sized
+ * to what they hold (a batch keeps its loads' results until they are stored). */
+static size_t count_kept(const struct extractor *x, enum kind kind, int64_t pid)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->n; i++)
+        n += x->kept[i].kind == kind && (pid == -1 || x->kept[i].pid == pid);
+    return n;
+}
+
 static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *res)
 {
-    res->gc_events = xcalloc(x->n ? x->n : 1, sizeof *res->gc_events);
+    res->gc_events = xcalloc(count_kept(x, K_GC, pid) + 1, sizeof *res->gc_events);
     for (size_t i = 0; i < x->n; i++) {
         struct kept *k = &x->kept[i];
         if (k->kind != K_GC || k->pid != pid || k->ph == 'E')
@@ -311,8 +392,8 @@ static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *
             }
         }
         struct extract_gc_event *g = &res->gc_events[res->n_gc_events++];
-        snprintf(g->name, sizeof g->name, "%s", k->name);
-        snprintf(g->cat, sizeof g->cat, "%s", k->cat);
+        g->name = result_str(res, k->name, 63);
+        g->cat = result_str(res, k->cat, 79);
         g->kind = extract_gc_kinds[k->gc_kind].kind;
         g->is_pause = extract_gc_kinds[k->gc_kind].is_pause;
         g->ts_us = k->ts;
@@ -556,16 +637,19 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     res->main_tid = page_thread(x, send->pid, res->main_tid);
     int64_t chunks_from = start ? start->ts : compile_from;
 
-    res->compile_events = xcalloc(x->n ? x->n : 1, sizeof *res->compile_events);
-    res->chunks = xcalloc(x->n ? x->n : 1, sizeof *res->chunks);
+    size_t n_wasm = count_kept(x, K_WASM, send->pid);
+    res->compile_events = xcalloc(n_wasm + 1, sizeof *res->compile_events);
+    /* chunks: the renderer's OnBytesReceived, else the request's
+     * ResourceReceivedData, matched by request id on any process */
+    res->chunks = xcalloc(n_wasm + count_kept(x, K_DATA, -1) + 1, sizeof *res->chunks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
         if (k->kind != K_WASM || k->pid != send->pid)
             continue;
         struct extract_compile_event *ce = &res->compile_events[res->n_compile_events++];
-        snprintf(ce->name, sizeof ce->name, "%s", k->name);
-        snprintf(ce->cat, sizeof ce->cat, "%s", k->cat);
-        snprintf(ce->compile_id, sizeof ce->compile_id, "%s", k->id);
+        ce->name = result_str(res, k->name, 63);
+        ce->cat = result_str(res, k->cat, 79);
+        ce->compile_id = result_str(res, k->id, 23);
         ce->ph = k->ph;
         ce->ts_us = k->ts;
         ce->dur_us = k->dur;
@@ -633,5 +717,9 @@ void extract_result_free(struct extract_result *res)
     free(res->compile_events);
     free(res->marks);
     free(res->gc_events);
+    if (res->strings) {
+        strings_free(&res->strings->t);
+        free(res->strings);
+    }
     memset(res, 0, sizeof *res);
 }

@@ -91,13 +91,18 @@ struct extract_chunk {
     int64_t bytes;
 };
 
+/* The strings of a result's events are kept once each, in the result
+ * (valid until extract_result_free): a Go module's load has ~1,700 compile
+ * events, and a batch holds its loads' results until they are stored. */
+struct extract_strings;
+
 struct extract_compile_event {
-    char name[64];
-    char cat[80];
+    const char *name;         /* at most 63 bytes */
+    const char *cat;          /* 79 */
     char ph;
     int64_t ts_us, dur_us;    /* dur_us -1 when the event has none */
     int64_t pid, tid;
-    char compile_id[24];      /* args.id where present */
+    const char *compile_id;   /* args.id where present, else ""; 23 bytes */
 };
 
 struct extract_mark {
@@ -111,8 +116,8 @@ struct extract_mark {
  * their own tasks), which report totals count; phases nested inside a pause
  * are kept for timelines but never double-counted. */
 struct extract_gc_event {
-    char name[64];
-    char cat[80];
+    const char *name;         /* in the result's strings, as above */
+    const char *cat;
     const char *kind;         /* static: "minor", "major", "incremental_step", ... */
     bool is_pause;
     int64_t ts_us, dur_us;
@@ -155,6 +160,8 @@ struct extract_result {
 
     struct extract_gc_event *gc_events;   /* V8 GC on the renderer, by time */
     size_t n_gc_events;
+
+    struct extract_strings *strings;      /* the events' names, categories, ids */
 
     /* phases (see above), EXTRACT_NONE when not found */
     int64_t compile_start_us, instantiate_end_us, first_output_us, startup_us;
