@@ -330,8 +330,10 @@ static int deliver_json(void *arg, const char *data, size_t len)
 static int feed_proto(struct trace_reader *r, struct perfetto_json *pj, const char *b64,
                       size_t len)
 {
-    if (len > INT_MAX)
+    if (len > INT_MAX / 2) {
+        set_status(r->out, "trace_error", "trace stream: an IO.read chunk of %zu bytes", len);
         return -1;
+    }
     char *raw = xmalloc(len / 4 * 3 + 4);
     int n = lws_b64_decode_string_len(b64, (int)len, raw, (int)(len / 4 * 3 + 4));
     int rc = 0;
@@ -376,7 +378,7 @@ static int read_trace(struct load_session *s, const char *handle, struct trace_p
         bool eof = json_is_true(json_object_get(res, "eof"));
         bool b64 = json_is_true(json_object_get(res, "base64Encoded"));
         int frc = 0;
-        if (b64 != (pj != NULL)) {
+        if (data && len && b64 != (pj != NULL)) {
             /* json comes as text, proto as base64: anything else is not
              * the format asked for */
             set_status(out, "trace_error", "trace stream came %s, asked for %s",
@@ -637,8 +639,8 @@ static int start_tracing(struct load_steps *ls, bool batched)
 {
     struct load_session *s = ls->s;
     int64_t t_start = mono_us();
-    int rc = cdp_call(s->cdp, NULL, "Tracing.start", tracing_params(s->trace_buffer_kb, s->trace_proto), NULL,
-                      COMMAND_TIMEOUT_MS);
+    int rc = cdp_call(s->cdp, NULL, "Tracing.start",
+                      tracing_params(s->trace_buffer_kb, s->trace_proto), NULL, COMMAND_TIMEOUT_MS);
     if (rc != CDP_OK)
         return rc;
     ls->tracing = true;

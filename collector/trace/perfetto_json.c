@@ -144,6 +144,8 @@ struct text {
 
 static void text_add(struct text *t, const void *data, size_t n)
 {
+    if (!n && t->s)
+        return;
     if (t->len + n + 1 > t->cap) {
         size_t cap = t->cap ? t->cap : 256;
         while (cap < t->len + n + 1)
@@ -151,7 +153,8 @@ static void text_add(struct text *t, const void *data, size_t n)
         t->s = xrealloc(t->s, cap);
         t->cap = cap;
     }
-    memcpy(t->s + t->len, data, n);
+    if (n)
+        memcpy(t->s + t->len, data, n);
     t->len += n;
     t->s[t->len] = 0;
 }
@@ -175,7 +178,7 @@ static void text_fmt(struct text *t, const char *fmt, ...)
 
 static void text_json_string(struct text *t, const void *data, size_t n)
 {
-    const unsigned char *s = data;
+    const unsigned char *s = data ? data : (const void *)"";
     text_add(t, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
@@ -491,7 +494,7 @@ static void read_clock_snapshot(struct perfetto_json *p, struct sequence *s,
     for (int i = 0; i < n; i++) {
         if (c[i].id >= FIRST_SEQUENCE_CLOCK)
             continue;
-        p->mono_offset_ns[c[i].id] = (int64_t)(c[i].ts * c[i].unit_ns - c[mono].ts);
+        p->mono_offset_ns[c[i].id] = (int64_t)(c[i].ts * c[i].unit_ns - c[mono].ts);   /* wraps */
         p->have_offset[c[i].id] = true;
     }
     for (int i = 0; s && i < n; i++) {
@@ -522,10 +525,14 @@ static bool place_timestamp(struct perfetto_json *p, struct sequence *s, uint32_
             struct seq_clock *sc = &s->clocks[j];
             if (sc->id != clock)
                 continue;
-            int64_t v = sc->incremental ? sc->last + (int64_t)ts : (int64_t)ts;
+            /* hostile values must not overflow: such an event is unplaced */
+            int64_t v = (int64_t)ts, since, ns;
+            if (sc->incremental && __builtin_add_overflow(sc->last, (int64_t)ts, &v))
+                return false;
             sc->last = v;
-            *mono_ns = sc->anchor_mono_ns + (v - sc->anchor) * (int64_t)sc->unit_ns;
-            return true;
+            return !__builtin_sub_overflow(v, sc->anchor, &since) &&
+                   !__builtin_mul_overflow(since, (int64_t)sc->unit_ns, &ns) &&
+                   !__builtin_add_overflow(sc->anchor_mono_ns, ns, mono_ns);
         }
         return false;
     }
@@ -535,8 +542,7 @@ static bool place_timestamp(struct perfetto_json *p, struct sequence *s, uint32_
     }
     if (!p->have_offset[clock])
         return false;
-    *mono_ns = (int64_t)ts - p->mono_offset_ns[clock];
-    return true;
+    return !__builtin_sub_overflow((int64_t)ts, p->mono_offset_ns[clock], mono_ns);
 }
 
 /* ---- incremental state ---- */
@@ -695,7 +701,7 @@ static void write_nested_value(struct text *e, const struct pb_field *nv, int de
             struct pb_field k = { 0 }, v = { 0 };
             int kr = 1;
             if (type == 1)
-                while ((kr = pb_next(&keys, &k)) == 1 && k.num != NV_KEYS)
+                while ((kr = pb_next(&keys, &k)) == 1 && (k.num != NV_KEYS || k.wire != 2))
                     ;
             int vr;
             uint32_t want = type == 1 ? NV_VALUES : NV_ARRAY;

@@ -518,6 +518,22 @@ static void test_bad_input(void)
         track_event(&deep, 1, 1, 0, NULL, NULL, 0);
     expect_error(deep.b, deep.len, "nested deeper");
     free(deep.b);
+    /* a timestamp that would overflow the clock: the event is unplaced,
+     * the trace still converts */
+    struct pbw huge = { 0 };
+    global_snapshot(&huge);
+    sequence_start(&huge);
+    descriptors(&huge);
+    track_event(&huge, UINT64_MAX / 2, 3, 1, "far", NULL, 0);
+    struct sink hs = { 0 };
+    struct perfetto_json *pj = perfetto_json_new(collect, &hs);
+    CHECK_INT(perfetto_json_feed(pj, huge.b, huge.len), 0);
+    CHECK_INT(perfetto_json_finish(pj), 0);
+    CHECK_INT(perfetto_json_unplaced(pj), 1);
+    CHECK(hs.s && !strstr(hs.s, "\"far\""));
+    perfetto_json_free(pj);
+    free(hs.s);
+    free(huge.b);
     /* an empty trace is a valid, empty document */
     struct sink out;
     char err[300];
