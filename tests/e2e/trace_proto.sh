@@ -8,7 +8,9 @@
 #   - the same loads exported as JSON by Chrome: for the events wasmlab
 #     measures with, the converted trace has each one Chrome's own
 #     converter has, with the same category and phase, on the load's
-#     renderer, in the same order;
+#     renderer; in both, causes come before their effects (request before
+#     response before finish, compile start before compiled before
+#     instantiated) on the one clock;
 #   - unbatched, proto, --save-traces: the saved trace is JSON and holds the
 #     load's module request;
 #   - bad --trace-format: a usage error naming it, the DB untouched.
@@ -51,24 +53,31 @@ MEASURED = {"ResourceSendRequest", "ResourceReceiveResponse", "ResourceReceivedD
             "wasm.FinishAsyncCompile", "v8.wasm.streamFromResponseCallback",
             "v8.wasm.compileConsumeDone", "wasmlab:compile-start", "wasmlab:compiled",
             "wasmlab:instantiated", "process_name"}
+# pairs that happen in this order in every load (cause, effect)
+CAUSAL = [("ResourceSendRequest", "ResourceReceiveResponse"),
+          ("ResourceReceiveResponse", "ResourceFinish"),
+          ("wasm.StartStreamingCompilation", "wasm.FinishStreaming"),
+          ("wasmlab:compile-start", "wasmlab:compiled"),
+          ("wasmlab:compiled", "wasmlab:instantiated")]
 def shape(path, pid):
     d = json.load(open(path))
     ev = [e for e in d["traceEvents"] if e.get("pid") == int(pid) and e.get("name") in MEASURED]
     ev.sort(key=lambda e: (e.get("ts", 0), e["name"]))
-    seen, order = {}, []
+    seen, first = {}, {}
     for e in ev:
         key = (e["name"], e.get("cat"), e.get("ph"))
-        if key not in seen:
-            seen[key] = e
-            order.append(e["name"])
+        seen.setdefault(key, e)
+        if e["ph"] != "M":
+            first.setdefault(e["name"], e["ts"])
         if e["ph"] == "X":
             assert e["dur"] >= 0, e
-    return seen, order
-chrome, corder = shape(sys.argv[1], sys.argv[2])
-ours, oorder = shape(sys.argv[3], sys.argv[4])
+    for a, b in CAUSAL:
+        assert first[a] <= first[b], (path, a, first[a], b, first[b])
+    return seen
+chrome = shape(sys.argv[1], sys.argv[2])
+ours = shape(sys.argv[3], sys.argv[4])
 assert len(chrome) >= 14, sorted(chrome)
 assert set(chrome) == set(ours), (sorted(set(chrome) - set(ours)), sorted(set(ours) - set(chrome)))
-assert corder == oorder, (corder, oorder)
 for key, e in ours.items():     # the args wasmlab reads are there
     if key[0].startswith("Resource"):
         assert e["args"]["data"]["requestId"], e
