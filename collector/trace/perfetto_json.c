@@ -1126,13 +1126,15 @@ static int read_track_event(struct perfetto_json *p, struct sequence *s,
         if (ph == 'I' || ph == 'i')
             scope = ev.scope == 1 ? "g" : ev.scope == 2 ? "p" : "t";
     }
-    if (ph == 'e' && t && t->depth) {
-        /* an async slice's end carries no name: its begin's */
+    /* a typed async slice's end carries no name: its begin's (a track that
+     * is no thread's holds only these; legacy b/e name themselves) */
+    bool async_track = ev.have_type && t && !on_thread;
+    if (ph == 'e' && async_track && t->depth) {
         struct open_slice *o = &t->open[--t->depth];
         text_add(e, o->ev.s, o->ev.len);
     } else {
         event_names(e, &ev);
-        if (ph == 'b' && t) {
+        if (ph == 'b' && async_track) {
             struct open_slice *o = push_slice(p, t);
             if (!o) {
                 rc = -1;

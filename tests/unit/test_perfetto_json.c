@@ -289,9 +289,21 @@ static void build_trace(struct pbw *t)
     f_str(&te, 23, "boot");
     f_msg(&p, 11, &te);
     packet(t, &p);
+    /* a legacy async end ('e', its own name) on the thread inside an open
+     * slice: neither touches the other */
+    struct pbw leg = { 0 };
+    track_event(t, 1, 1, 6, "wasm.Around", NULL, 0);
+    f_int(&te, 3, 1);
+    f_str(&te, 23, "LegacyAsync");
+    f_int(&leg, 2, 'e');
+    f_int(&leg, 10, 0x29);
+    f_msg(&te, 6, &leg);
+    f_int(&p, 8, 1);
+    f_msg(&p, 11, &te);
+    packet(t, &p);
+    track_event(t, 1, 2, 0, NULL, NULL, 0);
     /* +100 us: a legacy 'R' mark with a legacy JSON arg; +1: a slice left
      * open at the end */
-    struct pbw leg = { 0 };
     f_int(&te, 3, 1);
     f_str(&te, 23, "fetchStart");
     f_int(&leg, 2, 'R');
@@ -446,13 +458,19 @@ static void test_conversion(void)
     CHECK(mono && num(mono, "ts") == 1000000123LL);
     json_t *boot = event_named(evs, "boot", NULL);
     CHECK(boot && num(boot, "ts") == 1000000200LL);
+    json_t *around = event_named(evs, "wasm.Around", "X");
+    json_t *legacy_e = event_named(evs, "LegacyAsync", "e");
+    CHECK(around && num(around, "ts") == 1000000054LL && num(around, "dur") == 2);
+    CHECK(legacy_e && num(legacy_e, "ts") == 1000000055LL &&
+          strcmp(json_string_value(json_object_get(json_object_get(legacy_e, "id2"), "local")),
+                 "0x29") == 0);
     json_t *mark = event_named(evs, "fetchStart", "R");
-    CHECK(mark && num(mark, "ts") == 1000000153LL);
+    CHECK(mark && num(mark, "ts") == 1000000156LL);
     CHECK(mark && json_array_size(json_object_get(json_object_get(json_object_get(
                       mark, "args"), "legacy"), "x")) == 2);
     /* still open at the end: B */
     json_t *open = event_named(evs, "wasm.Open", "B");
-    CHECK(open && num(open, "ts") == 1000000154LL);
+    CHECK(open && num(open, "ts") == 1000000157LL);
     json_decref(doc);
 
     /* wasmlab's own reader gets the same */
