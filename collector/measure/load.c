@@ -304,7 +304,6 @@ static json_t *tracing_params(int buffer_kb, bool proto)
 /* Where the trace's JSON goes as it is read: the --save-traces file, the
  * stored copy and the parser (and so the extractor). */
 struct trace_reader {
-    struct load_session *s;
     struct load_outcome *out;
     struct trace_parser *tp;
     FILE *copy;
@@ -354,7 +353,7 @@ static int feed_proto(struct trace_reader *r, struct perfetto_json *pj, const ch
 static int read_trace(struct load_session *s, const char *handle, struct trace_parser *tp,
                       struct load_outcome *out)
 {
-    struct trace_reader r = { .s = s, .out = out, .tp = tp };
+    struct trace_reader r = { .out = out, .tp = tp };
     if (s->save_trace_path && !(r.copy = fopen(s->save_trace_path, "we")))
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
     /* zstd level 1: the copy costs the load loop little (gzip level 6 was

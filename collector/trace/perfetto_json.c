@@ -103,19 +103,15 @@ static int pb_next(struct pb *r, struct pb_field *f)
     case 0:
         return pb_varint(r, &f->v) ? 1 : -1;
     case 1:
-        if (r->end - r->p < 8)
+    case 5: {                 /* fixed64, fixed32: little-endian */
+        int n = f->wire == 1 ? 8 : 4;
+        if (r->end - r->p < n)
             return -1;
-        for (int i = 7; i >= 0; i--)
+        for (int i = n - 1; i >= 0; i--)
             f->v = f->v << 8 | r->p[i];
-        r->p += 8;
+        r->p += n;
         return 1;
-    case 5:
-        if (r->end - r->p < 4)
-            return -1;
-        for (int i = 3; i >= 0; i--)
-            f->v = f->v << 8 | r->p[i];
-        r->p += 4;
-        return 1;
+    }
     case 2: {
         uint64_t len;
         if (!pb_varint(r, &len) || len > (uint64_t)(r->end - r->p))
@@ -135,37 +131,21 @@ static struct pb pb_of(const struct pb_field *f)
     return (struct pb){ f->data, f->data + f->len };
 }
 
-/* ---- growable text ---- */
+/* ---- JSON text, into base/util's growable buffer (no cap: the limits
+ * above bound what one event can hold) ---- */
 
-struct text {
-    char *s;
-    size_t len, cap;
-};
-
-static void text_add(struct text *t, const void *data, size_t n)
+static void text_add(struct buf *t, const void *data, size_t n)
 {
-    if (!n && t->s)
-        return;
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        t->s = xrealloc(t->s, cap);
-        t->cap = cap;
-    }
-    if (n)
-        memcpy(t->s + t->len, data, n);
-    t->len += n;
-    t->s[t->len] = 0;
+    buf_append(t, n ? data : "", n);
 }
 
-static void text_str(struct text *t, const char *s)
+static void text_str(struct buf *t, const char *s)
 {
     text_add(t, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3)))
-static void text_fmt(struct text *t, const char *fmt, ...)
+static void text_fmt(struct buf *t, const char *fmt, ...)
 {
     char buf[128];
     va_list ap;
@@ -176,7 +156,7 @@ static void text_fmt(struct text *t, const char *fmt, ...)
         text_add(t, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
-static void text_json_string(struct text *t, const void *data, size_t n)
+static void text_json_string(struct buf *t, const void *data, size_t n)
 {
     const unsigned char *s = data ? data : (const void *)"";
     text_add(t, "\"", 1);
@@ -198,7 +178,7 @@ static void text_json_string(struct text *t, const void *data, size_t n)
     text_add(t, "\"", 1);
 }
 
-static void text_double(struct text *t, double d)
+static void text_double(struct buf *t, double d)
 {
     if (!isfinite(d))
         text_str(t, "null");
@@ -214,7 +194,7 @@ static int64_t floor_us(int64_t ns)
     return ns / 1000 - (ns % 1000 < 0);
 }
 
-static void text_us(struct text *t, int64_t ns)
+static void text_us(struct buf *t, int64_t ns)
 {
     text_fmt(t, "%" PRId64, floor_us(ns));
 }
@@ -286,7 +266,7 @@ struct sequence {
 enum track_kind { TRACK_UNKNOWN, TRACK_THREAD, TRACK_PROCESS, TRACK_OTHER };
 
 struct open_slice {
-    struct text ev;           /* '{' ... "args":{ ... (still open) */
+    struct buf ev;           /* '{' ... "args":{ ... (still open) */
     bool has_args;
     int64_t ts_ns;
 };
@@ -310,9 +290,9 @@ struct table {
 struct perfetto_json {
     perfetto_json_out_fn out;
     void *out_arg;
-    struct text buf;          /* pending output */
-    struct text ev;           /* the event being written */
-    struct text pending;      /* bytes of a packet split across feeds */
+    struct buf buf;          /* pending output */
+    struct buf ev;           /* the event being written */
+    struct buf pending;      /* bytes of a packet split across feeds */
     struct table seqs;        /* struct sequence *, by id */
     struct table tracks;      /* struct track *, by uuid */
     int64_t mono_offset_ns[FIRST_SEQUENCE_CLOCK];   /* trace-wide clock - MONOTONIC */
@@ -421,8 +401,8 @@ static int flush_out(struct perfetto_json *p)
 {
     if (!p->buf.len)
         return 0;
-    int rc = p->out(p->out_arg, p->buf.s, p->buf.len);
-    p->buf.len = 0;
+    int rc = p->out(p->out_arg, p->buf.data, p->buf.len);
+    buf_reset(&p->buf);
     return rc < 0 ? fail(p, "the reader stopped") : 0;
 }
 
@@ -443,13 +423,13 @@ static int emit(struct perfetto_json *p, const char *json, size_t len)
 static int emit_name(struct perfetto_json *p, const char *what, int64_t pid, int64_t tid,
                      const uint8_t *name, size_t n)
 {
-    struct text *e = &p->ev;
-    e->len = 0;
+    struct buf *e = &p->ev;
+    buf_reset(e);
     text_fmt(e, "{\"ph\":\"M\",\"cat\":\"__metadata\",\"name\":\"%s\",\"pid\":%" PRId64
                 ",\"tid\":%" PRId64 ",\"ts\":0,\"args\":{\"name\":", what, pid, tid);
     text_json_string(e, name, n);
     text_str(e, "}}");
-    return emit(p, e->s, e->len);
+    return emit(p, e->data, e->len);
 }
 
 /* ---- clocks ---- */
@@ -676,10 +656,10 @@ static int read_track_descriptor(struct perfetto_json *p, const struct pb_field 
 
 /* ---- debug annotations ---- */
 
-static void write_annotation_value(struct text *e, const struct sequence *s,
+static void write_annotation_value(struct buf *e, const struct sequence *s,
                                    const struct pb_field *da, int depth);
 
-static void write_nested_value(struct text *e, const struct pb_field *nv, int depth)
+static void write_nested_value(struct buf *e, const struct pb_field *nv, int depth)
 {
     struct pb r = pb_of(nv);
     struct pb_field f;
@@ -766,7 +746,7 @@ static bool annotation_name(const struct sequence *s, const struct pb_field *da,
     return false;
 }
 
-static void write_annotation_value(struct text *e, const struct sequence *s,
+static void write_annotation_value(struct buf *e, const struct sequence *s,
                                    const struct pb_field *da, int depth)
 {
     struct pb r = pb_of(da);
@@ -858,7 +838,7 @@ static void write_annotation_value(struct text *e, const struct sequence *s,
 }
 
 /* Appends the event's annotations to an args object left open; true if any. */
-static bool write_annotations(struct text *e, const struct sequence *s,
+static bool write_annotations(struct buf *e, const struct sequence *s,
                               const struct pb_field *te, bool has_args)
 {
     struct pb r = pb_of(te);
@@ -888,7 +868,7 @@ struct event_fields {
     uint64_t track;
     const char *name, *cat;
     size_t name_len, cat_len;
-    struct text cats;         /* several categories, joined by ',' */
+    struct buf cats;         /* several categories, joined by ',' */
     char phase;               /* legacy */
     bool have_duration;
     int64_t duration_us;
@@ -990,7 +970,7 @@ static void read_event_fields(const struct sequence *s, const struct pb_field *t
             break;
         }
     }
-    ev->cat = ev->cats.s ? ev->cats.s : "";
+    ev->cat = ev->cats.data ? ev->cats.data : "";
     ev->cat_len = ev->cats.len;
 }
 
@@ -1009,7 +989,7 @@ static void track_owner(struct perfetto_json *p, struct track *t, int64_t *pid, 
     }
 }
 
-static void event_names(struct text *e, const struct event_fields *ev)
+static void event_names(struct buf *e, const struct event_fields *ev)
 {
     text_str(e, "{\"cat\":");
     text_json_string(e, ev->cat, ev->cat_len);
@@ -1017,7 +997,7 @@ static void event_names(struct text *e, const struct event_fields *ev)
     text_json_string(e, ev->name ? ev->name : "", ev->name ? ev->name_len : 0);
 }
 
-static void event_place(struct text *e, int64_t pid, int64_t tid, int64_t ts_ns)
+static void event_place(struct buf *e, int64_t pid, int64_t tid, int64_t ts_ns)
 {
     text_fmt(e, ",\"pid\":%" PRId64 ",\"tid\":%" PRId64 ",\"ts\":", pid, tid);
     text_us(e, ts_ns);
@@ -1035,7 +1015,7 @@ static struct open_slice *push_slice(struct perfetto_json *p, struct track *t)
         memset(t->open + t->depth, 0, (t->cap - t->depth) * sizeof *t->open);
     }
     struct open_slice *o = &t->open[t->depth++];
-    o->ev.len = 0;
+    buf_reset(&o->ev);
     return o;
 }
 
@@ -1062,7 +1042,7 @@ static int slice_end(struct perfetto_json *p, const struct sequence *s, struct t
     struct open_slice *o = &t->open[--t->depth];
     write_annotations(&o->ev, s, te, o->has_args);
     text_fmt(&o->ev, "},\"ph\":\"X\",\"dur\":%" PRId64 "}", floor_us(ts_ns) - floor_us(o->ts_ns));
-    return emit(p, o->ev.s, o->ev.len);
+    return emit(p, o->ev.data, o->ev.len);
 }
 
 static int read_track_event(struct perfetto_json *p, struct sequence *s,
@@ -1107,8 +1087,8 @@ static int read_track_event(struct perfetto_json *p, struct sequence *s,
 
     /* instants, slices on async tracks (b/e, as Chrome's JSON has them),
      * legacy phases */
-    struct text *e = &p->ev;
-    e->len = 0;
+    struct buf *e = &p->ev;
+    buf_reset(e);
     char ph;
     const char *scope = NULL;
     if (ev.have_type) {
@@ -1131,7 +1111,7 @@ static int read_track_event(struct perfetto_json *p, struct sequence *s,
     bool async_track = ev.have_type && t && !on_thread;
     if (ph == 'e' && async_track && t->depth) {
         struct open_slice *o = &t->open[--t->depth];
-        text_add(e, o->ev.s, o->ev.len);
+        text_add(e, o->ev.data, o->ev.len);
     } else {
         event_names(e, &ev);
         if (ph == 'b' && async_track) {
@@ -1140,7 +1120,7 @@ static int read_track_event(struct perfetto_json *p, struct sequence *s,
                 rc = -1;
                 goto out;
             }
-            text_add(&o->ev, e->s, e->len);
+            text_add(&o->ev, e->data, e->len);
             o->ts_ns = ts_ns;
         }
     }
@@ -1160,9 +1140,9 @@ static int read_track_event(struct perfetto_json *p, struct sequence *s,
     text_str(e, ",\"args\":{");
     write_annotations(e, s, te, false);
     text_str(e, "}}");
-    rc = emit(p, e->s, e->len);
+    rc = emit(p, e->data, e->len);
 out:
-    free(ev.cats.s);
+    buf_free(&ev.cats);
     return rc;
 }
 
@@ -1271,7 +1251,7 @@ void perfetto_json_free(struct perfetto_json *p)
         if (!t)
             continue;
         for (size_t j = 0; j < t->cap; j++)
-            free(t->open[j].ev.s);
+            buf_free(&t->open[j].ev);
         free(t->open);
         free(t->thread_name);
         free(t->process_name);
@@ -1279,9 +1259,9 @@ void perfetto_json_free(struct perfetto_json *p)
     }
     free(p->seqs.slot);
     free(p->tracks.slot);
-    free(p->buf.s);
-    free(p->ev.s);
-    free(p->pending.s);
+    buf_free(&p->buf);
+    buf_free(&p->ev);
+    buf_free(&p->pending);
     free(p);
 }
 
@@ -1331,12 +1311,12 @@ int perfetto_json_feed(struct perfetto_json *p, const void *data, size_t len)
             text_add(&p->pending, in, take);
             in += take;
             len -= take;
-            long used = read_packets(p, (const uint8_t *)p->pending.s, p->pending.len);
+            long used = read_packets(p, (const uint8_t *)p->pending.data, p->pending.len);
             if (used < 0)
                 return -1;
             if (used > 0) {
                 size_t rest = p->pending.len - (size_t)used;
-                memmove(p->pending.s, p->pending.s + used, rest);
+                memmove(p->pending.data, p->pending.data + used, rest);
                 p->pending.len = rest;
                 if (!rest)
                     break;
@@ -1368,7 +1348,7 @@ int perfetto_json_finish(struct perfetto_json *p)
         while (t && t->kind == TRACK_THREAD && t->depth) {
             struct open_slice *o = &t->open[--t->depth];
             text_str(&o->ev, "},\"ph\":\"B\"}");
-            if (emit(p, o->ev.s, o->ev.len) < 0)
+            if (emit(p, o->ev.data, o->ev.len) < 0)
                 return -1;
         }
     }
