@@ -1206,7 +1206,12 @@ static void finish_batch_loads(struct load_session *s, struct batch_tee *b,
         if (isnan(out->trace_buffer_pct) || batch->trace_buffer_pct > out->trace_buffer_pct)
             out->trace_buffer_pct = batch->trace_buffer_pct;
         out->have_extract = true;
-        if (extract_finish(b->x[i], &out->x) < 0)
+        int xrc = extract_finish(b->x[i], &out->x);
+        /* the result owns copies of what it keeps: the extractor's events
+         * go now, not after the whole batch's results are built */
+        extractor_free(b->x[i]);
+        b->x[i] = NULL;
+        if (xrc < 0)
             set_status(out, "trace_error", "%s", out->x.error);
         else if (out->trace_data_loss == 1)
             set_status(out, "trace_data_loss", "the trace buffer overflowed (dataLossOccurred)");

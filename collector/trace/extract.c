@@ -370,6 +370,24 @@ static size_t count_kept(const struct extractor *x, enum kind kind, int64_t pid)
     return n;
 }
 
+/* The chunks extract_finish keeps: the renderer's wasm.OnBytesReceived from
+ * `from` (kind K_WASM), or the request's ResourceReceivedData (K_DATA). */
+static size_t count_chunks(const struct extractor *x, enum kind kind, int64_t pid, int64_t from,
+                           const char *req)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        const struct kept *k = &x->kept[i];
+        if (k->kind != kind || (pid != -1 && k->pid != pid))
+            continue;
+        if (kind == K_WASM)
+            n += strcmp(k->name, "wasm.OnBytesReceived") == 0 && k->ts >= from && k->n1 >= 0;
+        else
+            n += strcmp(k->req, req) == 0;
+    }
+    return n;
+}
+
 static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *res)
 {
     res->gc_events = xcalloc(count_kept(x, K_GC, pid) + 1, sizeof *res->gc_events);
@@ -598,7 +616,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     res->main_tid = send->tid;
 
     /* 2. marks on the page's renderer */
-    res->marks = xcalloc(x->n ? x->n : 1, sizeof *res->marks);
+    res->marks = xcalloc(count_kept(x, K_MARK, send->pid) + 1, sizeof *res->marks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
         if (k->kind == K_MARK && k->pid == send->pid && mark_ts(res, k->name) == EXTRACT_NONE) {
@@ -640,8 +658,12 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     size_t n_wasm = count_kept(x, K_WASM, send->pid);
     res->compile_events = xcalloc(n_wasm + 1, sizeof *res->compile_events);
     /* chunks: the renderer's OnBytesReceived, else the request's
-     * ResourceReceivedData, matched by request id on any process */
-    res->chunks = xcalloc(n_wasm + count_kept(x, K_DATA, -1) + 1, sizeof *res->chunks);
+     * ResourceReceivedData, matched by request id on any process (sized
+     * exactly: a batch holds every load's result until it is stored) */
+    size_t n_chunks = count_chunks(x, K_WASM, send->pid, chunks_from, NULL);
+    if (n_chunks == 0)
+        n_chunks = count_chunks(x, K_DATA, -1, INT64_MIN, send->req);
+    res->chunks = xcalloc(n_chunks + 1, sizeof *res->chunks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
         if (k->kind != K_WASM || k->pid != send->pid)
