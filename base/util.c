@@ -209,7 +209,7 @@ int buf_append(struct buf *b, const void *p, size_t n)
     if (b->limit && b->len + n > b->limit)
         return -1;
     if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
+        size_t cap = b->cap ? b->cap : 256;   /* perfetto_json keeps one per open slice */
         while (cap < b->len + n + 1)
             cap *= 2;
         b->data = xrealloc(b->data, cap);
