@@ -183,8 +183,8 @@ static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
                                       " other_renderer_events, documents, isolation, window_ms,"
                                       " host_cpus, host_busy_ms, own_cpu_ms, other_cpu_ms,"
                                       " other_share, noisy, batch_size, batch_index,"
-                                      " trace_load_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                                      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                      " trace_load_id, trace_format) VALUES (?, ?, ?, ?, ?,"
+                                      " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!st)
         return -1;
     int i = 1;
@@ -209,6 +209,7 @@ static int store_host(struct db *db, int64_t id, const struct db_load_host *h)
     db_bind_int(st, i++, h->batch_size);
     db_bind_int(st, i++, h->batch_index);
     db_bind_int(st, i++, h->trace_load_id);
+    db_bind_text(st, i++, h->trace_format);
     int rc = db_step_done(db, st);
     sqlite3_finalize(st);
     return rc;

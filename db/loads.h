@@ -105,6 +105,7 @@ struct db_load_host {
     int64_t noisy;
     /* migration 015: batched tracing; DB_NULL = traced alone */
     int64_t batch_size, batch_index, trace_load_id;
+    const char *trace_format;   /* migration 016: "json", "proto"; NULL: no trace read */
 };
 
 /* Everything of one load. Array elements are stored in order; each table's

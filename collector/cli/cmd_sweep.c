@@ -31,8 +31,9 @@ static const struct cli_option sweep_options[] = {
       "each load still gets a new renderer and origin; the trace is\n"
       "split at each load's navigation and stored once, with the\n"
       "batch's first load (docs/batched-tracing.md)", 'B' },
-    { "trace-format", 0, "FMT", "json (default) or proto: how Chrome exports each trace\n"
-      "(wasmlab run --help; docs/trace-formats.md)", 'T' },
+    { "trace-format", 0, "FMT", "json or proto: how Chrome exports each trace (default:\n"
+      "the experiment's \"trace_format\", else json; wasmlab run --help;\n"
+      "docs/trace-formats.md)", 'T' },
     { "dry-run", 0, NULL, "print the shard's configurations (index, shard, browser,\n"
       "module, API, condition, loads) and exit: no browser is started or\n"
       "downloaded, no DB is opened (with --json: a JSON array)", 'D' },
@@ -175,7 +176,8 @@ int sweep_execute(struct sweep_options *o)
     }
     if (o->batch > 0)
         p.batch = o->batch;            /* --batch over the experiment's "batch" */
-    p.trace_proto = o->trace_proto;
+    if (o->trace_format)
+        p.trace_proto = strcmp(o->trace_format, "proto") == 0;   /* over "trace_format" */
     if (o->keep_traces && db_keep_rule_parse(o->keep_traces, &p.keep) < 0) {
         warnf("%s: --keep-traces %s: must be all, failed, sample:N or none", o->command,
               o->keep_traces);
@@ -259,7 +261,7 @@ int cmd_sweep(int argc, char **argv)
                 cli_end(&cp);
                 return EXIT_USAGE;
             }
-            o.trace_proto = i == 1;
+            o.trace_format = plan_trace_formats[i];
             break;
         }
         case 'q': util_quiet = true; break;

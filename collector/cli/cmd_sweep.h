@@ -20,7 +20,7 @@ struct sweep_options {
     bool json;                     /* summary as JSON */
     bool dry_run;                  /* list the shard's configurations, run nothing */
     long batch;                    /* loads per tracing session (--batch); 0/1: one each */
-    bool trace_proto;              /* --trace-format proto */
+    const char *trace_format;      /* --trace-format; NULL: the experiment's, else json */
     int argc;                      /* the command line stored with the run */
     char **argv;
     char experiment[64];           /* out: the experiment's name, once loaded */

@@ -15,7 +15,7 @@
 static const char *const known_keys[] = {
     "name", "description", "browsers", "modules", "module_files", "apis", "conditions",
     "loads", "warmup", "timeout_s", "browser_args", "auto_sample", "keep_traces", "questions",
-    "batch", NULL
+    "batch", "trace_format", NULL
 };
 
 static int fail(char *err, size_t errlen, const char *file, const char *fmt, ...)
@@ -341,6 +341,13 @@ int experiment_parse(const char *text, size_t len, const char *file, const char 
     if (keep && db_keep_rule_parse(json_string_value(keep), &p->keep) < 0)
         return fail(err, errlen, file,
                     "\"keep_traces\" must be \"all\", \"failed\", \"sample:N\" or \"none\"");
+    json_t *format = json_object_get(root, "trace_format");
+    if (format) {
+        const char *f = json_string_value(format);
+        if (!f || (strcmp(f, "json") != 0 && strcmp(f, "proto") != 0))
+            return fail(err, errlen, file, "\"trace_format\" must be \"json\" or \"proto\"");
+        p->trace_proto = strcmp(f, "proto") == 0;
+    }
     json_t *as = json_object_get(root, "auto_sample");
     if (as && parse_auto_sample(as, p, file, err, errlen) < 0)
         return -1;

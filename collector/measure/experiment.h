@@ -27,6 +27,8 @@
  *                                             failed, sample:N, none (db/prune.h)
  *     "batch": 10,                            loads per tracing session, 1..64
  *                                             (default 1; docs/batched-tracing.md)
+ *     "trace_format": "proto",                how Chrome exports traces: json
+ *                                             (default) | proto (docs/trace-formats.md)
  *     "auto_sample": {                        optional, tachometer-style: after
  *       "baseline": "headless-shell",         `loads`, keep loading each pair
  *       "ci_width_ms": 0.5,                   (baseline vs another browser) until
@@ -57,7 +59,7 @@ struct experiment {
 };
 
 /* Fills p's browsers (specs only: path = spec), modules, apis, conditions,
- * loads, warmup, timeout, batch, experiment name. Returns 0, or -1 with one line in
+ * loads, warmup, timeout, batch, trace format, experiment name. Returns 0, or -1 with one line in
  * err. Free with experiment_free (after p is no longer used). */
 int experiment_load(const char *path, struct experiment *e, struct plan *p,
                     char *err, size_t errlen);

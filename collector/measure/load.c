@@ -899,6 +899,7 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
     out->trace_events = (int64_t)trace_parser_events(tp);
     if (trc == 0) {
         out->have_extract = true;
+        out->trace_format = s->trace_proto ? "proto" : "json";
         if (extract_finish(tee.x, &out->x) < 0)
             set_status(out, "trace_error", "%s", out->x.error);
         else if (out->trace_data_loss == 1)
@@ -1206,6 +1207,7 @@ static void finish_batch_loads(struct load_session *s, struct batch_tee *b,
         if (isnan(out->trace_buffer_pct) || batch->trace_buffer_pct > out->trace_buffer_pct)
             out->trace_buffer_pct = batch->trace_buffer_pct;
         out->have_extract = true;
+        out->trace_format = s->trace_proto ? "proto" : "json";
         int xrc = extract_finish(b->x[i], &out->x);
         /* the result owns copies of what it keeps: the extractor's events
          * go now, not after the whole batch's results are built */

@@ -116,6 +116,7 @@ struct load_outcome {
     char error[512];              /* "" when ok */
     bool have_extract;
     struct extract_result x;
+    const char *trace_format;     /* how the trace read came: "json", "proto"; NULL: none */
     double wall_ms;
     int64_t trace_bytes, trace_events;
     int trace_data_loss;          /* 0/1, -1 unknown */

@@ -362,6 +362,7 @@ static void fill_host(struct rows *r, const struct load_key *key, const struct l
         .batch_size = o->batch_size > 0 ? o->batch_size : DB_NULL,
         .batch_index = o->batch_size > 0 ? o->batch_index : DB_NULL,
         .trace_load_id = key->trace_load_id > 0 ? key->trace_load_id : DB_NULL,
+        .trace_format = o->trace_format,
     };
     r->rec.host = &r->host;
 }

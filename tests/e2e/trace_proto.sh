@@ -13,7 +13,10 @@
 #     instantiated) on the one clock;
 #   - unbatched, proto, --save-traces: the saved trace is JSON and holds the
 #     load's module request;
-#   - bad --trace-format: a usage error naming it, the DB untouched.
+#   - each load's load_host.trace_format says which export it had;
+#   - an experiment's "trace_format", and --trace-format over it;
+#   - bad --trace-format or "trace_format": an error naming it, the DB
+#     untouched.
 source "$(dirname "$0")/../lib.sh"
 
 run_fmt() {   # run_fmt FORMAT DB [more options]
@@ -39,6 +42,8 @@ for fmt in proto json; do
   "$WASMLAB" export trace --db "$DB" --load "$id" --out "$TMP/$fmt.json" 2>"$TMP/err" ||
     fail "$fmt: export trace: $(cat "$TMP/err")"
 done
+check "each load stores how its trace came" test \
+  "$(q "$TMP/proto.db" "SELECT group_concat(DISTINCT trace_format) || ':' || COUNT(trace_format) FROM load_host"):$(q "$TMP/json.db" "SELECT group_concat(DISTINCT trace_format) || ':' || COUNT(trace_format) FROM load_host")" = "proto:6:json:6"
 check "the same end event either way" test \
   "$(q "$TMP/proto.db" "SELECT group_concat(DISTINCT compile_finished_event) FROM loads")" = \
   "$(q "$TMP/json.db" "SELECT group_concat(DISTINCT compile_finished_event) FROM loads")"
@@ -98,6 +103,22 @@ assert d["metadata"]["clock-domain"] == "LINUX_CLOCK_MONOTONIC"
 urls = [e["args"]["data"]["url"] for e in d["traceEvents"] if e.get("name") == "ResourceSendRequest"]
 assert any(u.endswith("/modules/c/hello.wasm") for u in urls), urls
 PY
+
+# an experiment's "trace_format" (what nightly and the scale-out manifests
+# run), and --trace-format over it
+cat >"$TMP/exp.json" <<'EOF'
+{ "name": "proto", "browsers": ["headless-shell"], "modules": ["c/hello"], "loads": 2, "batch": 2,
+  "trace_format": "proto" }
+EOF
+"$WASMLAB" sweep "$TMP/exp.json" -q --db "$TMP/exp.db" >/dev/null 2>"$TMP/err" ||
+  fail "sweep with \"trace_format\": \"proto\": $(tail -c 400 "$TMP/err")"
+"$WASMLAB" sweep "$TMP/exp.json" -q --trace-format json --db "$TMP/exp.db" >/dev/null 2>"$TMP/err" ||
+  fail "sweep --trace-format json over the file's proto: $(tail -c 400 "$TMP/err")"
+check "sweep: the experiment's proto, then --trace-format json over it (2 ok loads each)" test \
+  "$(q "$TMP/exp.db" "SELECT group_concat(f, ' ') FROM (SELECT r.id, h.trace_format || ':' || COUNT(*) || ':' || SUM(l.status = 'ok') AS f FROM loads l JOIN load_host h ON h.load_id = l.id JOIN runs r ON r.id = l.run_id GROUP BY r.id ORDER BY r.id)")" = "proto:2:2 json:2:2"
+sed 's/"proto" }/"Proto" }/' "$TMP/exp.json" >"$TMP/bad-exp.json"
+expect_fail 2 '"trace_format" must be "json" or "proto"' "$WASMLAB" sweep "$TMP/bad-exp.json" --db "$TMP/exp.db"
+check "a bad \"trace_format\" stored nothing" test "$(q "$TMP/exp.db" "SELECT COUNT(*) FROM loads")" = 4
 
 before=$(q "$TMP/one.db" "SELECT COUNT(*) FROM loads")
 expect_usage run "--trace-format xml: must be json or proto" \
