@@ -14,6 +14,7 @@
 #include "collector/cli/exit_codes.h"
 #include "collector/report/compare.h"
 #include "collector/cli/options.h"
+#include "collector/measure/plan.h"
 #include "base/util.h"
 #include "db/db.h"
 #include "db/read_compare.h"
@@ -29,6 +30,10 @@ static const struct cli_option nightly_options[] = {
       "unfinished run in --db, then compare as usual", 'R' },
     { "no-fetch", 0, NULL, "never download a browser: fail if one is not in the store", 'n' },
     { "keep-traces", 0, "RULE", "traces to store, as sweep: all, failed, sample:N, none", 'k' },
+    { "batch", 0, "N", "loads per tracing session, as sweep (1..64; default: the\n"
+      "experiment's \"batch\", else 1)", 'B' },
+    { "trace-format", 0, "FMT", "json or proto, as sweep (default: the experiment's\n"
+      "\"trace_format\", else json)", 'T' },
     { "quiet", 'q', NULL, "no progress or notes on stderr", 'q' },
     { NULL, 0, NULL, NULL, 0 }
 };
@@ -178,6 +183,21 @@ int cmd_nightly(int argc, char **argv)
         case 'R': so.resume = true; break;
         case 'n': so.fetch = false; break;
         case 'k': so.keep_traces = cp.arg; break;   /* checked by sweep_execute */
+        case 'B':
+            if (cli_long(&cp, 1, PLAN_BATCH_MAX, "loads", &so.batch) < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'T': {
+            int i = cli_choice(&cp, plan_trace_formats);
+            if (i < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            so.trace_format = plan_trace_formats[i];
+            break;
+        }
         case 'q': util_quiet = true; break;
         }
     }

@@ -126,4 +126,6 @@ expect_usage run "--trace-format xml: must be json or proto" \
 check "a bad --trace-format stored nothing" test "$(q "$TMP/one.db" "SELECT COUNT(*) FROM loads")" = "$before"
 expect_usage sweep "--trace-format PROTO: must be json or proto" \
   "$WASMLAB" sweep --trace-format PROTO "$SRC/experiments/startup.json"
+expect_usage nightly "--trace-format xml: must be json or proto" \
+  "$WASMLAB" nightly --trace-format xml --db "$TMP/one.db" "$SRC/experiments/startup.json"
 finish
