@@ -238,7 +238,7 @@ static int write_slices(struct plot_job *j, struct timeline *t)
                 class_rgb(s->cat_class));
         t->drawn++;
         char text[128];
-        label_text(t->sl.names[s->name], (x1 - x0) * t->px_per_ms - 4, text, sizeof text);
+        label_text(string_pool_get(&t->sl.names, s->name), (x1 - x0) * t->px_per_ms - 4, text, sizeof text);
         if (text[0]) {
             fprintf(fl, "%.4f %.3f ", (x0 + x1) / 2, y0 + ROW_H / 2);
             plot_data_str(fl, text);
@@ -378,7 +378,7 @@ static size_t gc_bands(struct plot_job *j, const struct timeline *t, struct gc_b
     if (have_v8)
         return n;
     for (size_t i = 0; i < t->sl.n; i++) {
-        const char *name = t->sl.names[t->sl.v[i].name];
+        const char *name = string_pool_get(&t->sl.names, t->sl.v[i].name);
         if (strcmp(name, "MinorGC") != 0 && strcmp(name, "MajorGC") != 0)
             continue;
         *out = xrealloc(*out, (n + 1) * sizeof **out);

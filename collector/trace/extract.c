@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/string_pool.h"
 #include "base/util.h"
 
 enum kind { K_SEND, K_RESPONSE, K_FINISH, K_DATA, K_WASM, K_MARK, K_GC };
@@ -56,76 +57,11 @@ static int gc_kind_index(const char *name)
     return -1;
 }
 
-/* Distinct strings, each kept once (open addressing, never removed). */
-struct strings {
-    char **slot;
-    size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;      /* FNV-1a */
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* s cut to at most max bytes, interned; "" for NULL. */
-static const char *strings_get(struct strings *t, const char *s, size_t max)
-{
-    if (!s)
-        s = "";
-    size_t n = strnlen(s, max);
-    if ((t->n + 1) * 2 > t->cap) {
-        struct strings bigger = { xcalloc(t->cap ? t->cap * 2 : 64, sizeof(char *)),
-                                  t->cap ? t->cap * 2 : 64, t->n };
-        for (size_t i = 0; i < t->cap; i++) {
-            if (!t->slot[i])
-                continue;
-            size_t j = hash_str(t->slot[i], strlen(t->slot[i])) & (bigger.cap - 1);
-            while (bigger.slot[j])
-                j = (j + 1) & (bigger.cap - 1);
-            bigger.slot[j] = t->slot[i];
-        }
-        free(t->slot);
-        *t = bigger;
-    }
-    size_t i = hash_str(s, n) & (t->cap - 1);
-    for (; t->slot[i]; i = (i + 1) & (t->cap - 1))
-        if (strncmp(t->slot[i], s, n) == 0 && t->slot[i][n] == 0)
-            return t->slot[i];
-    char *copy = xmalloc(n + 1);
-    memcpy(copy, s, n);
-    copy[n] = 0;
-    t->slot[i] = copy;
-    t->n++;
-    return copy;
-}
-
-static void strings_free(struct strings *t)
-{
-    for (size_t i = 0; i < t->cap; i++)
-        free(t->slot[i]);
-    free(t->slot);
-}
-
-struct extract_strings {
-    struct strings t;
-};
-
-/* s as the result keeps it (its own table: it outlives the extractor). */
-static const char *result_str(struct extract_result *res, const char *s, size_t max)
-{
-    if (!res->strings)
-        res->strings = xcalloc(1, sizeof *res->strings);
-    return strings_get(&res->strings->t, s, max);
-}
-
 struct extractor {
     char module_path[1024];
     struct kept *kept;
     size_t n, cap;
-    struct strings strings;   /* what kept's strings point to */
+    struct string_pool strings;   /* what kept's strings point to */
     uint64_t events;
     bool focused;             /* extractor_focus: keep one renderer's events */
     int64_t focus_pid;
@@ -223,7 +159,7 @@ void extractor_free(struct extractor *x)
     if (!x)
         return;
     free(x->kept);
-    strings_free(&x->strings);
+    string_pool_free(&x->strings);
     free(x);
 }
 
@@ -247,8 +183,8 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     k->dur = ev->dur_us;
     k->pid = ev->pid;
     k->tid = ev->tid;
-    k->name = strings_get(&x->strings, ev->name, 63);
-    k->cat = strings_get(&x->strings, ev->cat, 79);
+    k->name = string_pool_intern(&x->strings, ev->name, 63);
+    k->cat = string_pool_intern(&x->strings, ev->cat, 79);
     k->req = k->id = k->mime = "";
     return k;
 }
@@ -272,7 +208,7 @@ static void add_bytes(int64_t *total, int64_t n)
 static const char *arg_text(struct extractor *x, const struct trace_event *ev, const char *key,
                             size_t max)
 {
-    return strings_get(&x->strings, trace_event_arg_text(ev, key), max);
+    return string_pool_intern(&x->strings, trace_event_arg_text(ev, key), max);
 }
 
 void extract_event(void *arg, const struct trace_event *ev)
@@ -410,8 +346,8 @@ static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *
             }
         }
         struct extract_gc_event *g = &res->gc_events[res->n_gc_events++];
-        g->name = result_str(res, k->name, 63);
-        g->cat = result_str(res, k->cat, 79);
+        g->name = string_pool_intern(&res->strings, k->name, 63);
+        g->cat = string_pool_intern(&res->strings, k->cat, 79);
         g->kind = extract_gc_kinds[k->gc_kind].kind;
         g->is_pause = extract_gc_kinds[k->gc_kind].is_pause;
         g->ts_us = k->ts;
@@ -669,9 +605,9 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         if (k->kind != K_WASM || k->pid != send->pid)
             continue;
         struct extract_compile_event *ce = &res->compile_events[res->n_compile_events++];
-        ce->name = result_str(res, k->name, 63);
-        ce->cat = result_str(res, k->cat, 79);
-        ce->compile_id = result_str(res, k->id, 23);
+        ce->name = string_pool_intern(&res->strings, k->name, 63);
+        ce->cat = string_pool_intern(&res->strings, k->cat, 79);
+        ce->compile_id = string_pool_intern(&res->strings, k->id, 23);
         ce->ph = k->ph;
         ce->ts_us = k->ts;
         ce->dur_us = k->dur;
@@ -739,9 +675,6 @@ void extract_result_free(struct extract_result *res)
     free(res->compile_events);
     free(res->marks);
     free(res->gc_events);
-    if (res->strings) {
-        strings_free(&res->strings->t);
-        free(res->strings);
-    }
+    string_pool_free(&res->strings);
     memset(res, 0, sizeof *res);
 }

@@ -82,6 +82,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/string_pool.h"
 #include "collector/trace/trace_parser.h"
 
 #define EXTRACT_NONE INT64_MIN
@@ -94,7 +95,6 @@ struct extract_chunk {
 /* The strings of a result's events are kept once each, in the result
  * (valid until extract_result_free): a Go module's load has ~1,700 compile
  * events, and a batch holds its loads' results until they are stored. */
-struct extract_strings;
 
 struct extract_compile_event {
     const char *name;         /* at most 63 bytes */
@@ -161,7 +161,7 @@ struct extract_result {
     struct extract_gc_event *gc_events;   /* V8 GC on the renderer, by time */
     size_t n_gc_events;
 
-    struct extract_strings *strings;      /* the events' names, categories, ids */
+    struct string_pool strings;           /* the events' names, categories, ids */
 
     /* phases (see above), EXTRACT_NONE when not found */
     int64_t compile_start_us, instantiate_end_us, first_output_us, startup_us;

@@ -29,11 +29,7 @@ struct slice_builder {
     size_t last_thread;
     struct proc_name *procs;
     size_t n_procs, cap_procs;
-    /* interned names: open addressing, indices into names[] + 1 (0 = empty) */
-    char **names;
-    size_t n_names, cap_names;
-    uint32_t *hash;
-    size_t hash_cap;
+    struct string_pool names;   /* slice names; slices hold their index */
     uint64_t events;
 };
 
@@ -43,8 +39,6 @@ struct slice_builder *slices_new(int64_t pid, int64_t from_us, int64_t to_us)
     b->pid = pid;
     b->from_us = from_us;
     b->to_us = to_us;
-    b->hash_cap = 1024;
-    b->hash = xcalloc(b->hash_cap, sizeof *b->hash);
     return b;
 }
 
@@ -52,53 +46,13 @@ void slices_builder_free(struct slice_builder *b)
 {
     if (!b)
         return;
-    for (size_t i = 0; i < b->n_names; i++)
-        free(b->names[i]);
-    free(b->names);
-    free(b->hash);
+    string_pool_free(&b->names);
     free(b->raw);
     free(b->threads);
     free(b->procs);
     free(b);
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static uint32_t intern(struct slice_builder *b, const char *s)
-{
-    if (b->n_names * 2 >= b->hash_cap) {
-        size_t cap = b->hash_cap * 2;
-        uint32_t *h = xcalloc(cap, sizeof *h);
-        for (size_t i = 0; i < b->n_names; i++) {
-            size_t j = hash_str(b->names[i]) & (cap - 1);
-            while (h[j])
-                j = (j + 1) & (cap - 1);
-            h[j] = (uint32_t)i + 1;
-        }
-        free(b->hash);
-        b->hash = h;
-        b->hash_cap = cap;
-    }
-    size_t j = hash_str(s) & (b->hash_cap - 1);
-    while (b->hash[j]) {
-        if (strcmp(b->names[b->hash[j] - 1], s) == 0)
-            return b->hash[j] - 1;
-        j = (j + 1) & (b->hash_cap - 1);
-    }
-    if (b->n_names == b->cap_names) {
-        b->cap_names = b->cap_names ? b->cap_names * 2 : 256;
-        b->names = xrealloc(b->names, b->cap_names * sizeof *b->names);
-    }
-    b->names[b->n_names] = xstrdup(s);
-    b->hash[j] = (uint32_t)b->n_names + 1;
-    return (uint32_t)b->n_names++;
-}
 
 static uint32_t thread_index(struct slice_builder *b, int64_t pid, int64_t tid)
 {
@@ -167,7 +121,8 @@ void slices_event(void *arg, const struct trace_event *ev)
     r->dur = ev->ph == 'X' ? ev->dur_us : ev->ph == 'B' ? RAW_B : RAW_E;
     r->seq = seq;
     r->thread = thread_index(b, ev->pid, ev->tid);
-    r->name = ev->ph == 'E' ? 0 : intern(b, ev->name[0] ? ev->name : "(unnamed)");
+    r->name = ev->ph == 'E' ? 0
+            : string_pool_add(&b->names, ev->name[0] ? ev->name : "(unnamed)", SIZE_MAX);
 }
 
 static int by_thread_ts(const void *a, const void *b)
@@ -270,7 +225,7 @@ void slices_finish(struct slice_builder *b, struct slices *out)
         s->thread = flat[i].thread;
         s->parent = depth ? stack[depth - 1] : SLICE_NONE;
         s->depth = (int)depth;
-        s->cat_class = slice_class(b->names[s->name]);
+        s->cat_class = slice_class(string_pool_get(&b->names, s->name));
         if (depth) {
             struct slice *p = &v[stack[depth - 1]];
             int64_t pend = p->start_us + p->dur_us;
@@ -324,16 +279,12 @@ void slices_finish(struct slice_builder *b, struct slices *out)
     b->threads = NULL;
     b->n_threads = 0;
     out->names = b->names;
-    out->n_names = b->n_names;
-    b->names = NULL;
-    b->n_names = 0;
+    memset(&b->names, 0, sizeof b->names);
 }
 
 void slices_free(struct slices *s)
 {
-    for (size_t i = 0; i < s->n_names; i++)
-        free(s->names[i]);
-    free(s->names);
+    string_pool_free(&s->names);
     free(s->threads);
     free(s->v);
     memset(s, 0, sizeof *s);
@@ -389,7 +340,7 @@ int64_t slices_write_folded(const struct slices *s, bool with_process, struct bu
             chain[depth++] = k;
         while (depth > 0) {
             buf_append(&path, ";", 1);
-            append_frame(&path, s->names[s->v[chain[--depth]].name]);
+            append_frame(&path, string_pool_get(&s->names, s->v[chain[--depth]].name));
         }
         lines[n].stack = xstrdup(path.data ? path.data : "");
         lines[n].us = s->v[i].self_us;

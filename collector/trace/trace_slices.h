@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/string_pool.h"
 #include "collector/trace/trace_parser.h"
 
 struct slice {
@@ -57,8 +58,7 @@ struct slices {
     size_t n;
     struct slice_thread *threads;
     size_t n_threads;
-    char **names;               /* interned slice names */
-    size_t n_names;
+    struct string_pool names;   /* slice names, by slice.name */
     uint64_t clipped;           /* children clipped to their parent's end */
     uint64_t events_seen;
 };

@@ -32,7 +32,7 @@ static void build(const char *text, size_t len, size_t chunk, int64_t pid, int64
 static const struct slice *find(const struct slices *s, const char *name)
 {
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->names[s->v[i].name], name) == 0)
+        if (strcmp(string_pool_get(&s->names, s->v[i].name), name) == 0)
             return &s->v[i];
     return NULL;
 }
