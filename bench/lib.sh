@@ -5,6 +5,15 @@
 # The Chromium every tool of the run drives.
 browser=${WASMLAB_BENCH_BROWSER:-/usr/lib/chromium/chromium-headless-shell}
 
+# bench_int SCRIPT OPTION VALUE MIN MAX: exits 2 with one line unless VALUE
+# is a whole number in MIN..MAX (checked before minutes of loads, not after).
+bench_int() {
+    if ! [[ $3 =~ ^[0-9]+$ ]] || [ "$3" -lt "$4" ] || [ "$3" -gt "$5" ]; then
+        echo "$1: $2 $3: must be a whole number from $4 to $5" >&2
+        exit 2
+    fi
+}
+
 # bench_peers BUILD: installs the peers' npm packages under BUILD once
 # (scripts/bench-setup.sh), exports NODE_PATH for them and sets manifest.
 bench_peers() {

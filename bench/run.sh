@@ -40,6 +40,7 @@ while [ $# -gt 0 ]; do
     shift
 done
 wasmlab=${wasmlab:-$build/wasmlab}
+bench_int bench/run.sh --batch "$batch" 1 64
 if [ $quick = 1 ]; then
     modules="c/hello go/hello" loads=3 rounds=1 ingest_mb="20" mem_n=20 plain_loads=1 mode=quick
     keep_loads=3
@@ -156,3 +157,11 @@ python3 "$root/bench/summarize.py" --tmp "$tmp" --out "$out" --mode "$mode" --mo
     --keep-rules "$keep_rules" --keep-loads "$keep_loads" \
     $([ $ingest_only = 1 ] && echo --ingest-only)
 echo "results: $out" >&2
+# The results keep a failed invocation (its rc, "exit"); the script's exit
+# says so too, so a bench with holes is not taken for a result.
+failed=$(cat "$tmp"/*.rc 2>/dev/null | grep -cv '^0$' || true)
+failed=$((failed + $(grep -c '"rc": [1-9]' "$tmp/timings.jsonl" 2>/dev/null || true)))
+if [ "$failed" -gt 0 ]; then
+    echo "bench/run.sh: $failed invocation(s) failed (their exit codes are in $out)" >&2
+    exit 1
+fi

@@ -43,6 +43,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 wasmlab=$build/wasmlab
+bench_int bench/throughput.sh --batch "$batch" 1 64
+bench_int bench/throughput.sh --loads "$loads" 1 100000
+bench_int bench/throughput.sh --rounds "$rounds" 1 1000
 [ -x "$wasmlab" ] || { echo "bench/throughput.sh: $wasmlab is not built" >&2; exit 2; }
 [ -z "$before" ] || [ -x "$before" ] || { echo "bench/throughput.sh: --before $before is not executable" >&2; exit 2; }
 [ -f "$before_pages/harness.html" ] || { echo "bench/throughput.sh: --before-pages $before_pages has no harness.html" >&2; exit 2; }

@@ -27,6 +27,12 @@ want=$(sed -n '/load_trace_categories\[\] = {/,/};/p' "$SRC/collector/measure/lo
        | grep -o '"[^"]*"' | tr -d '"' | tr '\n' ' ' | sed 's/ $//')
 check "peer's trace categories equal load.c's ($want)" test "$cats" = "$want"
 
+# bad options: one line and exit 2 before any load
+expect_fail 2 "bench/run.sh: --batch 65: must be a whole number from 1 to 64" \
+  bash "$SRC/bench/run.sh" --quick --batch 65 --build "$BUILD"
+expect_fail 2 "bench/throughput.sh: --loads x: must be a whole number" \
+  bash "$SRC/bench/throughput.sh" --loads x --build "$BUILD"
+
 rc=0
 bash "$SRC/bench/run.sh" --quick --wasmlab "$WASMLAB" --build "$BUILD" --out "$TMP/r.json" \
   >"$TMP/summary.md" 2>"$TMP/err" || rc=$?
