@@ -238,7 +238,8 @@ static int write_slices(struct plot_job *j, struct timeline *t)
                 class_rgb(s->cat_class));
         t->drawn++;
         char text[128];
-        label_text(string_pool_get(&t->sl.names, s->name), (x1 - x0) * t->px_per_ms - 4, text, sizeof text);
+        label_text(string_pool_get(&t->sl.names, s->name), (x1 - x0) * t->px_per_ms - 4, text,
+                   sizeof text);
         if (text[0]) {
             fprintf(fl, "%.4f %.3f ", (x0 + x1) / 2, y0 + ROW_H / 2);
             plot_data_str(fl, text);
