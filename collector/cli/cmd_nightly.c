@@ -14,7 +14,6 @@
 #include "collector/cli/exit_codes.h"
 #include "collector/report/compare.h"
 #include "collector/cli/options.h"
-#include "collector/measure/plan.h"
 #include "base/util.h"
 #include "db/db.h"
 #include "db/read_compare.h"
@@ -183,22 +182,13 @@ int cmd_nightly(int argc, char **argv)
         case 'R': so.resume = true; break;
         case 'n': so.fetch = false; break;
         case 'k': so.keep_traces = cp.arg; break;   /* checked by sweep_execute */
-        case 'B':
-            if (cli_long(&cp, 1, PLAN_BATCH_MAX, "loads", &so.batch) < 0) {
-                cli_end(&cp);
-                return EXIT_USAGE;
-            }
-            break;
-        case 'T': {
-            int i = cli_choice(&cp, plan_trace_formats);
-            if (i < 0) {
-                cli_end(&cp);
-                return EXIT_USAGE;
-            }
-            so.trace_format = plan_trace_formats[i];
-            break;
-        }
         case 'q': util_quiet = true; break;
+        default:   /* --batch, --trace-format: as sweep's */
+            if (sweep_parse_shared(&cp, id, &so) < 0) {
+                cli_end(&cp);
+                return EXIT_USAGE;
+            }
+            break;
         }
     }
     if (id < 0)

@@ -123,6 +123,19 @@ static void print_dry_run(const struct plan *p, const char *cmd, bool json)
           mine * p->loads, mine * p->warmup);
 }
 
+int sweep_parse_shared(struct cli_parser *cp, int id, struct sweep_options *o)
+{
+    if (id == 'B')
+        return cli_long(cp, 1, PLAN_BATCH_MAX, "loads", &o->batch) < 0 ? -1 : 1;
+    if (id != 'T')
+        return 0;
+    int i = cli_choice(cp, plan_trace_formats);
+    if (i < 0)
+        return -1;
+    o->trace_format = plan_trace_formats[i];
+    return 1;
+}
+
 int sweep_parse_shard(const char *s, int *k, int *n)
 {
     long kk, nn;
@@ -248,23 +261,14 @@ int cmd_sweep(int argc, char **argv)
             o.keep_traces = cp.arg;
             break;
         case 'j': o.json = true; break;
-        case 'B':
-            if (cli_long(&cp, 1, PLAN_BATCH_MAX, "loads", &o.batch) < 0) {
-                cli_end(&cp);
-                return EXIT_USAGE;
-            }
-            break;
         case 'D': o.dry_run = true; break;
-        case 'T': {
-            int i = cli_choice(&cp, plan_trace_formats);
-            if (i < 0) {
+        case 'q': util_quiet = true; break;
+        default:
+            if (sweep_parse_shared(&cp, id, &o) < 0) {
                 cli_end(&cp);
                 return EXIT_USAGE;
             }
-            o.trace_format = plan_trace_formats[i];
             break;
-        }
-        case 'q': util_quiet = true; break;
         }
     }
     if (id < 0)

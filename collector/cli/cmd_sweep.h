@@ -35,6 +35,11 @@ void sweep_options_init(struct sweep_options *o);
 int sweep_execute(struct sweep_options *o);
 /* "K/N" with 1 <= K <= N <= 100000 -> 0, else -1. */
 int sweep_parse_shard(const char *s, int *k, int *n);
+/* The options nightly shares with sweep, both tables' ids 'B' (--batch N)
+ * and 'T' (--trace-format FMT), parsed into o. Returns 1 when id was one of
+ * them, 0 when not, -1 on a bad value (the parser has printed why). */
+struct cli_parser;
+int sweep_parse_shared(struct cli_parser *cp, int id, struct sweep_options *o);
 
 int cmd_sweep(int argc, char **argv);
 
