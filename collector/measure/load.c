@@ -301,6 +301,12 @@ static json_t *tracing_params(int buffer_kb, bool proto)
                      "bufferUsageReportingInterval", 250.0);
 }
 
+/* load_host.trace_format of a load whose trace was read. */
+static const char *trace_format_name(const struct load_session *s)
+{
+    return s->trace_proto ? "proto" : "json";
+}
+
 /* Where the trace's JSON goes as it is read: the --save-traces file, the
  * stored copy and the parser (and so the extractor). */
 struct trace_reader {
@@ -899,7 +905,7 @@ static int read_load_trace(struct load_steps *ls, const struct load_request *r,
     out->trace_events = (int64_t)trace_parser_events(tp);
     if (trc == 0) {
         out->have_extract = true;
-        out->trace_format = s->trace_proto ? "proto" : "json";
+        out->trace_format = trace_format_name(s);
         if (extract_finish(tee.x, &out->x) < 0)
             set_status(out, "trace_error", "%s", out->x.error);
         else if (out->trace_data_loss == 1)
@@ -1207,7 +1213,7 @@ static void finish_batch_loads(struct load_session *s, struct batch_tee *b,
         if (isnan(out->trace_buffer_pct) || batch->trace_buffer_pct > out->trace_buffer_pct)
             out->trace_buffer_pct = batch->trace_buffer_pct;
         out->have_extract = true;
-        out->trace_format = s->trace_proto ? "proto" : "json";
+        out->trace_format = trace_format_name(s);
         int xrc = extract_finish(b->x[i], &out->x);
         /* the result owns copies of what it keeps: the extractor's events
          * go now, not after the whole batch's results are built */
