@@ -306,22 +306,27 @@ static size_t count_kept(const struct extractor *x, enum kind kind, int64_t pid)
     return n;
 }
 
-/* The chunks extract_finish keeps: the renderer's wasm.OnBytesReceived from
- * `from` (kind K_WASM), or the request's ResourceReceivedData (K_DATA). */
-static size_t count_chunks(const struct extractor *x, enum kind kind, int64_t pid, int64_t from,
-                           const char *req)
+/* A load's chunks: the renderer's own wasm.OnBytesReceived from its
+ * streaming start, else (is_net_chunk) the request's ResourceReceivedData,
+ * matched by request id on any process. */
+static bool is_v8_chunk(const struct kept *k, int64_t pid, int64_t from)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < x->n; i++) {
-        const struct kept *k = &x->kept[i];
-        if (k->kind != kind || (pid != -1 && k->pid != pid))
-            continue;
-        if (kind == K_WASM)
-            n += strcmp(k->name, "wasm.OnBytesReceived") == 0 && k->ts >= from && k->n1 >= 0;
-        else
-            n += strcmp(k->req, req) == 0;
-    }
-    return n;
+    return k->kind == K_WASM && k->pid == pid && strcmp(k->name, "wasm.OnBytesReceived") == 0 &&
+           k->ts >= from && k->n1 >= 0;
+}
+
+static bool is_net_chunk(const struct kept *k, const char *req)
+{
+    return k->kind == K_DATA && strcmp(k->req, req) == 0;
+}
+
+/* res->chunks was sized by the same predicates */
+static void add_chunk(struct extract_result *res, const struct kept *k)
+{
+    res->chunks[res->n_chunks].ts_us = k->ts;
+    res->chunks[res->n_chunks].bytes = k->n1;
+    res->n_chunks++;
+    add_bytes(&res->chunk_bytes, k->n1);
 }
 
 static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *res)
@@ -593,12 +598,14 @@ int extract_finish(struct extractor *x, struct extract_result *res)
 
     size_t n_wasm = count_kept(x, K_WASM, send->pid);
     res->compile_events = xcalloc(n_wasm + 1, sizeof *res->compile_events);
-    /* chunks: the renderer's OnBytesReceived, else the request's
-     * ResourceReceivedData, matched by request id on any process (sized
-     * exactly: a batch holds every load's result until it is stored) */
-    size_t n_chunks = count_chunks(x, K_WASM, send->pid, chunks_from, NULL);
-    if (n_chunks == 0)
-        n_chunks = count_chunks(x, K_DATA, -1, INT64_MIN, send->req);
+    /* chunks (is_v8_chunk, else is_net_chunk), sized exactly: a batch
+     * holds every load's result until it is stored */
+    size_t n_chunks = 0;
+    for (size_t i = 0; i < x->n; i++)
+        n_chunks += is_v8_chunk(&x->kept[i], send->pid, chunks_from);
+    bool v8_chunks = n_chunks > 0;
+    for (size_t i = 0; i < x->n && !v8_chunks; i++)
+        n_chunks += is_net_chunk(&x->kept[i], send->req);
     res->chunks = xcalloc(n_chunks + 1, sizeof *res->chunks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
@@ -613,24 +620,16 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         ce->dur_us = k->dur;
         ce->pid = k->pid;
         ce->tid = k->tid;
-        if (strcmp(k->name, "wasm.OnBytesReceived") == 0 && k->ts >= chunks_from && k->n1 >= 0) {
-            res->chunks[res->n_chunks].ts_us = k->ts;
-            res->chunks[res->n_chunks].bytes = k->n1;
-            res->n_chunks++;
-            add_bytes(&res->chunk_bytes, k->n1);
-        }
+        if (is_v8_chunk(k, send->pid, chunks_from))
+            add_chunk(res, k);
     }
     res->chunk_source = "wasm.OnBytesReceived";
-    if (res->n_chunks == 0) {
+    if (!v8_chunks) {
         res->chunk_source = "ResourceReceivedData";
         for (size_t i = 0; i < x->n; i++) {
             const struct kept *k = &x->kept[i];
-            if (k->kind == K_DATA && strcmp(k->req, send->req) == 0) {
-                res->chunks[res->n_chunks].ts_us = k->ts;
-                res->chunks[res->n_chunks].bytes = k->n1;
-                res->n_chunks++;
-                add_bytes(&res->chunk_bytes, k->n1);
-            }
+            if (is_net_chunk(k, send->req))
+                add_chunk(res, k);
         }
     }
     res->last_byte_us = res->n_chunks ? res->chunks[res->n_chunks - 1].ts_us
