@@ -13,8 +13,10 @@
 #include "collector/trace/perfetto_json.h"
 #include "collector/trace/trace_parser.h"
 #include "base/util.h"
+#include "base/work_queue.h"
 
 #include <libwebsockets.h>
+#include <openssl/evp.h>
 
 #define COMMAND_TIMEOUT_MS 15000
 #define TRACE_TIMEOUT_MS 60000
@@ -339,8 +341,14 @@ static int feed_proto(struct trace_reader *r, struct perfetto_json *pj, const ch
         set_status(r->out, "trace_error", "trace stream: an IO.read chunk of %zu bytes", len);
         return -1;
     }
-    char *raw = xmalloc(len / 4 * 3 + 4);
-    int n = lws_b64_decode_string_len(b64, (int)len, raw, (int)(len / 4 * 3 + 4));
+    /* OpenSSL's block decoder: 440 MB/s of base64 here, against 80 for
+     * lws_b64_decode_string_len (a bytewise state machine; 5% of reading a
+     * Go batch's trace). Each IO.read chunk is whole base64, padded; the
+     * block decoder counts the padding as zero bytes, so they come off. */
+    unsigned char *raw = xmalloc(len / 4 * 3 + 4);
+    int n = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)len);
+    if (n > 0 && len % 4 == 0)
+        n -= (b64[len - 1] == '=') + (b64[len - 2] == '=');
     int rc = 0;
     if (n < 0) {
         set_status(r->out, "trace_error", "trace stream: bad base64 from IO.read");
@@ -354,61 +362,97 @@ static int feed_proto(struct trace_reader *r, struct perfetto_json *pj, const ch
     return rc;
 }
 
+/* What the reading thread hands the parsing one: IO.read's results, in
+ * order, each parsed whole (a trace_reader and its converter are the
+ * consumer's alone until work_queue_finish). */
+struct trace_consumer {
+    struct trace_reader r;
+    struct perfetto_json *pj;   /* NULL: the stream is JSON */
+};
+
+static int consume_chunk(void *arg, void *item)
+{
+    struct trace_consumer *c = arg;
+    json_t *data_json = json_object_get(item, "data");
+    const char *data = json_string_value(data_json);
+    size_t len = json_string_length(data_json);
+    bool b64 = json_is_true(json_object_get(item, "base64Encoded"));
+    if (!data || !len)
+        return 0;
+    if (b64 != (c->pj != NULL)) {
+        /* json comes as text, proto as base64: anything else is not the
+         * format asked for */
+        set_status(c->r.out, "trace_error", "trace stream came %s, asked for %s",
+                   b64 ? "base64-encoded" : "as text", c->pj ? "proto" : "json");
+        return -1;
+    }
+    return c->pj ? feed_proto(&c->r, c->pj, data, len) : deliver_json(&c->r, data, len);
+}
+
+static void release_chunk(void *item)
+{
+    json_decref(item);
+}
+
 /* Reads the trace stream into the parser (and so the extractor): Chrome's
- * JSON as it comes, or its protobuf trace through perfetto_json. */
+ * JSON as it comes, or its protobuf trace through perfetto_json.
+ *
+ * Two threads, two cores: this one reads (IO.read: the browser encodes a
+ * chunk, the websocket carries it, Jansson parses the reply) while a
+ * work_queue's thread converts and parses the chunk before; and one IO.read
+ * is always in flight, so the browser encodes the next chunk meanwhile.
+ * Measured here on 30-load batches, proto: reading and parsing a go/hello
+ * batch's trace took ~370 and ~420 ms of CPU, one after the other before;
+ * Tracing.end to IO.close went from ~1.06 to ~0.70 s (go/hello) and from
+ * ~0.55 to ~0.40 s (c/hello), three runs each, interleaved. */
 static int read_trace(struct load_session *s, const char *handle, struct trace_parser *tp,
                       struct load_outcome *out)
 {
-    struct trace_reader r = { .out = out, .tp = tp };
-    if (s->save_trace_path && !(r.copy = fopen(s->save_trace_path, "we")))
+    struct trace_consumer c = { .r = { .out = out, .tp = tp } };
+    struct trace_reader *r = &c.r;
+    if (s->save_trace_path && !(r->copy = fopen(s->save_trace_path, "we")))
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
     /* zstd level 1: the copy costs the load loop little (gzip level 6 was
      * the slowest stage of reading a trace); in the caller, since a zstd
      * worker thread's job buffers cost ~5 MB of peak RSS on a batch */
-    r.keep = s->keep_trace && zstd_writer_init(&out->trace_copy, -1, 1, 0) == 0;
-    struct perfetto_json *pj = s->trace_proto ? perfetto_json_new(deliver_json, &r) : NULL;
-    int result = 0;
+    r->keep = s->keep_trace && zstd_writer_init(&out->trace_copy, -1, 1, 0) == 0;
+    c.pj = s->trace_proto ? perfetto_json_new(deliver_json, r) : NULL;
+    /* depth 1: at most one chunk waits, one is parsed, one is read (each
+     * ~1.4 MB of base64 in a JSON reply) */
+    struct work_queue *q = work_queue_start(consume_chunk, release_chunk, &c, 1);
+    int read_rc = CDP_OK;
+    int64_t next = cdp_start(s->cdp, NULL, "IO.read",
+                             json_pack("{s:s, s:i}", "handle", handle, "size", IO_READ_BYTES));
     for (;;) {
         json_t *res = NULL;
-        int rc = cdp_call(s->cdp, NULL, "IO.read",
-                          json_pack("{s:s, s:i}", "handle", handle, "size", IO_READ_BYTES),
-                          &res, TRACE_TIMEOUT_MS);
-        if (rc != CDP_OK) {
-            cdp_failed(s, out, rc);
-            result = -1;
+        read_rc = next < 0 ? (int)next
+                           : cdp_finish(s->cdp, next, "IO.read", &res, TRACE_TIMEOUT_MS);
+        next = 0;
+        if (read_rc != CDP_OK)
             break;
-        }
-        const char *data = json_string_value(json_object_get(res, "data"));
-        size_t len = json_string_length(json_object_get(res, "data"));
         bool eof = json_is_true(json_object_get(res, "eof"));
-        bool b64 = json_is_true(json_object_get(res, "base64Encoded"));
-        int frc = 0;
-        if (data && len && b64 != (pj != NULL)) {
-            /* json comes as text, proto as base64: anything else is not
-             * the format asked for */
-            set_status(out, "trace_error", "trace stream came %s, asked for %s",
-                       b64 ? "base64-encoded" : "as text", pj ? "proto" : "json");
-            frc = -1;
-        } else if (data && len) {
-            frc = pj ? feed_proto(&r, pj, data, len) : deliver_json(&r, data, len);
-        }
-        json_decref(res);
-        if (frc < 0) {
-            result = -1;
-            break;
-        }
-        if (eof)
-            break;
+        if (!eof)
+            next = cdp_start(s->cdp, NULL, "IO.read",
+                             json_pack("{s:s, s:i}", "handle", handle, "size", IO_READ_BYTES));
+        if (work_queue_push(q, res) < 0 || eof)
+            break;     /* the consumer failed (its status says why), or the end */
     }
-    if (result == 0 && pj && perfetto_json_finish(pj) < 0) {
-        if (strcmp(out->status, "trace_error") != 0)
-            set_status(out, "trace_error", "%s", perfetto_json_error(pj));
+    if (next > 0)
+        cdp_forget(s->cdp, next);   /* the read after a bad chunk: nobody reads it */
+    int result = work_queue_finish(q) < 0 ? -1 : 0;
+    if (read_rc != CDP_OK) {
+        cdp_failed(s, out, read_rc);
         result = -1;
     }
-    perfetto_json_free(pj);
-    if (r.copy && fclose(r.copy) != 0)
+    if (result == 0 && c.pj && perfetto_json_finish(c.pj) < 0) {
+        if (strcmp(out->status, "trace_error") != 0)
+            set_status(out, "trace_error", "%s", perfetto_json_error(c.pj));
+        result = -1;
+    }
+    perfetto_json_free(c.pj);
+    if (r->copy && fclose(r->copy) != 0)
         warnf("cannot write trace %s: %s", s->save_trace_path, strerror(errno));
-    if (r.keep)
+    if (r->keep)
         out->have_trace_copy = result == 0 && zstd_writer_finish(&out->trace_copy) == 0;
     if (result == 0 && trace_parser_finish(tp) < 0) {
         set_status(out, "trace_error", "%s", trace_parser_error(tp));

@@ -80,17 +80,11 @@ struct trace_parser {
 
 /* ---- lexing helpers over a contiguous buffer [s, e) ---- */
 
-/* 1: a byte that ends a fast string scan ('"', '\\', control chars) */
-static unsigned char str_stop[256];
-static void init_tables(void)
-{
-    if (str_stop['"'])
-        return;
-    for (int c = 0; c < 0x20; c++)
-        str_stop[c] = 1;
-    str_stop['\\'] = 1;
-    str_stop['"'] = 1;
-}
+/* 1: a byte that ends a fast string scan ('"', '\\', control chars);
+ * constant, as parsers run on more than one thread (load.c's reader) */
+static const unsigned char str_stop[256] = {
+    [0x00 ... 0x1f] = 1, ['\\'] = 1, ['"'] = 1,
+};
 
 static inline bool is_ws(unsigned char c)
 {
@@ -1040,7 +1034,6 @@ static int run_buf(struct trace_parser *p)
 
 struct trace_parser *trace_parser_new(trace_event_fn on_event, void *arg)
 {
-    init_tables();
     struct trace_parser *p = xcalloc(1, sizeof *p);
     p->on_event = on_event;
     p->cb_arg = arg;
