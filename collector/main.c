@@ -1,5 +1,6 @@
 /* wasmlab: measure how fast Chromium stream-compiles WebAssembly.
  * main() only dispatches to a command; everything else is in wasmlab_core. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,13 @@ static const struct cli_option main_options[] = {
 
 int main(int argc, char **argv)
 {
+    /* One malloc arena for every thread. A batch's trace is parsed on a
+     * work_queue thread (measure/load.c) while this one reads it; with an
+     * arena each, memory one thread freed stayed out of the other's reach:
+     * a 60-load go/hello run with --batch 30 peaked at 32.5 MB instead of
+     * 29.4 (measured here). The threads seldom allocate at once. */
+    mallopt(M_ARENA_MAX, 1);
+
     /* The description lists the commands, so it is built from the table. */
     static char description[2048];
     size_t len = (size_t)snprintf(description, sizeof description,
