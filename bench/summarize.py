@@ -6,7 +6,8 @@ import argparse, json, math, os, platform, re, sqlite3, subprocess, statistics, 
 ap = argparse.ArgumentParser()
 for a in ("--tmp", "--out", "--mode", "--modules", "--ingest-mb", "--browser"):
     ap.add_argument(a, required=True)
-ap.add_argument("--loads", type=int, required=True)
+ap.add_argument("--loads", type=int, required=True)       # per invocation
+ap.add_argument("--rounds", type=int, default=1)
 ap.add_argument("--mem-n", type=int, required=True)
 ap.add_argument("--keep-rules", default="")
 ap.add_argument("--keep-loads", type=int, default=0)
@@ -223,7 +224,8 @@ machine = {"host": platform.node(), "cores": os.cpu_count(), "cpu_model": cpu,
            "kernel": platform.release(), "chromium": sh(o.browser, "--version"),
            "node": sh("node", "--version"), "load_avg_at_end": os.getloadavg(),
            "wasmlab_commit": sh("git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD")}
-res = {"mode": o.mode, "modules": modules, "loads_per_module": o.loads, "machine": machine,
+res = {"mode": o.mode, "modules": modules, "loads_per_module": o.loads * o.rounds,
+       "loads_per_invocation": o.loads, "rounds": o.rounds, "machine": machine,
        "throughput": throughput, "ratios": ratios, "agreement": agreement, "ingest": ingest,
        "memory": memory, "db_growth": {"bytes_per_load": big["db_bytes_per_load"] if big else None,
                                        "loads": o.mem_n, "per_retention_rule": retention}}
