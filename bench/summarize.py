@@ -74,6 +74,7 @@ if not o.ingest_only:
         if tool in MATRIX_DB:
             # a plain connect made a missing DB empty, and "no such table:
             # loads" then lost the whole run's summary
+            db = None
             try:
                 db = open_ro(T(MATRIX_DB[tool]))
                 n = db.execute("SELECT count(*) FROM loads").fetchone()[0]
@@ -90,10 +91,25 @@ if not o.ingest_only:
             n, ok = len(loads), sum(1 for l in loads if l.get("ok"))
             failures = [f"{l.get('module')} load {l.get('load')}: {l.get('error')}"
                         for l in loads if not l.get("ok")]
+        # per module: its invocations' wall time and its loads (stored, or
+        # reported by the peer), so a ratio can be read module by module
+        per_module = {}
+        for m in modules:
+            msecs = sum(t["seconds"] for t in rows if t["label"].split()[1:2] == [m])
+            if tool in MATRIX_DB:
+                try:
+                    mn = db.execute("SELECT count(*) FROM loads l JOIN modules m ON m.id = l.module_id"
+                                    " WHERE m.name = ?", (m,)).fetchone()[0] if db else 0
+                except sqlite3.Error:
+                    mn = 0
+            else:
+                mn = sum(1 for l in per_load[tool] if "load" in l and l.get("module") == m)
+            per_module[m] = {"loads": mn, "seconds": round(msecs, 3),
+                             "loads_per_s": round(mn / msecs, 3) if msecs else None}
         throughput[tool] = {"loads": n, "loads_ok": ok, "seconds": round(secs, 3),
                             "loads_per_s": round(n / secs, 3) if secs else None,
                             "failed_invocations": sum(1 for t in rows if t["rc"] not in (0,)),
-                            "failures": failures}
+                            "failures": failures, "per_module": per_module}
     plain = [l for l in jsonl(T("plain.jsonl")) if "load" in l]
     plain_secs = sum(t["seconds"] for t in timings if t["label"].startswith("plain "))
     throughput["puppeteer_plain"] = {
@@ -250,6 +266,13 @@ if not o.ingest_only:
           f"wasmlab --batch --trace-format proto/puppeteer {ratios['batched_proto_over_puppeteer']:.2f}x, "
           f"/floor {ratios['batched_proto_over_floor']:.2f}x, "
           f"puppeteer/floor {ratios['puppeteer_over_floor']:.2f}x\n")
+    print("| module | " + " | ".join(f"{t} loads/s" for t in TOOLS) + " | batched-proto / puppeteer |")
+    print("|---|" + "---|" * (len(TOOLS) + 1))
+    for m in modules:
+        pm = {t: throughput[t]["per_module"][m]["loads_per_s"] for t in TOOLS}
+        r = pm["wasmlab-batched-proto"] / pm["puppeteer"] if pm["wasmlab-batched-proto"] and pm["puppeteer"] else None
+        print(f"| {m} | " + " | ".join(f3(pm[t]) for t in TOOLS) + f" | {'-' if r is None else f'{r:.2f}x'} |")
+    print()
     for t in TOOLS:
         for f in throughput[t]["failures"]:
             print(f"failed ({t}): {f}")

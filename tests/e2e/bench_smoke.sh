@@ -59,6 +59,10 @@ for tool in ("wasmlab", "wasmlab-batched", "wasmlab-batched-proto", "puppeteer",
     want(t["loads"] == 6 and t["loads_ok"] == 6, f"{tool}: 6 loads, all ok: {t}")
     want(t["failed_invocations"] == 0, f"{tool}: every invocation exited 0: {t}")
     want(t["loads_per_s"] and 0.01 < t["loads_per_s"] < 100, f"{tool} loads/s plausible: {t}")
+    pm = t.get("per_module", {})
+    want(sorted(pm) == ["c/hello", "go/hello"] and all(x["loads"] == 3 for x in pm.values())
+         and abs(sum(x["seconds"] for x in pm.values()) - t["seconds"]) < 0.01,
+         f"{tool}: per module, 3 loads each, the module's seconds add up: {pm}")
 for k, v in r["ratios"].items():
     want(v and v > 0, f"ratio {k} positive: {v}")
 want([(a["tool"], a["module"]) for a in r["agreement"]] ==
