@@ -12,10 +12,10 @@
 #include <unistd.h>
 
 #include <yajl/yajl_parse.h>
-#include <zlib.h>
 
 #include "collector/cli/exit_codes.h"
 #include "collector/cli/import_copy.h"
+#include "collector/cli/import_detect.h"
 #include "collector/cli/options.h"
 #include "collector/measure/compile_api.h"
 #include "collector/trace/extract.h"
@@ -25,8 +25,6 @@
 #include "base/util.h"
 #include "db/db.h"
 #include "wasmlab_config.h"
-
-#define PIECE (256 * 1024)
 
 static const struct cli_option import_options[] = {
     { "db", 0, "FILE", "results database (default results.db; created if new)", 'd' },
@@ -54,126 +52,6 @@ static const struct cli_command import_command = {
     .examples = "wasmlab import-trace load42.json --db results.db\n"
                 "wasmlab import-trace trace.json.gz --module-path /modules/go/hello.wasm",
 };
-
-/* ---- reading the file in pieces ---- */
-
-typedef int (*piece_fn)(void *arg, const void *data, size_t len);
-
-/* Feeds the whole (gunzipped) file to fn. Returns 0, or -1 after a warning. */
-static int stream_file(const char *path, piece_fn fn, void *arg)
-{
-    gzFile gz = gzopen(path, "rb");
-    if (!gz) {
-        warnf("import-trace: %s: %s", path, strerror(errno ? errno : EIO));
-        return -1;
-    }
-    /* plain files: zlib reads straight into buf only for requests of twice
-     * its buffer, so its buffer is kept small and the requests large */
-    gzbuffer(gz, 64 * 1024);
-    char *buf = xmalloc(PIECE);
-    int rc = 0;
-    for (;;) {
-        int n = gzread(gz, buf, PIECE);
-        if (n < 0) {
-            int zerr;
-            const char *msg = gzerror(gz, &zerr);
-            warnf("import-trace: %s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
-            rc = -1;
-            break;
-        }
-        if (n == 0)
-            break;
-        if (fn(arg, buf, (size_t)n) < 0) {
-            rc = -2;   /* the callback's own failure */
-            break;
-        }
-    }
-    free(buf);
-    gzclose(gz);
-    return rc;
-}
-
-/* ---- pass 1: which request is the module, and its renderer ---- */
-
-/* A module request the extractor would keep (it has a ts, is no E/M event):
- * the earliest per URL path. Pass 2 then keeps only that load's events. */
-struct candidate {
-    char path[1024];
-    int64_t ts, pid;
-    char req[64];
-};
-#define MAX_CANDIDATES 64
-
-struct detect {
-    struct trace_parser *tp;
-    const char *given;          /* --module-path, or NULL: the earliest .wasm */
-    char path[1024];
-    int64_t ts;
-    struct candidate cand[MAX_CANDIDATES];
-    size_t n_cand;
-    bool too_many;              /* more paths than candidates: no focus */
-};
-
-static bool is_send(void *arg, const struct trace_event *ev)
-{
-    (void)arg;
-    return ev->ph != 'M' && strcmp(ev->name, "ResourceSendRequest") == 0;
-}
-
-static void add_candidate(struct detect *d, const struct trace_event *ev, const char *path)
-{
-    if (ev->ts_us == INT64_MIN || ev->ph == 'E' || ev->ph == 'e')
-        return;
-    const char *req = trace_event_arg_text(ev, "data.requestId");
-    struct candidate *c = NULL;
-    for (size_t i = 0; i < d->n_cand && !c; i++)
-        if (strcmp(d->cand[i].path, path) == 0)
-            c = &d->cand[i];
-    if (!c) {
-        if (d->n_cand == MAX_CANDIDATES) {
-            d->too_many = true;
-            return;
-        }
-        c = &d->cand[d->n_cand++];
-        snprintf(c->path, sizeof c->path, "%s", path);
-    } else if (ev->ts_us >= c->ts) {
-        return;   /* ties: the first in file order, as extract_finish's sort */
-    }
-    c->ts = ev->ts_us;
-    c->pid = ev->pid;
-    snprintf(c->req, sizeof c->req, "%s", req ? req : "");
-}
-
-static void detect_event(void *arg, const struct trace_event *ev)
-{
-    struct detect *d = arg;
-    if (!is_send(NULL, ev))
-        return;
-    const char *url = trace_event_arg_text(ev, "data.url");
-    if (!url)
-        return;
-    char path[1024];
-    extract_url_path(url, path, sizeof path);
-    if (d->given) {
-        if (strcmp(path, d->given) == 0)
-            add_candidate(d, ev, path);
-        return;
-    }
-    size_t n = strlen(path);
-    if (n < 5 || strcmp(path + n - 5, ".wasm") != 0)
-        return;
-    add_candidate(d, ev, path);
-    if (!d->path[0] || ev->ts_us < d->ts) {
-        snprintf(d->path, sizeof d->path, "%s", path);
-        d->ts = ev->ts_us;
-    }
-}
-
-static int detect_piece(void *arg, const void *data, size_t len)
-{
-    struct detect *d = arg;
-    return trace_parser_feed(d->tp, data, len);
-}
 
 /* ---- the trace's metadata ({"metadata": {...}} beside traceEvents) ---- */
 
@@ -304,46 +182,11 @@ static int check_input_file(const char *file)
     return 0;
 }
 
-/* Pass 1: the module's request (--module-path, else the earliest whose URL
- * path ends in .wasm) and, when found, the extractor's focus on its load.
- * Returns 0 or -1 (warned: a bad input file). */
-static int detect_module(const char *file, const char *given, char *path, size_t len,
-                         struct candidate *focus)
-{
-    struct detect d = { .ts = INT64_MAX, .given = given };
-    d.tp = trace_parser_new(detect_event, &d);
-    trace_parser_set_args_filter(d.tp, is_send);
-    int rc = stream_file(file, detect_piece, &d);
-    if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
-        warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
-        rc = -1;
-    }
-    trace_parser_free(d.tp);
-    if (rc < 0)
-        return -1;
-    if (!given && !d.path[0]) {
-        warnf("import-trace: %s: no request for a .wasm URL in the trace "
-              "(give --module-path)", file);
-        return -1;
-    }
-    snprintf(path, len, "%s", given ? given : d.path);
-    if (!given)
-        notef("import-trace: module %s (the earliest .wasm request)", path);
-    focus->path[0] = 0;
-    for (size_t i = 0; i < d.n_cand; i++)
-        if (strcmp(d.cand[i].path, path) == 0)
-            *focus = d.cand[i];
-    if (d.too_many && !focus->path[0])
-        notef("import-trace: over %d module paths; all their events are kept",
-              MAX_CANDIDATES);
-    return 0;
-}
-
 /* Pass 2's state: the parser (args decoded only for the extractor's
  * events), the extractor (focused on the module's load when pass 1 found
  * it) and the metadata reader. */
 static void ingest_init(struct ingest *g, const char *module_path,
-                        const struct candidate *focus)
+                        const struct import_candidate *focus)
 {
     memset(g, 0, sizeof *g);
     g->x = extractor_new(module_path);
@@ -379,7 +222,7 @@ static int copy_temp_file(void)
  * or -1 (warned) when the file is unreadable, malformed or empty. */
 static int measure_trace(const char *file, struct ingest *g, struct load_outcome *o)
 {
-    int rc = stream_file(file, ingest_piece, g);
+    int rc = import_stream_file(file, ingest_piece, g);
     if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
         warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
         rc = -1;
@@ -539,11 +382,11 @@ static int import_trace(const char *file, const char *db_path, const char *modul
     if (check_input_file(file) < 0)
         return EXIT_USAGE;
     char detected[1024] = "";
-    struct candidate focus;
+    struct import_candidate focus;
     /* the hash and the copy start at once, beside both parsing passes */
     int fd = copy_temp_file();
     struct import_copy *cp = import_copy_start(file, fd);
-    if (detect_module(file, module_path, detected, sizeof detected, &focus) < 0) {
+    if (import_detect(file, module_path, detected, sizeof detected, &focus) < 0) {
         drop_copy(cp, fd);
         return EXIT_USAGE;   /* a bad input file */
     }

@@ -1,6 +1,9 @@
+#define _GNU_SOURCE
 #include "collector/cli/import_copy.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +31,11 @@ struct import_copy {
 static void *copy_main(void *arg)
 {
     struct import_copy *c = arg;
+    /* Lower priority (Linux: a thread's own): while the first pass runs on
+     * two threads (import_detect), this one would delay the second half,
+     * which the measuring pass waits for; this thread is waited for only
+     * at the end, and catches up while the measuring pass runs. */
+    (void)setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
     struct zstd_writer z;
     /* level 1, in this thread (the parsing passes have the other core) */
     c->copy_ok = c->fd >= 0 && zstd_writer_init(&z, c->fd, 1, 0) == 0;

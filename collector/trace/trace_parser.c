@@ -1149,6 +1149,21 @@ int trace_parser_finish(struct trace_parser *p)
     return -1;
 }
 
+void trace_parser_start_in_events(struct trace_parser *p, bool map_form, uint64_t at)
+{
+    p->st = T_EV_ELEM;
+    p->top_is_map = map_form;
+    p->in_events_map = map_form;
+    p->base = at;
+    p->bytes = at;
+}
+
+bool trace_parser_between_events(const struct trace_parser *p, bool map_form)
+{
+    return !p->error[0] && p->st == T_EV_NEXT && p->in_events_map == map_form &&
+           skip_ws(p->buf, p->buf + p->len) == p->buf + p->len;
+}
+
 const char *trace_parser_error(const struct trace_parser *p) { return p->error; }
 uint64_t trace_parser_events(const struct trace_parser *p) { return p->events; }
 uint64_t trace_parser_bytes(const struct trace_parser *p) { return p->bytes; }

@@ -73,6 +73,19 @@ uint64_t trace_parser_events(const struct trace_parser *p);
 uint64_t trace_parser_bytes(const struct trace_parser *p);
 uint64_t trace_parser_truncated_events(const struct trace_parser *p);
 
+/* Splitting one trace between two parsers (import-trace's first pass reads
+ * a file's two halves on two threads). map_form: the {"traceEvents":[...]}
+ * form, else a bare array of events.
+ * trace_parser_start_in_events: a new parser continues a trace just after a
+ * ',' between two elements of its events array, at file offset at (its
+ * error offsets and byte count then count from the file's start).
+ * trace_parser_between_events: the bytes fed so far end right after a
+ * complete element of the events array of that form (only whitespace
+ * pending). When true, and the next byte is a ',', a parser started in the
+ * events array after that ',' reads the rest exactly as this one would. */
+void trace_parser_start_in_events(struct trace_parser *p, bool map_form, uint64_t at);
+bool trace_parser_between_events(const struct trace_parser *p, bool map_form);
+
 /* Looks up an arg by dotted key. NULL when absent. */
 const struct trace_arg *trace_event_arg(const struct trace_event *ev, const char *key);
 /* The arg as text, or NULL. */

@@ -58,6 +58,69 @@ check "the copy is smaller than gzip -1 would keep it at most 2x" test \
 q "$DB" "UPDATE load_traces SET data = substr(data, 1, length(data) / 2) WHERE load_id = $SMALL"
 expect_fail 1 "load $SMALL: stored trace is truncated" "$WASMLAB" export trace --db "$DB" --load "$SMALL" -o "$TMP/x.json"
 
+# Pass 1 reads a plain file of 16 MB or more in two halves on two threads
+# (collector/cli/import_detect.c); a gzipped one on one thread. The same
+# trace, plain and gzipped, must measure alike whatever the halves hold:
+#  late:    the measured load's events moved to the end (its request, the
+#           earliest, is found by the second half);
+#  string:  a 3 MB string of "},{" across the middle (the split point looked
+#           for is inside it: the first half's parser reads on);
+#  paths:   70 more .wasm paths in the second half (over the 64 candidates
+#           the halves can merge exactly: the first half reads on).
+python3 - "$TMP/big.json" "$TMP/one.json" "$TMP" <<'PY'
+import json, sys
+big, one, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+ev = big["traceEvents"]
+n_one = len(one["traceEvents"] if isinstance(one, dict) else one)
+def write(name, events):
+    with open(f"{out}/{name}.json", "w") as f:
+        f.write('{"traceEvents":[\n' + ",\n".join(json.dumps(e, separators=(",", ":")) for e in events) + "\n]}\n")
+write("late", ev[n_one:] + ev[:n_one])
+blob = {"name": "Blob", "cat": "x", "ph": "X", "pid": 1, "tid": 1, "ts": 1, "dur": 1,
+        "args": {"s": "},{" * (1 << 20)}}
+# the blob's string must hold the middle: put it where the text reaches
+# the middle less half the blob
+sizes = [len(json.dumps(e, separators=(",", ":"))) + 2 for e in ev]
+total, acc, at = sum(sizes) + (3 << 20), 0, 0
+while acc < total // 2 - (3 << 19):
+    acc += sizes[at]
+    at += 1
+write("string", ev[:at] + [blob] + ev[at:])
+last_ts = max(e.get("ts", 0) for e in ev)
+extra = [{"name": "ResourceSendRequest", "cat": "devtools.timeline", "ph": "I", "s": "t",
+          "pid": 7, "tid": 7, "ts": last_ts + i,
+          "args": {"data": {"requestId": f"x.{i}", "url": f"http://127.0.0.1/x/m{i}.wasm"}}}
+         for i in range(70)]
+q3 = len(ev) * 3 // 4   # well inside the second half
+write("paths", ev[:q3] + extra + ev[q3:])
+PY
+for v in late string paths; do
+  check "$v.json is big enough to be split" test "$(stat -c %s "$TMP/$v.json")" -ge $((16 << 20))
+  gzip -1 -c "$TMP/$v.json" >"$TMP/$v.json.gz"
+  P=$("$WASMLAB" import-trace "$TMP/$v.json" --db "$DB" -q) || fail "import $v.json"
+  G=$("$WASMLAB" import-trace "$TMP/$v.json.gz" --db "$DB" -q) || fail "import $v.json.gz"
+  check "$v: split (plain) and one-thread (gzipped) first passes measure alike" \
+    test "$(measured "$P")" = "$(measured "$G")"
+  check "$v: measures as its first load alone" test "$(measured "$P")" = "$(measured "$ONE")"
+done
+
+# an error in the second half: the same line as from one thread
+python3 - "$TMP/big.json" "$TMP/bad.json" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read())
+i = b.index(b'":', len(b) * 3 // 4)
+b[i + 1:i + 2] = b";"    # '"name";...': a ':' is required after a key
+open(sys.argv[2], "wb").write(b)
+PY
+gzip -1 -c "$TMP/bad.json" >"$TMP/bad.json.gz"
+n=$(q "$DB" "SELECT count(*) FROM loads")
+expect_fail 2 "invalid trace JSON at byte" "$WASMLAB" import-trace "$TMP/bad.json" --db "$DB"
+plain_err=$(sed "s|$TMP/bad.json|FILE|" "$TMP/err")
+expect_fail 2 "invalid trace JSON at byte" "$WASMLAB" import-trace "$TMP/bad.json.gz" --db "$DB"
+check "the second half's error is the one-thread error, at the same byte" \
+  test "$plain_err" = "$(sed "s|$TMP/bad.json.gz|FILE|" "$TMP/err")"
+check "nothing stored for the bad trace" test "$(q "$DB" "SELECT count(*) FROM loads")" = "$n"
+
 # a cut many-load trace: refused, nothing stored
 n=$(q "$DB" "SELECT count(*) FROM loads")
 head -c 3000000 "$TMP/small.json" >"$TMP/cut.json"

@@ -271,6 +271,73 @@ static void test_out_of_range_numbers(void)
     }
 }
 
+/* Names of the events seen, joined by ' ', for comparing two parses. */
+static void name_event(void *arg, const struct trace_event *ev)
+{
+    char *out = arg;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s%s", n ? " " : "", ev->name);
+}
+
+/* A trace split at a ',' between events (import-trace's first pass on two
+ * threads): the first parser proves the boundary, the second continues
+ * after the ',', and together they see what one parser sees, in both forms.
+ * A ',' inside a string or a nested value is no boundary. */
+static void test_split_parse(void)
+{
+    static const char *const traces[] = {
+        "{\"traceEvents\":[{\"name\":\"a\",\"args\":{\"s\":\"},{\"}},\n"
+        "{\"name\":\"b\",\"args\":{\"x\":[1,{\"y\":2}]}} , {\"name\":\"c\"}],\"metadata\":{\"k\":1}}",
+        "[{\"name\":\"a\",\"args\":{\"s\":\"},{\"}},{\"name\":\"b\"},{\"name\":\"c\"}]",
+    };
+    for (size_t t = 0; t < sizeof traces / sizeof *traces; t++) {
+        const char *text = traces[t];
+        size_t len = strlen(text);
+        bool map_form = text[0] == '{';
+        char whole[512] = "";
+        struct trace_parser *tp = trace_parser_new(name_event, whole);
+        CHECK_INT(trace_parser_feed(tp, text, len), 0);
+        CHECK_INT(trace_parser_finish(tp), 0);
+        trace_parser_free(tp);
+        CHECK_STR(whole, "a b c");
+        int boundaries = 0;
+        for (size_t i = 0; i < len; i++) {
+            if (text[i] != ',')
+                continue;
+            char first[512] = "", second[512] = "";
+            struct trace_parser *a = trace_parser_new(name_event, first);
+            CHECK_INT(trace_parser_feed(a, text, i), 0);
+            bool boundary = trace_parser_between_events(a, map_form);
+            CHECK(!trace_parser_between_events(a, !map_form));
+            trace_parser_free(a);
+            if (!boundary)
+                continue;
+            boundaries++;
+            struct trace_parser *b = trace_parser_new(name_event, second);
+            trace_parser_start_in_events(b, map_form, i + 1);
+            CHECK_INT(trace_parser_feed(b, text + i + 1, len - i - 1), 0);
+            CHECK_INT(trace_parser_finish(b), 0);
+            CHECK_INT(trace_parser_bytes(b), len);
+            trace_parser_free(b);
+            char joined[1024];
+            snprintf(joined, sizeof joined, "%s %s", first, second);
+            CHECK_STR(joined, whole);
+        }
+        CHECK_INT(boundaries, 2);   /* after "a" and after "b"; not in the string or args */
+    }
+
+    /* an error past the split is reported at its offset in the file */
+    const char *bad = "[{\"name\":\"a\"},{\"name\":\"b\";1}]";
+    struct trace_parser *one = trace_parser_new(count_event, &(int){ 0 });
+    CHECK_INT(trace_parser_feed(one, bad, strlen(bad)), -1);
+    struct trace_parser *b = trace_parser_new(count_event, &(int){ 0 });
+    trace_parser_start_in_events(b, false, 14);   /* after the "," at 13 */
+    CHECK_INT(trace_parser_feed(b, bad + 14, strlen(bad) - 14), -1);
+    CHECK_STR(trace_parser_error(b), trace_parser_error(one));
+    trace_parser_free(one);
+    trace_parser_free(b);
+}
+
 static void test_url_path(void)
 {
     char p[256];
@@ -449,6 +516,7 @@ int main(void)
     test_hostile_json();
     test_out_of_range_numbers();
     test_url_path();
+    test_split_parse();
     test_code_cache_events();
     return check_result();
 }
