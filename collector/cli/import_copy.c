@@ -2,11 +2,11 @@
 #include "collector/cli/import_copy.h"
 
 #include <pthread.h>
-#include <sys/resource.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <zlib.h>
