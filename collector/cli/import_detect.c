@@ -190,6 +190,11 @@ static int feed_range(int fd, uint64_t from, uint64_t to, struct trace_parser *t
     return 0;
 }
 
+static bool json_ws(char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
 /* Whether fd holds a plain (not gzipped) trace that can be split, and its
  * form: '{' for {"traceEvents":[...]}, '[' for a bare array. */
 static bool splittable_form(int fd, bool *map_form)
@@ -199,18 +204,12 @@ static bool splittable_form(int fd, bool *map_form)
     if (n < 2 || ((unsigned char)head[0] == 0x1f && (unsigned char)head[1] == 0x8b))
         return false;
     for (ssize_t i = 0; i < n; i++) {
-        char c = head[i];
-        if (c == ' ' || c == '\n' || c == '\r' || c == '\t')
+        if (json_ws(head[i]))
             continue;
-        *map_form = c == '{';
-        return c == '{' || c == '[';
+        *map_form = head[i] == '{';
+        return head[i] == '{' || head[i] == '[';
     }
     return false;
-}
-
-static bool json_ws(char c)
-{
-    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
 /* The offset of a ',' between '}' and '{' (whitespace aside) past the
