@@ -132,18 +132,29 @@ own_peak_rss_kb() {
     done
     echo "$kb"
 }
+# memory_run TAG MODULE LOADS [wasmlab run options]: mem-TAG.{rss,rc,secs,db}
+memory_run() {
+    local tag=$1 module=$2 n=$3 t0 pid rc=0
+    shift 3
+    t0=$(now)
+    "$wasmlab" run --module "$module" --loads "$n" --batch "$batch" --browser "$browser" \
+        --db "$tmp/mem-$tag.db" -q "$@" >/dev/null &
+    pid=$!
+    own_peak_rss_kb "$pid" >"$tmp/mem-$tag.rss"
+    wait "$pid" || rc=$?
+    echo "$rc" >"$tmp/mem-$tag.rc"
+    awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/mem-$tag.secs"
+}
 echo "  memory: $((mem_n / 10)) and $mem_n loads of c/hello" >&2
 for n in $((mem_n / 10)) "$mem_n"; do
-    t0=$(now)
-    "$wasmlab" run --module c/hello --loads "$n" --batch "$batch" --browser "$browser" \
-        --db "$tmp/mem-$n.db" -q >/dev/null &
-    pid=$!
-    own_peak_rss_kb "$pid" >"$tmp/mem-$n.rss"
-    rc=0
-    wait "$pid" || rc=$?
-    echo "$rc" >"$tmp/mem-$n.rc"
-    awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f\n", b - a }' >"$tmp/mem-$n.secs"
+    memory_run "$n" c/hello "$n"
 done
+# The matrix's last module (go/json in full: the most events a load, so the
+# biggest batch to hold), proto export, over N/10 loads.
+heavy=${modules##* }
+echo "  memory: $((mem_n / 10)) loads of $heavy (--trace-format proto)" >&2
+memory_run heavy "$heavy" $((mem_n / 10)) --trace-format proto
+echo "$heavy" >"$tmp/mem-heavy.module"
 fi
 
 # DB growth per load for each retention rule (--keep-traces), same loads.

@@ -220,12 +220,17 @@ if not o.ingest_only:
                   "db_bytes_per_load": round(dbsize / n) if dbsize else None,
                   "exit": int(open(T(f"mem-{n}.rc")).read())}
     small, big = mem[o.mem_n // 10], mem[o.mem_n]
+    heavy = {"module": open(T("mem-heavy.module")).read().strip(), "loads": o.mem_n // 10,
+             "trace_format": "proto", "seconds": float(open(T("mem-heavy.secs")).read()),
+             "peak_rss_kb": int(open(T("mem-heavy.rss")).read()),
+             "exit": int(open(T("mem-heavy.rc")).read())}
     memory = {"runs": list(mem.values()),
               "rss_growth_ratio": round(big["peak_rss_kb"] / small["peak_rss_kb"], 3),
               # flat: 10x the loads costs at most a quarter more peak RSS
               # (no verdict from a run that failed: its RSS is not a run's)
               "flat": big["peak_rss_kb"] <= 1.25 * small["peak_rss_kb"]
-              if small["exit"] == 0 and big["exit"] == 0 else None}
+              if small["exit"] == 0 and big["exit"] == 0 else None,
+              "heaviest_module": heavy}
 
 
 def sh(*cmd):
@@ -306,6 +311,9 @@ if not o.ingest_only:
           f"{big['peak_rss_kb'] / 1024:.1f} MB over {big['loads']} loads (x{memory['rss_growth_ratio']}, "
           f"{ {True: 'flat', False: 'NOT flat', None: 'a run failed: no verdict'}[memory['flat']] }); "
           f"DB growth {big['db_bytes_per_load']} bytes/load")
+    h = memory["heaviest_module"]
+    print(f"wasmlab peak RSS, {h['module']} (proto): {h['peak_rss_kb'] / 1024:.1f} MB over "
+          f"{h['loads']} loads{'' if h['exit'] == 0 else ' (the run FAILED)'}")
 if retention:
     print("\n| --keep-traces | loads | traces kept | DB bytes per load |\n|---|---|---|---|")
     for r in retention:

@@ -1,5 +1,6 @@
 #include "collector/trace/extract.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,22 +11,31 @@
 
 enum kind { K_SEND, K_RESPONSE, K_FINISH, K_DATA, K_WASM, K_MARK, K_GC };
 
-/* The compact copy of a relevant event. */
+/* The compact copy of a relevant event. A batch holds every load's kept
+ * events until its trace is read (a Go module's load keeps ~1,700, go/json's
+ * ~5,500), so the record is small: strings and threads are indices into the
+ * extractor's tables, not pointers (112 bytes a record before, 56 now). */
 struct kept {
-    enum kind kind;
+    int64_t ts, dur;
+    int64_t n1;               /* statusCode / bytes / decodedBodyLength / heap before */
+    int64_t n2;               /* encodedDataLength / cache size / heap after; for
+                               * K_RESPONSE the mimeType (a string index) */
+    uint32_t thread;          /* x->threads: its pid and tid */
+    /* x->strings indices, cut as the old fixed-size copies were */
+    uint32_t name;            /* at most 63 bytes */
+    uint32_t cat;             /* 79 */
+    uint32_t text;            /* network kinds: requestId, 63; K_WASM: args.id, 23 */
+    uint32_t seq;             /* order kept: equal ts stay in file order */
+    uint8_t kind;             /* enum kind */
     char ph;
-    int64_t ts, dur, pid, tid;
-    int64_t n1, n2;           /* statusCode / bytes / decodedBodyLength, encoded */
-    /* interned in the extractor (strings): a Go module's load keeps
-     * ~1,700 compile events, and a batch of 64 such loads kept ~100 MB of
-     * copies in fixed-size arrays; the lengths cut as those arrays did */
-    const char *name;         /* at most 63 bytes */
-    const char *cat;          /* 79 */
-    const char *req;          /* requestId, 63 */
-    const char *id;           /* args.id, 23 */
-    const char *mime;         /* 63 */
-    int gc_kind;              /* K_GC: index into extract_gc_kinds */
-    size_t seq;               /* order kept: equal ts stay in file order */
+    int8_t gc_kind;           /* K_GC: index into extract_gc_kinds */
+};
+
+_Static_assert(sizeof(struct kept) <= 56, "a kept event stays small: a batch holds many");
+
+/* The process and thread of kept events, each pair once. */
+struct thread_ref {
+    int64_t pid, tid;
 };
 
 /* V8 GC event names -> kinds, checked against traces of Chromium 126 and 156
@@ -61,7 +71,10 @@ struct extractor {
     char module_path[1024];
     struct kept *kept;
     size_t n, cap;
-    struct string_pool strings;   /* what kept's strings point to */
+    struct string_pool strings;   /* kept's names, categories, ids */
+    struct thread_ref *threads;   /* kept's threads, by index */
+    struct string_pool thread_keys;   /* "pid tid" -> the same index */
+    uint32_t last_thread;         /* events come in runs of one thread */
     uint64_t events;
     bool focused;             /* extractor_focus: keep one renderer's events */
     int64_t focus_pid;
@@ -160,12 +173,48 @@ void extractor_free(struct extractor *x)
         return;
     free(x->kept);
     string_pool_free(&x->strings);
+    free(x->threads);
+    string_pool_free(&x->thread_keys);
     free(x);
 }
 
 static bool starts_with(const char *s, const char *prefix)
 {
     return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The index of the event's (pid, tid) in x->threads, added when new. */
+static uint32_t thread_of(struct extractor *x, int64_t pid, int64_t tid)
+{
+    if (x->thread_keys.n && x->threads[x->last_thread].pid == pid &&
+        x->threads[x->last_thread].tid == tid)
+        return x->last_thread;
+    char key[48];
+    snprintf(key, sizeof key, "%" PRId64 " %" PRId64, pid, tid);
+    size_t known = x->thread_keys.n;
+    uint32_t i = string_pool_add(&x->thread_keys, key, SIZE_MAX);
+    if (i == known) {                              /* a new thread */
+        if ((i & (i - 1)) == 0)                    /* 0, 1, 2, 4, ...: full */
+            x->threads = xrealloc(x->threads, (size_t)(i ? 2 * i : 1) * sizeof *x->threads);
+        x->threads[i] = (struct thread_ref){ pid, tid };
+    }
+    x->last_thread = i;
+    return i;
+}
+
+static const char *str(const struct extractor *x, uint32_t i)
+{
+    return string_pool_get(&x->strings, i);
+}
+
+static int64_t pid_of(const struct extractor *x, const struct kept *k)
+{
+    return x->threads[k->thread].pid;
+}
+
+static int64_t tid_of(const struct extractor *x, const struct kept *k)
+{
+    return x->threads[k->thread].tid;
 }
 
 static struct kept *keep(struct extractor *x, enum kind kind, const struct trace_event *ev)
@@ -176,16 +225,15 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     }
     struct kept *k = &x->kept[x->n];
     memset(k, 0, sizeof *k);
-    k->seq = x->n++;
-    k->kind = kind;
+    k->seq = (uint32_t)x->n++;
+    k->kind = (uint8_t)kind;
     k->ph = ev->ph;
     k->ts = ev->ts_us;
     k->dur = ev->dur_us;
-    k->pid = ev->pid;
-    k->tid = ev->tid;
-    k->name = string_pool_intern(&x->strings, ev->name, 63);
-    k->cat = string_pool_intern(&x->strings, ev->cat, 79);
-    k->req = k->id = k->mime = "";
+    k->thread = thread_of(x, ev->pid, ev->tid);
+    k->name = string_pool_add(&x->strings, ev->name, 63);
+    k->cat = string_pool_add(&x->strings, ev->cat, 79);
+    k->text = string_pool_add(&x->strings, "", 0);
     return k;
 }
 
@@ -205,10 +253,10 @@ static void add_bytes(int64_t *total, int64_t n)
         *total = n < 0 ? INT64_MIN : INT64_MAX;
 }
 
-static const char *arg_text(struct extractor *x, const struct trace_event *ev, const char *key,
-                            size_t max)
+static uint32_t arg_text(struct extractor *x, const struct trace_event *ev, const char *key,
+                         size_t max)
 {
-    return string_pool_intern(&x->strings, trace_event_arg_text(ev, key), max);
+    return string_pool_add(&x->strings, trace_event_arg_text(ev, key), max);
 }
 
 void extract_event(void *arg, const struct trace_event *ev)
@@ -222,11 +270,13 @@ void extract_event(void *arg, const struct trace_event *ev)
     enum want w = classify(ev->name, &gk);
     if (w == W_NONE || !in_focus(x, w, ev))
         return;
+    if (x->n == UINT32_MAX)
+        return;   /* kept's seq is 32 bits: 4 G events would be ~240 GB of them */
     if (w == W_GC) {
         if (ev->ph != 'X' && ev->ph != 'B' && ev->ph != 'E')
             return;
         k = keep(x, K_GC, ev);
-        k->gc_kind = gk;
+        k->gc_kind = (int8_t)gk;
         k->n1 = arg_int(ev, "usedHeapSizeBefore", -1);
         k->n2 = arg_int(ev, "usedHeapSizeAfter", -1);
         return;
@@ -242,26 +292,26 @@ void extract_event(void *arg, const struct trace_event *ev)
         if (strcmp(path, x->module_path) != 0)
             return;
         k = keep(x, K_SEND, ev);
-        k->req = arg_text(x, ev, "data.requestId", 63);
+        k->text = arg_text(x, ev, "data.requestId", 63);
     } else if (w == W_RESPONSE) {
         k = keep(x, K_RESPONSE, ev);
-        k->req = arg_text(x, ev, "data.requestId", 63);
-        k->mime = arg_text(x, ev, "data.mimeType", 63);
+        k->text = arg_text(x, ev, "data.requestId", 63);
+        k->n2 = arg_text(x, ev, "data.mimeType", 63);
         k->n1 = arg_int(ev, "data.statusCode", 0);
     } else if (w == W_FINISH) {
         k = keep(x, K_FINISH, ev);
-        k->req = arg_text(x, ev, "data.requestId", 63);
+        k->text = arg_text(x, ev, "data.requestId", 63);
         k->n1 = arg_int(ev, "data.decodedBodyLength", -1);
         k->n2 = arg_int(ev, "data.encodedDataLength", -1);
     } else if (w == W_DATA) {
         k = keep(x, K_DATA, ev);
-        k->req = arg_text(x, ev, "data.requestId", 63);
+        k->text = arg_text(x, ev, "data.requestId", 63);
         k->n1 = arg_int(ev, "data.encodedDataLength", -1);
         if (k->n1 < 0)
             k->n1 = arg_int(ev, "data.dataLength", 0);
     } else if (w == W_WASM) {
         k = keep(x, K_WASM, ev);
-        k->id = arg_text(x, ev, "id", 23);
+        k->text = arg_text(x, ev, "id", 23);
         k->n1 = arg_int(ev, "bytes", -1);
         /* the code cache's sizes (Blink's instant events) */
         k->n2 = strcmp(ev->name, "v8.wasm.cachedModule") == 0
@@ -287,8 +337,8 @@ static const struct kept *first_wasm(const struct extractor *x, const char *name
 {
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind == K_WASM && k->pid == pid && k->ts >= from_ts &&
-            strcmp(k->name, name) == 0)
+        if (k->kind == K_WASM && pid_of(x, k) == pid && k->ts >= from_ts &&
+            strcmp(str(x, k->name), name) == 0)
             return k;
     }
     return NULL;
@@ -302,22 +352,24 @@ static size_t count_kept(const struct extractor *x, enum kind kind, int64_t pid)
 {
     size_t n = 0;
     for (size_t i = 0; i < x->n; i++)
-        n += x->kept[i].kind == kind && (pid == -1 || x->kept[i].pid == pid);
+        n += x->kept[i].kind == kind && (pid == -1 || pid_of(x, &x->kept[i]) == pid);
     return n;
 }
 
 /* A load's chunks: the renderer's own wasm.OnBytesReceived from its
  * streaming start, else (is_net_chunk) the request's ResourceReceivedData,
  * matched by request id on any process. */
-static bool is_v8_chunk(const struct kept *k, int64_t pid, int64_t from)
+static bool is_v8_chunk(const struct extractor *x, const struct kept *k, int64_t pid,
+                        int64_t from)
 {
-    return k->kind == K_WASM && k->pid == pid && strcmp(k->name, "wasm.OnBytesReceived") == 0 &&
+    return k->kind == K_WASM && pid_of(x, k) == pid &&
+           strcmp(str(x, k->name), "wasm.OnBytesReceived") == 0 &&
            k->ts >= from && k->n1 >= 0;
 }
 
-static bool is_net_chunk(const struct kept *k, const char *req)
+static bool is_net_chunk(const struct kept *k, uint32_t req)
 {
-    return k->kind == K_DATA && strcmp(k->req, req) == 0;
+    return k->kind == K_DATA && k->text == req;
 }
 
 /* res->chunks was sized by the same predicates */
@@ -334,14 +386,14 @@ static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *
     res->gc_events = xcalloc(count_kept(x, K_GC, pid) + 1, sizeof *res->gc_events);
     for (size_t i = 0; i < x->n; i++) {
         struct kept *k = &x->kept[i];
-        if (k->kind != K_GC || k->pid != pid || k->ph == 'E')
+        if (k->kind != K_GC || pid_of(x, k) != pid || k->ph == 'E')
             continue;
         int64_t dur = k->dur, after = k->n2;
         if (k->ph == 'B') {
             dur = -1;
             for (size_t j = i + 1; j < x->n; j++) {
                 const struct kept *e = &x->kept[j];
-                if (e->kind == K_GC && e->ph == 'E' && e->pid == pid && e->tid == k->tid &&
+                if (e->kind == K_GC && e->ph == 'E' && e->thread == k->thread &&
                     e->gc_kind == k->gc_kind) {
                     dur = e->ts - k->ts;
                     if (e->n2 >= 0)
@@ -351,13 +403,13 @@ static void collect_gc(struct extractor *x, int64_t pid, struct extract_result *
             }
         }
         struct extract_gc_event *g = &res->gc_events[res->n_gc_events++];
-        g->name = string_pool_intern(&res->strings, k->name, 63);
-        g->cat = string_pool_intern(&res->strings, k->cat, 79);
+        g->name = string_pool_intern(&res->strings, str(x, k->name), 63);
+        g->cat = string_pool_intern(&res->strings, str(x, k->cat), 79);
         g->kind = extract_gc_kinds[k->gc_kind].kind;
         g->is_pause = extract_gc_kinds[k->gc_kind].is_pause;
         g->ts_us = k->ts;
         g->dur_us = dur;
-        g->tid = k->tid;
+        g->tid = tid_of(x, k);
         g->heap_before = k->n1;
         g->heap_after = after;
     }
@@ -382,10 +434,10 @@ static const struct kept *first_wasm_of(const struct extractor *x, const char *c
 {
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind != K_WASM || k->pid != pid || k->ts < from_ts)
+        if (k->kind != K_WASM || pid_of(x, k) != pid || k->ts < from_ts)
             continue;
         for (int j = 0; names[j]; j++)
-            if (strcmp(k->name, names[j]) == 0) {
+            if (strcmp(str(x, k->name), names[j]) == 0) {
                 *which = names[j];
                 return k;
             }
@@ -407,8 +459,9 @@ static int64_t page_thread(const struct extractor *x, int64_t pid, int64_t dflt)
 {
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind == K_MARK && k->pid == pid && strcmp(k->name, "wasmlab:start") == 0)
-            return k->tid;
+        if (k->kind == K_MARK && pid_of(x, k) == pid &&
+            strcmp(str(x, k->name), "wasmlab:start") == 0)
+            return tid_of(x, k);
     }
     return dflt;
 }
@@ -439,13 +492,14 @@ static void compile_work(const struct extractor *x, int64_t pid, struct extract_
     size_t n = 0;
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind != K_WASM || k->ph != 'X' || k->pid != pid || k->tid == res->main_tid)
+        if (k->kind != K_WASM || k->ph != 'X' || pid_of(x, k) != pid ||
+            tid_of(x, k) == res->main_tid)
             continue;
         int64_t start = k->ts > from ? k->ts : from, end = slice_end(k);
         if (end > to)
             end = to;
         if (end > start)
-            sp[n++] = (struct span){ k->tid, start, end };
+            sp[n++] = (struct span){ tid_of(x, k), start, end };
     }
     if (n)
         qsort(sp, n, sizeof *sp, by_thread_then_start);
@@ -500,20 +554,21 @@ static void code_cache_events(const struct extractor *x, int64_t pid, struct ext
 {
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind != K_WASM || k->pid != pid || !starts_with(k->name, "v8.wasm."))
+        if (k->kind != K_WASM || pid_of(x, k) != pid ||
+            !starts_with(str(x, k->name), "v8.wasm."))
             continue;
-        if (strcmp(k->name, "v8.wasm.compiledModule") == 0) {
+        if (strcmp(str(x, k->name), "v8.wasm.compiledModule") == 0) {
             res->cache_compiled++;
-        } else if (strcmp(k->name, "v8.wasm.cachedModule") == 0) {
+        } else if (strcmp(str(x, k->name), "v8.wasm.cachedModule") == 0) {
             if (res->cache_produced++ == 0)
                 res->cache_produced_us = k->ts;
             if (k->n2 > res->cache_produced_bytes)
                 res->cache_produced_bytes = k->n2;
-        } else if (strcmp(k->name, "v8.wasm.moduleCacheHit") == 0) {
+        } else if (strcmp(str(x, k->name), "v8.wasm.moduleCacheHit") == 0) {
             res->cache_hit++;
             if (k->n2 > res->cache_consumed_bytes)
                 res->cache_consumed_bytes = k->n2;
-        } else if (starts_with(k->name, "v8.wasm.moduleCacheInvalid")) {
+        } else if (starts_with(str(x, k->name), "v8.wasm.moduleCacheInvalid")) {
             res->cache_invalid++;
         }
     }
@@ -551,18 +606,21 @@ int extract_finish(struct extractor *x, struct extract_result *res)
             send = &x->kept[i];
     if (!send)
         return failf(res, "no request for %s in the trace", x->module_path);
-    snprintf(res->request_id, sizeof res->request_id, "%s", send->req);
+    const int64_t pid = pid_of(x, send);
+    const uint32_t req = send->text;
+    snprintf(res->request_id, sizeof res->request_id, "%s", str(x, req));
     res->request_sent_us = send->ts;
-    res->renderer_pid = send->pid;
-    res->main_tid = send->tid;
+    res->renderer_pid = pid;
+    res->main_tid = tid_of(x, send);
 
     /* 2. marks on the page's renderer */
-    res->marks = xcalloc(count_kept(x, K_MARK, send->pid) + 1, sizeof *res->marks);
+    res->marks = xcalloc(count_kept(x, K_MARK, pid) + 1, sizeof *res->marks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind == K_MARK && k->pid == send->pid && mark_ts(res, k->name) == EXTRACT_NONE) {
+        if (k->kind == K_MARK && pid_of(x, k) == pid &&
+            mark_ts(res, str(x, k->name)) == EXTRACT_NONE) {
             struct extract_mark *m = &res->marks[res->n_marks++];
-            snprintf(m->name, sizeof m->name, "%s", k->name);
+            snprintf(m->name, sizeof m->name, "%s", str(x, k->name));
             m->ts_us = k->ts;
         }
     }
@@ -571,12 +629,12 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     /* 3. response and finish of that request */
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (strcmp(k->req, send->req) != 0)
+        if (k->text != req)   /* interned: one index per string */
             continue;
         if (k->kind == K_RESPONSE && res->response_received_us == EXTRACT_NONE) {
             res->response_received_us = k->ts;
             res->status_code = (int)k->n1;
-            snprintf(res->mime_type, sizeof res->mime_type, "%s", k->mime);
+            snprintf(res->mime_type, sizeof res->mime_type, "%s", str(x, (uint32_t)k->n2));
         } else if (k->kind == K_FINISH && res->resource_finish_us == EXTRACT_NONE) {
             res->resource_finish_us = k->ts;
             res->decoded_body_length = k->n1;
@@ -588,39 +646,39 @@ int extract_finish(struct extractor *x, struct extract_result *res)
     int64_t compile_from = mark_ts(res, "wasmlab:compile-start");
     if (compile_from == EXTRACT_NONE)
         compile_from = send->ts;
-    const struct kept *start = first_wasm(x, "wasm.StartStreamingCompilation", send->pid, compile_from);
+    const struct kept *start = first_wasm(x, "wasm.StartStreamingCompilation", pid, compile_from);
     if (start) {
         res->stream_start_us = start->ts;
-        res->main_tid = start->tid;
+        res->main_tid = tid_of(x, start);
     }
-    res->main_tid = page_thread(x, send->pid, res->main_tid);
+    res->main_tid = page_thread(x, pid, res->main_tid);
     int64_t chunks_from = start ? start->ts : compile_from;
 
-    size_t n_wasm = count_kept(x, K_WASM, send->pid);
+    size_t n_wasm = count_kept(x, K_WASM, pid);
     res->compile_events = xcalloc(n_wasm + 1, sizeof *res->compile_events);
     /* chunks (is_v8_chunk, else is_net_chunk), sized exactly: a batch
      * holds every load's result until it is stored */
     size_t n_chunks = 0;
     for (size_t i = 0; i < x->n; i++)
-        n_chunks += is_v8_chunk(&x->kept[i], send->pid, chunks_from);
+        n_chunks += is_v8_chunk(x, &x->kept[i], pid, chunks_from);
     bool v8_chunks = n_chunks > 0;
     for (size_t i = 0; i < x->n && !v8_chunks; i++)
-        n_chunks += is_net_chunk(&x->kept[i], send->req);
+        n_chunks += is_net_chunk(&x->kept[i], req);
     res->chunks = xcalloc(n_chunks + 1, sizeof *res->chunks);
     for (size_t i = 0; i < x->n; i++) {
         const struct kept *k = &x->kept[i];
-        if (k->kind != K_WASM || k->pid != send->pid)
+        if (k->kind != K_WASM || pid_of(x, k) != pid)
             continue;
         struct extract_compile_event *ce = &res->compile_events[res->n_compile_events++];
-        ce->name = string_pool_intern(&res->strings, k->name, 63);
-        ce->cat = string_pool_intern(&res->strings, k->cat, 79);
-        ce->compile_id = string_pool_intern(&res->strings, k->id, 23);
+        ce->name = string_pool_intern(&res->strings, str(x, k->name), 63);
+        ce->cat = string_pool_intern(&res->strings, str(x, k->cat), 79);
+        ce->compile_id = string_pool_intern(&res->strings, str(x, k->text), 23);
         ce->ph = k->ph;
         ce->ts_us = k->ts;
         ce->dur_us = k->dur;
-        ce->pid = k->pid;
-        ce->tid = k->tid;
-        if (is_v8_chunk(k, send->pid, chunks_from))
+        ce->pid = pid;
+        ce->tid = tid_of(x, k);
+        if (is_v8_chunk(x, k, pid, chunks_from))
             add_chunk(res, k);
     }
     res->chunk_source = "wasm.OnBytesReceived";
@@ -628,25 +686,25 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         res->chunk_source = "ResourceReceivedData";
         for (size_t i = 0; i < x->n; i++) {
             const struct kept *k = &x->kept[i];
-            if (is_net_chunk(k, send->req))
+            if (is_net_chunk(k, req))
                 add_chunk(res, k);
         }
     }
     res->last_byte_us = res->n_chunks ? res->chunks[res->n_chunks - 1].ts_us
                                       : res->resource_finish_us;
 
-    collect_gc(x, send->pid, res);
-    code_cache_events(x, send->pid, res);
+    collect_gc(x, pid, res);
+    code_cache_events(x, pid, res);
 
-    const struct kept *done = first_wasm(x, "wasm.OnCompilationSucceeded", send->pid, compile_from);
+    const struct kept *done = first_wasm(x, "wasm.OnCompilationSucceeded", pid, compile_from);
     res->compile_finished_event = "wasm.OnCompilationSucceeded";
     if (!done) {
-        done = first_wasm(x, "wasm.FinishAsyncCompile", send->pid, compile_from);
+        done = first_wasm(x, "wasm.FinishAsyncCompile", pid, compile_from);
         res->compile_finished_event = "wasm.FinishAsyncCompile";
     }
     if (done) {
         res->compile_finished_us = done->ts;
-    } else if ((done = first_wasm(x, "wasm.SyncCompile", send->pid, compile_from)) &&
+    } else if ((done = first_wasm(x, "wasm.SyncCompile", pid, compile_from)) &&
                done->ph == 'X') {
         res->compile_finished_us = slice_end(done);   /* worker-sync: no async job */
         res->compile_finished_event = "wasm.SyncCompile";
@@ -654,7 +712,7 @@ int extract_finish(struct extractor *x, struct extract_result *res)
         done = NULL;
         res->compile_finished_event = NULL;
     }
-    extract_phases(x, send->pid, compile_from, res);
+    extract_phases(x, pid, compile_from, res);
 
     if (res->response_received_us == EXTRACT_NONE)
         return failf(res, "no response for %s in the trace", x->module_path);

@@ -95,6 +95,9 @@ runs = r["memory"]["runs"]
 want([x["loads"] for x in runs] == [2, 20], f"memory runs {runs}")
 for x in runs:
     want(x["exit"] == 0 and 1000 < x["peak_rss_kb"] < 1 << 20, f"memory run {x}")
+h = r["memory"]["heaviest_module"]
+want(h["module"] == "go/hello" and h["loads"] == 2 and h["exit"] == 0
+     and 1000 < h["peak_rss_kb"] < 1 << 20, f"heaviest module's memory run {h}")
 want(r["db_growth"]["bytes_per_load"] > 100, f"db growth {r['db_growth']}")
 print("\n".join(bad))
 sys.exit(1 if bad else 0)
