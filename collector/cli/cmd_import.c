@@ -138,7 +138,8 @@ struct ingest {
     struct trace_parser *tp;
     struct extractor *x;
     struct meta meta;
-    uint64_t bytes;
+    uint64_t bytes;             /* read so far */
+    uint64_t events;            /* parsed, once the file is read */
 };
 
 static int ingest_piece(void *arg, const void *data, size_t len)
@@ -218,18 +219,64 @@ static int copy_temp_file(void)
     return fd;
 }
 
-/* Pass 2: measures the trace into o (status ok or trace_error). Returns 0,
- * or -1 (warned) when the file is unreadable, malformed or empty. */
-static int measure_trace(const char *file, struct ingest *g, struct load_outcome *o)
+/* The second half's metadata after the first's, as one parser would have
+ * written it (a member seen later overwrites; an empty string counts as
+ * absent). */
+static void merge_meta(struct meta *m, const struct meta *later)
 {
-    int rc = import_stream_file(file, ingest_piece, g);
-    if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
-        warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
-        rc = -1;
+    if (later->user_agent[0])
+        memcpy(m->user_agent, later->user_agent, sizeof m->user_agent);
+    if (later->revision[0])
+        memcpy(m->revision, later->revision, sizeof m->revision);
+    if (later->command_line[0])
+        memcpy(m->command_line, later->command_line, sizeof m->command_line);
+    if (later->v8[0])
+        memcpy(m->v8, later->v8, sizeof m->v8);
+    if (later->product[0])
+        memcpy(m->product, later->product, sizeof m->product);
+}
+
+/* Pass 2 at pass 1's split: the halves on two threads, each with its own
+ * parser, extractor and metadata, merged into g as one read would leave
+ * it. Returns 0 or -1 (warned). */
+static int measure_halves(const char *file, const struct import_split *split,
+                          const char *module_path, const struct import_candidate *focus,
+                          struct ingest *g)
+{
+    struct ingest later;
+    ingest_init(&later, module_path, focus);
+    int rc = import_read_halves(file, split, g->tp, later.tp);
+    if (rc == 0) {
+        extractor_merge(g->x, later.x);
+        merge_meta(&g->meta, &later.meta);
+        g->bytes = trace_parser_bytes(later.tp);   /* counted from the file's start */
+        g->events = trace_parser_events(g->tp) + trace_parser_events(later.tp);
+    }
+    ingest_free(&later);
+    return rc;
+}
+
+/* Pass 2: measures the trace into o (status ok or trace_error), on two
+ * threads where pass 1 split the file. Returns 0, or -1 (warned) when the
+ * file is unreadable, malformed or empty. */
+static int measure_trace(const char *file, const struct import_split *split,
+                         const char *module_path, const struct import_candidate *focus,
+                         struct ingest *g, struct load_outcome *o)
+{
+    int rc;
+    if (split->at) {
+        rc = measure_halves(file, split, module_path, focus, g);
+    } else {
+        rc = import_stream_file(file, ingest_piece, g);
+        if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
+            warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
+            rc = -1;
+        }
+        g->events = trace_parser_events(g->tp);
     }
     if (rc < 0)
         return -1;
-    if (trace_parser_events(g->tp) == 0) {
+    if (g->events == 0) {
         warnf("import-trace: %s: no trace events in the file", file);
         return -1;
     }
@@ -237,7 +284,7 @@ static int measure_trace(const char *file, struct ingest *g, struct load_outcome
     o->have_extract = true;
     o->wall_ms = NAN;
     o->trace_bytes = (int64_t)g->bytes;
-    o->trace_events = (int64_t)trace_parser_events(g->tp);
+    o->trace_events = (int64_t)g->events;
     o->trace_data_loss = -1;
     o->trace_buffer_pct = NAN;
     o->page_compile_ms = NAN;
@@ -383,10 +430,11 @@ static int import_trace(const char *file, const char *db_path, const char *modul
         return EXIT_USAGE;
     char detected[1024] = "";
     struct import_candidate focus;
+    struct import_split split;
     /* the hash and the copy start at once, beside both parsing passes */
     int fd = copy_temp_file();
     struct import_copy *cp = import_copy_start(file, fd);
-    if (import_detect(file, module_path, detected, sizeof detected, &focus) < 0) {
+    if (import_detect(file, module_path, detected, sizeof detected, &focus, &split) < 0) {
         drop_copy(cp, fd);
         return EXIT_USAGE;   /* a bad input file */
     }
@@ -397,7 +445,7 @@ static int import_trace(const char *file, const char *db_path, const char *modul
     memset(&o, 0, sizeof o);
     char sha[65];
     int exit_code = EXIT_USAGE;
-    if (measure_trace(file, &g, &o) < 0) {
+    if (measure_trace(file, &split, module_path, &focus, &g, &o) < 0) {
         drop_copy(cp, fd);
         fd = -1;
     } else if (finish_copy(cp, file, g.bytes, &fd, sha) == 0) {

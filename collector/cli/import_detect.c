@@ -236,33 +236,60 @@ static uint64_t split_point(int fd, uint64_t size)
     return found;
 }
 
-struct second_half {
-    struct detect d;
+/* A half of the file read on its own thread, to its end: fed to tp and
+ * finished there (unless stopped). */
+struct half {
+    struct trace_parser *tp;
     int fd;
     uint64_t from, to;
-    int stop;        /* set by the first half: this half's answer is not needed */
+    int stop;        /* set by the other thread: this half is not needed */
     int rc;          /* feed_range's; -2 also when the trace ends badly */
     int read_errno;
+    pthread_t thread;
 };
 
-static void *read_second_half(void *arg)
+static void *read_half(void *arg)
 {
-    struct second_half *h = arg;
+    struct half *h = arg;
     char *buf = xmalloc(PIECE);
-    h->rc = feed_range(h->fd, h->from, h->to, h->d.tp, &h->stop, buf);
+    h->rc = feed_range(h->fd, h->from, h->to, h->tp, &h->stop, buf);
     if (h->rc == -1)
         h->read_errno = errno;
     if (h->rc == 0 && !__atomic_load_n(&h->stop, __ATOMIC_RELAXED) &&
-        trace_parser_finish(h->d.tp) < 0)
+        trace_parser_finish(h->tp) < 0)
         h->rc = -2;
     free(buf);
     return NULL;
 }
 
+/* Starts reading (at, end of fd] into tp, a parser started in the events
+ * array after the ',' at offset at. Returns 0, or -1 (no thread). */
+static int half_start(struct half *h, struct trace_parser *tp, bool map_form, int fd,
+                      uint64_t at, uint64_t size)
+{
+    memset(h, 0, sizeof *h);
+    h->tp = tp;
+    trace_parser_start_in_events(tp, map_form, at + 1);
+    h->fd = fd;
+    h->from = at + 1;
+    h->to = size;
+    return pthread_create(&h->thread, NULL, read_half, h) == 0 ? 0 : -1;
+}
+
+/* Warns of a failed read: rc -2 the parser's error, -1 errno's. */
+static void warn_read(const char *file, int rc, const struct trace_parser *tp, int read_errno)
+{
+    if (rc == -2)
+        warnf("import-trace: %s: %s", file, trace_parser_error(tp));
+    else if (rc == -1)
+        warnf("import-trace: %s: %s", file, strerror(read_errno));
+}
+
 /* Pass 1 over a big plain file in two halves. Returns 0 with a's answer
- * complete, -1 after a warning, or 1 when the file is not split (the caller
- * reads it on one thread; a is untouched). */
-static int detect_split(const char *file, struct detect *a)
+ * complete (*split set when the split point proved an event boundary), -1
+ * after a warning, or 1 when the file is not split (the caller reads it on
+ * one thread; a is untouched). */
+static int detect_split(const char *file, struct detect *a, struct import_split *split)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -276,15 +303,12 @@ static int detect_split(const char *file, struct detect *a)
         return 1;
     }
     uint64_t size = (uint64_t)sb.st_size;
-    struct second_half *h = xcalloc(1, sizeof *h);
-    detect_init(&h->d, a->given);
-    trace_parser_start_in_events(h->d.tp, map_form, comma + 1);
-    h->fd = fd;
-    h->from = comma + 1;
-    h->to = size;
-    pthread_t thread;
-    if (pthread_create(&thread, NULL, read_second_half, h) != 0) {
-        trace_parser_free(h->d.tp);
+    struct detect *second = xcalloc(1, sizeof *second);
+    detect_init(second, a->given);
+    struct half *h = xmalloc(sizeof *h);
+    if (half_start(h, second->tp, map_form, fd, comma, size) < 0) {
+        trace_parser_free(second->tp);
+        free(second);
         free(h);
         close(fd);
         return 1;
@@ -293,16 +317,16 @@ static int detect_split(const char *file, struct detect *a)
     int rc = feed_range(fd, 0, comma, a->tp, NULL, buf);
     int read_errno = errno;
     struct trace_parser *failed = a->tp;   /* whose error is the file's first */
-    bool split = rc == 0 && trace_parser_between_events(a->tp, map_form);
-    if (!split)
+    bool proved = rc == 0 && trace_parser_between_events(a->tp, map_form);
+    if (!proved)
         __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
-    pthread_join(thread, NULL);
-    if (split && h->rc == 0 && !h->d.too_many) {
-        merge_halves(a, &h->d);
-    } else if (split && h->rc < 0) {
+    pthread_join(h->thread, NULL);
+    if (proved && h->rc == 0 && !second->too_many) {
+        merge_halves(a, second);
+    } else if (proved && h->rc < 0) {
         rc = h->rc;
         read_errno = h->read_errno;
-        failed = h->d.tp;
+        failed = second->tp;
     } else if (rc == 0) {
         /* no event boundary there, or the halves cannot merge exactly: the
          * first half's parser reads on, as on one thread */
@@ -311,23 +335,65 @@ static int detect_split(const char *file, struct detect *a)
         if (rc == 0 && trace_parser_finish(a->tp) < 0)
             rc = -2;
     }
-    if (rc == -2)
-        warnf("import-trace: %s: %s", file, trace_parser_error(failed));
-    else if (rc == -1)
-        warnf("import-trace: %s: %s", file, strerror(read_errno));
+    if (rc == 0 && proved)
+        *split = (struct import_split){ comma, map_form };
+    warn_read(file, rc, failed, read_errno);
     free(buf);
-    trace_parser_free(h->d.tp);
+    trace_parser_free(second->tp);
+    free(second);
+    free(h);
+    close(fd);
+    return rc < 0 ? -1 : 0;
+}
+
+int import_read_halves(const char *file, const struct import_split *split,
+                       struct trace_parser *first, struct trace_parser *second)
+{
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) < 0) {
+        warnf("import-trace: %s: %s", file, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    struct half *h = xmalloc(sizeof *h);
+    int rc = half_start(h, second, split->map_form, fd, split->at, (uint64_t)sb.st_size);
+    if (rc < 0) {
+        warnf("import-trace: %s: no thread for the second half (%s)", file, strerror(errno));
+        free(h);
+        close(fd);
+        return -1;
+    }
+    char *buf = xmalloc(PIECE);
+    rc = feed_range(fd, 0, split->at, first, NULL, buf);
+    int read_errno = errno;
+    if (rc < 0)   /* the file's first error: the second half's is not needed */
+        __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
+    pthread_join(h->thread, NULL);
+    if (rc < 0) {
+        warn_read(file, rc, first, read_errno);
+    } else if (!trace_parser_between_events(first, split->map_form)) {
+        /* pass 1 proved this point: the file changed in between */
+        warnf("import-trace: %s: the file changed while it was read", file);
+        rc = -1;
+    } else if (h->rc < 0) {
+        rc = h->rc;
+        warn_read(file, rc, second, h->read_errno);
+    }
+    free(buf);
     free(h);
     close(fd);
     return rc < 0 ? -1 : 0;
 }
 
 int import_detect(const char *file, const char *given, char *path, size_t len,
-                  struct import_candidate *focus)
+                  struct import_candidate *focus, struct import_split *split)
 {
     struct detect d;
     detect_init(&d, given);
-    int rc = detect_split(file, &d);
+    *split = (struct import_split){ 0, false };
+    int rc = detect_split(file, &d, split);
     if (rc == 1) {
         rc = import_stream_file(file, detect_piece, &d);
         if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {

@@ -217,7 +217,8 @@ static int64_t tid_of(const struct extractor *x, const struct kept *k)
     return x->threads[k->thread].tid;
 }
 
-static struct kept *keep(struct extractor *x, enum kind kind, const struct trace_event *ev)
+/* A new zeroed record at the end of kept (seq: its place in file order). */
+static struct kept *append(struct extractor *x)
 {
     if (x->n == x->cap) {
         x->cap = x->cap ? x->cap * 2 : 256;
@@ -226,6 +227,12 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     struct kept *k = &x->kept[x->n];
     memset(k, 0, sizeof *k);
     k->seq = (uint32_t)x->n++;
+    return k;
+}
+
+static struct kept *keep(struct extractor *x, enum kind kind, const struct trace_event *ev)
+{
+    struct kept *k = append(x);
     k->kind = (uint8_t)kind;
     k->ph = ev->ph;
     k->ts = ev->ts_us;
@@ -235,6 +242,28 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     k->cat = string_pool_add(&x->strings, ev->cat, 79);
     k->text = string_pool_add(&x->strings, "", 0);
     return k;
+}
+
+void extractor_merge(struct extractor *x, struct extractor *later)
+{
+    x->events += later->events;
+    for (size_t i = 0; i < later->n && x->n < UINT32_MAX; i++) {
+        const struct kept *from = &later->kept[i];
+        struct kept *k = append(x);   /* after all of x's: file order */
+        uint32_t seq = k->seq;
+        *k = *from;
+        k->seq = seq;
+        k->thread = thread_of(x, pid_of(later, from), tid_of(later, from));
+        /* already cut to their lengths */
+        k->name = string_pool_add(&x->strings, str(later, from->name), SIZE_MAX);
+        k->cat = string_pool_add(&x->strings, str(later, from->cat), SIZE_MAX);
+        k->text = string_pool_add(&x->strings, str(later, from->text), SIZE_MAX);
+        if (from->kind == K_RESPONSE)
+            k->n2 = string_pool_add(&x->strings, str(later, (uint32_t)from->n2), SIZE_MAX);
+    }
+    free(later->kept);
+    later->kept = NULL;
+    later->n = later->cap = 0;
 }
 
 static int64_t arg_int(const struct trace_event *ev, const char *key, int64_t dflt)

@@ -195,6 +195,11 @@ bool extract_wants_args(void *arg, const struct trace_event *ev);
  * when that request is the module's earliest. Bounds memory for traces of
  * many loads (import-trace finds the request in a first pass). */
 void extractor_focus(struct extractor *x, int64_t pid, const char *request_id);
+/* Adds later's kept events after x's, as one extractor fed x's events and
+ * then later's would hold them (import-trace's two halves of a file, read
+ * by two extractors with the same module path and focus). later keeps
+ * nothing after; it must still be freed. */
+void extractor_merge(struct extractor *x, struct extractor *later);
 /* Matches what was kept. Returns 0 when the metric was computed, else -1 with
  * res->error set (the other fields hold what was found). res must be released
  * with extract_result_free. */

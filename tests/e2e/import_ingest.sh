@@ -31,8 +31,20 @@ measured() {   # the measured columns of a load, one line
                   (SELECT count(*) FROM compile_events WHERE load_id = l.id),
                   (SELECT count(*) FROM net_chunks WHERE load_id = l.id),
                   (SELECT count(*) FROM page_marks WHERE load_id = l.id),
-                  (SELECT count(*) FROM gc_pauses WHERE load_id = l.id)
+                  (SELECT count(*) FROM gc_pauses WHERE load_id = l.id),
+                  (SELECT sum(ts_us) || ':' || sum(coalesce(dur_us, -1)) || ':' ||
+                          sum(seq * (ts_us % 997)) || ':' || count(DISTINCT tid) || ':' ||
+                          count(DISTINCT name) || ':' || count(DISTINCT compile_id)
+                   FROM compile_events WHERE load_id = l.id),
+                  (SELECT sum(start_us) || ':' || sum(coalesce(dur_us, -1)) || ':' ||
+                          sum(seq * (start_us % 997)) || ':' || sum(coalesce(heap_after, -1))
+                   FROM gc_pauses WHERE load_id = l.id)
            FROM loads l WHERE id = $1"
+}
+browser_of() {   # what the trace's metadata gave the load's browser row
+  q "$DB" "SELECT b.product, b.revision, b.v8_version, b.user_agent
+           FROM loads l JOIN browsers b ON b.id = l.browser_id
+           WHERE l.id = $1"
 }
 check "the one-load trace measures ok" test "$(q "$DB" "SELECT status FROM loads WHERE id = $ONE")" = ok
 check "many loads (4 MB) measure as their first load alone" test "$(measured "$SMALL")" = "$(measured "$ONE")"
@@ -58,24 +70,38 @@ check "the copy is smaller than gzip -1 would keep it at most 2x" test \
 q "$DB" "UPDATE load_traces SET data = substr(data, 1, length(data) / 2) WHERE load_id = $SMALL"
 expect_fail 1 "load $SMALL: stored trace is truncated" "$WASMLAB" export trace --db "$DB" --load "$SMALL" -o "$TMP/x.json"
 
-# Pass 1 reads a plain file of 16 MB or more in two halves on two threads
-# (collector/cli/import_detect.c); a gzipped one on one thread. The same
-# trace, plain and gzipped, must measure alike whatever the halves hold:
-#  late:    the measured load's events moved to the end (its request, the
-#           earliest, is found by the second half);
-#  string:  a 3 MB string of "},{" across the middle (the split point looked
-#           for is inside it: the first half's parser reads on);
-#  paths:   70 more .wasm paths in the second half (over the 64 candidates
-#           the halves can merge exactly: the first half reads on).
+# Both passes read a plain file of 16 MB or more in two halves on two
+# threads (collector/cli/import_detect.c), when pass 1 proves the split
+# point; a gzipped file is read on one thread. The same trace, plain and
+# gzipped, must measure alike whatever the halves hold (each variant ends
+# with one.json's metadata, read by the second half):
+#  late:     the measured load's events moved to the end (its request, the
+#            earliest, is found by the second half; pass 2 keeps its events
+#            there);
+#  straddle: the measured load's events around the middle (pass 2's two
+#            extractors each keep part of them, merged);
+#  string:   a 3 MB string of "},{" across the middle (the split point looked
+#            for is inside it: the first half's parser reads on, and pass 2
+#            reads on one thread);
+#  paths:    70 more .wasm paths in the second half (over the 64 candidates
+#            the halves can merge exactly: pass 1's first half reads on;
+#            pass 2 still splits).
 python3 - "$TMP/big.json" "$TMP/one.json" "$TMP" <<'PY'
 import json, sys
 big, one, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
 ev = big["traceEvents"]
 n_one = len(one["traceEvents"] if isinstance(one, dict) else one)
+meta = json.dumps(one["metadata"], separators=(",", ":"))
 def write(name, events):
     with open(f"{out}/{name}.json", "w") as f:
-        f.write('{"traceEvents":[\n' + ",\n".join(json.dumps(e, separators=(",", ":")) for e in events) + "\n]}\n")
+        f.write('{"traceEvents":[\n' + ",\n".join(json.dumps(e, separators=(",", ":")) for e in events) +
+                '\n],"metadata":' + meta + "}\n")
 write("late", ev[n_one:] + ev[:n_one])
+# the first load's events from about the middle of the events on, so that
+# the middle byte falls inside them (the copies around it are of equal size)
+rest = ev[n_one:]
+mid = len(rest) // 2 - n_one // 2
+write("straddle", rest[:mid] + ev[:n_one] + rest[mid:])
 blob = {"name": "Blob", "cat": "x", "ph": "X", "pid": 1, "tid": 1, "ts": 1, "dur": 1,
         "args": {"s": "},{" * (1 << 20)}}
 # the blob's string must hold the middle: put it where the text reaches
@@ -94,14 +120,18 @@ extra = [{"name": "ResourceSendRequest", "cat": "devtools.timeline", "ph": "I", 
 q3 = len(ev) * 3 // 4   # well inside the second half
 write("paths", ev[:q3] + extra + ev[q3:])
 PY
-for v in late string paths; do
+for v in late straddle string paths; do
   check "$v.json is big enough to be split" test "$(stat -c %s "$TMP/$v.json")" -ge $((16 << 20))
   gzip -1 -c "$TMP/$v.json" >"$TMP/$v.json.gz"
   P=$("$WASMLAB" import-trace "$TMP/$v.json" --db "$DB" -q) || fail "import $v.json"
   G=$("$WASMLAB" import-trace "$TMP/$v.json.gz" --db "$DB" -q) || fail "import $v.json.gz"
-  check "$v: split (plain) and one-thread (gzipped) first passes measure alike" \
+  check "$v: split (plain) and one-thread (gzipped) reads measure alike" \
     test "$(measured "$P")" = "$(measured "$G")"
   check "$v: measures as its first load alone" test "$(measured "$P")" = "$(measured "$ONE")"
+  check "$v: the metadata after the events names the browser" \
+    test "$(browser_of "$P")" = "$(browser_of "$G")" -a "$(browser_of "$P")" = "$(browser_of "$ONE")"
+  check "$v: the same number of events" test \
+    "$(q "$DB" "SELECT trace_events FROM loads WHERE id = $P")" = "$(q "$DB" "SELECT trace_events FROM loads WHERE id = $G")"
 done
 
 # an error in the second half: the same line as from one thread

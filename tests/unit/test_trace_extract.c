@@ -507,6 +507,132 @@ static void test_code_cache_events(void)
     extract_result_free(&r);
 }
 
+/* Events to one extractor until `after` of them, then to the other: two
+ * extractors fed the halves of a trace, as import-trace's two threads. */
+struct halves {
+    struct extractor *first, *second;
+    uint64_t seen, after;
+};
+
+static void halves_event(void *arg, const struct trace_event *ev)
+{
+    struct halves *h = arg;
+    extract_event(h->seen++ < h->after ? h->first : h->second, ev);
+}
+
+static void check_same_result(const struct extract_result *a, const struct extract_result *b)
+{
+    CHECK_STR(a->request_id, b->request_id);
+    CHECK_INT(a->renderer_pid, b->renderer_pid);
+    CHECK_INT(a->main_tid, b->main_tid);
+    CHECK_INT(a->status_code, b->status_code);
+    CHECK_STR(a->mime_type, b->mime_type);
+    CHECK_INT(a->request_sent_us, b->request_sent_us);
+    CHECK_INT(a->response_received_us, b->response_received_us);
+    CHECK_INT(a->last_byte_us, b->last_byte_us);
+    CHECK_INT(a->compile_finished_us, b->compile_finished_us);
+    CHECK_INT(a->resource_finish_us, b->resource_finish_us);
+    CHECK_INT(a->decoded_body_length, b->decoded_body_length);
+    CHECK_INT(a->encoded_data_length, b->encoded_data_length);
+    CHECK_INT(a->compile_work_us, b->compile_work_us);
+    CHECK_INT(a->overlap_us, b->overlap_us);
+    CHECK_INT(a->events_seen, b->events_seen);
+    CHECK_INT(a->cache_compiled + 10 * a->cache_produced, b->cache_compiled + 10 * b->cache_produced);
+    CHECK_INT(a->n_chunks, b->n_chunks);
+    for (size_t i = 0; i < a->n_chunks && i < b->n_chunks; i++) {
+        CHECK_INT(a->chunks[i].ts_us, b->chunks[i].ts_us);
+        CHECK_INT(a->chunks[i].bytes, b->chunks[i].bytes);
+    }
+    CHECK_INT(a->n_marks, b->n_marks);
+    for (size_t i = 0; i < a->n_marks && i < b->n_marks; i++)
+        CHECK_STR(a->marks[i].name, b->marks[i].name);
+    CHECK_INT(a->n_compile_events, b->n_compile_events);
+    for (size_t i = 0; i < a->n_compile_events && i < b->n_compile_events; i++) {
+        const struct extract_compile_event *x = &a->compile_events[i], *y = &b->compile_events[i];
+        CHECK_STR(x->name, y->name);
+        CHECK_STR(x->cat, y->cat);
+        CHECK_STR(x->compile_id, y->compile_id);
+        CHECK_INT(x->ts_us, y->ts_us);
+        CHECK_INT(x->dur_us, y->dur_us);
+        CHECK_INT(x->tid, y->tid);
+        CHECK_INT(x->ph, y->ph);
+    }
+    CHECK_INT(a->n_gc_events, b->n_gc_events);
+    for (size_t i = 0; i < a->n_gc_events && i < b->n_gc_events; i++) {
+        CHECK_STR(a->gc_events[i].name, b->gc_events[i].name);
+        CHECK_INT(a->gc_events[i].ts_us, b->gc_events[i].ts_us);
+        CHECK_INT(a->gc_events[i].dur_us, b->gc_events[i].dur_us);
+        CHECK_INT(a->gc_events[i].heap_after, b->gc_events[i].heap_after);
+    }
+}
+
+/* extractor_merge: a trace's events split between two extractors at any
+ * point, merged, give what one extractor gives (import-trace's pass 2 on
+ * two threads). Real traces, and the small one (events out of order, equal
+ * ts, B/E pairs across the split). */
+static void test_merge_extractors(void)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/traces/expected.json", FIXTURES_DIR);
+    json_t *all = json_load_file(path, 0, NULL);
+    size_t i;
+    json_t *e;
+    int merges = 0;
+    json_array_foreach(all, i, e) {
+        char name[512];
+        snprintf(name, sizeof name, "traces/%s",
+                 json_string_value(json_object_get(e, "file")));
+        const char *module = json_string_value(json_object_get(e, "module_path"));
+        size_t len;
+        char *text = fixture_read_gz(name, &len);
+        if (!text)
+            continue;
+        struct extract_result one;
+        char perr[256];
+        CHECK_INT(extract_text(text, len, 1 << 20, module, &one, perr, sizeof perr), 0);
+        for (int part = 0; part <= 8; part++) {
+            struct halves h = { extractor_new(module), extractor_new(module), 0,
+                                one.events_seen * (uint64_t)part / 8 };
+            struct trace_parser *tp = trace_parser_new(halves_event, &h);
+            CHECK_INT(trace_parser_feed(tp, text, len), 0);
+            CHECK_INT(trace_parser_finish(tp), 0);
+            trace_parser_free(tp);
+            extractor_merge(h.first, h.second);
+            extractor_free(h.second);
+            struct extract_result merged;
+            CHECK_INT(extract_finish(h.first, &merged), 0);
+            extractor_free(h.first);
+            check_same_result(&one, &merged);
+            extract_result_free(&merged);
+            merges++;
+        }
+        extract_result_free(&one);
+        free(text);
+    }
+    json_decref(all);
+    CHECK_INT(merges, 4 * 9);
+
+    struct extract_result one;
+    char perr[256];
+    size_t n = strlen(small_trace);
+    CHECK_INT(extract_text(small_trace, n, n, "/m/a.wasm", &one, perr, sizeof perr), 0);
+    for (uint64_t after = 0; after <= one.events_seen; after++) {
+        struct halves h = { extractor_new("/m/a.wasm"), extractor_new("/m/a.wasm"), 0, after };
+        struct trace_parser *tp = trace_parser_new(halves_event, &h);
+        CHECK_INT(trace_parser_feed(tp, small_trace, n), 0);
+        CHECK_INT(trace_parser_finish(tp), 0);
+        trace_parser_free(tp);
+        extractor_merge(h.first, h.second);
+        extractor_free(h.second);
+        struct extract_result merged;
+        CHECK_INT(extract_finish(h.first, &merged), 0);
+        extractor_free(h.first);
+        check_same_result(&one, &merged);
+        extract_result_free(&merged);
+    }
+    extract_result_free(&one);
+}
+
 int main(void)
 {
     test_real_traces();
@@ -518,5 +644,6 @@ int main(void)
     test_url_path();
     test_split_parse();
     test_code_cache_events();
+    test_merge_extractors();
     return check_result();
 }
