@@ -164,6 +164,7 @@ struct extractor *extractor_new(const char *module_path)
 {
     struct extractor *x = xcalloc(1, sizeof *x);
     snprintf(x->module_path, sizeof x->module_path, "%s", module_path);
+    string_pool_add(&x->strings, "", 0);   /* index 0: a zeroed record's strings are "" */
     return x;
 }
 
@@ -240,7 +241,6 @@ static struct kept *keep(struct extractor *x, enum kind kind, const struct trace
     k->thread = thread_of(x, ev->pid, ev->tid);
     k->name = string_pool_add(&x->strings, ev->name, 63);
     k->cat = string_pool_add(&x->strings, ev->cat, 79);
-    k->text = string_pool_add(&x->strings, "", 0);
     return k;
 }
 
