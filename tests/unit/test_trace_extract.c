@@ -566,6 +566,25 @@ static void check_same_result(const struct extract_result *a, const struct extra
     }
 }
 
+/* The trace's first `after` events to one extractor, the rest to another;
+ * merged, they must give one extractor's result. */
+static void check_merged_at(const char *text, size_t len, const char *module, uint64_t after,
+                            const struct extract_result *one)
+{
+    struct halves h = { extractor_new(module), extractor_new(module), 0, after };
+    struct trace_parser *tp = trace_parser_new(halves_event, &h);
+    CHECK_INT(trace_parser_feed(tp, text, len), 0);
+    CHECK_INT(trace_parser_finish(tp), 0);
+    trace_parser_free(tp);
+    extractor_merge(h.first, h.second);
+    extractor_free(h.second);
+    struct extract_result merged;
+    CHECK_INT(extract_finish(h.first, &merged), 0);
+    extractor_free(h.first);
+    check_same_result(one, &merged);
+    extract_result_free(&merged);
+}
+
 /* extractor_merge: a trace's events split between two extractors at any
  * point, merged, give what one extractor gives (import-trace's pass 2 on
  * two threads). Real traces, and the small one (events out of order, equal
@@ -591,19 +610,7 @@ static void test_merge_extractors(void)
         char perr[256];
         CHECK_INT(extract_text(text, len, 1 << 20, module, &one, perr, sizeof perr), 0);
         for (int part = 0; part <= 8; part++) {
-            struct halves h = { extractor_new(module), extractor_new(module), 0,
-                                one.events_seen * (uint64_t)part / 8 };
-            struct trace_parser *tp = trace_parser_new(halves_event, &h);
-            CHECK_INT(trace_parser_feed(tp, text, len), 0);
-            CHECK_INT(trace_parser_finish(tp), 0);
-            trace_parser_free(tp);
-            extractor_merge(h.first, h.second);
-            extractor_free(h.second);
-            struct extract_result merged;
-            CHECK_INT(extract_finish(h.first, &merged), 0);
-            extractor_free(h.first);
-            check_same_result(&one, &merged);
-            extract_result_free(&merged);
+            check_merged_at(text, len, module, one.events_seen * (uint64_t)part / 8, &one);
             merges++;
         }
         extract_result_free(&one);
@@ -617,18 +624,7 @@ static void test_merge_extractors(void)
     size_t n = strlen(small_trace);
     CHECK_INT(extract_text(small_trace, n, n, "/m/a.wasm", &one, perr, sizeof perr), 0);
     for (uint64_t after = 0; after <= one.events_seen; after++) {
-        struct halves h = { extractor_new("/m/a.wasm"), extractor_new("/m/a.wasm"), 0, after };
-        struct trace_parser *tp = trace_parser_new(halves_event, &h);
-        CHECK_INT(trace_parser_feed(tp, small_trace, n), 0);
-        CHECK_INT(trace_parser_finish(tp), 0);
-        trace_parser_free(tp);
-        extractor_merge(h.first, h.second);
-        extractor_free(h.second);
-        struct extract_result merged;
-        CHECK_INT(extract_finish(h.first, &merged), 0);
-        extractor_free(h.first);
-        check_same_result(&one, &merged);
-        extract_result_free(&merged);
+        check_merged_at(small_trace, n, "/m/a.wasm", after, &one);
     }
     extract_result_free(&one);
 }
