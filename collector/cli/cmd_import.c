@@ -11,8 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "collector/cli/exit_codes.h"
 #include "collector/cli/import_copy.h"
 #include "collector/cli/import_detect.h"
@@ -53,101 +51,12 @@ static const struct cli_command import_command = {
                 "wasmlab import-trace trace.json.gz --module-path /modules/go/hello.wasm",
 };
 
-/* ---- the trace's metadata ({"metadata": {...}} beside traceEvents) ---- */
-
-struct meta {
-    int depth;
-    bool in_meta;
-    char key[64];
-    char user_agent[512], revision[256], command_line[4096], v8[64], product[128];
-};
-
-static int meta_string(void *ctx, const unsigned char *s, size_t len)
-{
-    struct meta *m = ctx;
-    if (!m->in_meta || m->depth != 2)
-        return 1;
-    char *dst = NULL;
-    size_t cap = 0;
-    if (strcmp(m->key, "user-agent") == 0)
-        dst = m->user_agent, cap = sizeof m->user_agent;
-    else if (strcmp(m->key, "revision") == 0)
-        dst = m->revision, cap = sizeof m->revision;
-    else if (strcmp(m->key, "command_line") == 0)
-        dst = m->command_line, cap = sizeof m->command_line;
-    else if (strcmp(m->key, "v8-version") == 0)
-        dst = m->v8, cap = sizeof m->v8;
-    else if (strcmp(m->key, "product-version") == 0)
-        dst = m->product, cap = sizeof m->product;
-    if (dst)
-        snprintf(dst, cap, "%.*s", (int)(len < cap ? len : cap - 1), (const char *)s);
-    return 1;
-}
-
-static int meta_key(void *ctx, const unsigned char *key, size_t len)
-{
-    struct meta *m = ctx;
-    if (m->depth == 1)
-        m->in_meta = len == 8 && memcmp(key, "metadata", 8) == 0;
-    if (m->depth == 2 && m->in_meta)
-        snprintf(m->key, sizeof m->key, "%.*s", (int)(len < 63 ? len : 63), (const char *)key);
-    return 1;
-}
-
-static int meta_open(void *ctx)
-{
-    ((struct meta *)ctx)->depth++;
-    return 1;
-}
-
-static int meta_close(void *ctx)
-{
-    struct meta *m = ctx;
-    if (--m->depth <= 1)
-        m->key[0] = 0;
-    return 1;
-}
-
-static const yajl_callbacks meta_callbacks = {
-    NULL, NULL, NULL, NULL, NULL, meta_string, meta_open, meta_key, meta_close, meta_open,
-    meta_close
-};
-
-/* The trace parser hands over the top-level members ("metadata" is small):
- * only that one is read, as {"metadata": ...}. */
-static void meta_member(void *arg, const char *key, const char *json, size_t len)
-{
-    struct meta *m = arg;
-    if (strcmp(key, "metadata") != 0)
-        return;
-    yajl_handle y = yajl_alloc(&meta_callbacks, NULL, m);
-    yajl_config(y, yajl_dont_validate_strings, 1);
-    m->depth = 0;
-    m->in_meta = false;
-    static const char open_[] = "{\"metadata\":";
-    if (yajl_parse(y, (const unsigned char *)open_, sizeof open_ - 1) == yajl_status_ok &&
-        yajl_parse(y, (const unsigned char *)json, len) == yajl_status_ok)
-        (void)(yajl_parse(y, (const unsigned char *)"}", 1) == yajl_status_ok &&
-               yajl_complete_parse(y) == yajl_status_ok);
-    yajl_free(y);
-}
-
 /* ---- pass 2: measure (the hash and the copy: import_copy's thread) ---- */
 
 struct ingest {
     struct trace_parser *tp;
     struct extractor *x;
-    struct meta meta;
-    uint64_t bytes;             /* read so far */
-    uint64_t events;            /* parsed, once the file is read */
 };
-
-static int ingest_piece(void *arg, const void *data, size_t len)
-{
-    struct ingest *g = arg;
-    g->bytes += len;
-    return trace_parser_feed(g->tp, data, len);
-}
 
 /* ---- DB rows ---- */
 
@@ -184,18 +93,16 @@ static int check_input_file(const char *file)
 }
 
 /* Pass 2's state: the parser (args decoded only for the extractor's
- * events), the extractor (focused on the module's load when pass 1 found
- * it) and the metadata reader. */
+ * events) and the extractor (focused on the module's load when pass 1 found
+ * it). */
 static void ingest_init(struct ingest *g, const char *module_path,
                         const struct import_candidate *focus)
 {
-    memset(g, 0, sizeof *g);
     g->x = extractor_new(module_path);
     if (focus->path[0])
         extractor_focus(g->x, focus->pid, focus->req);
     g->tp = trace_parser_new(extract_event, g->x);
     trace_parser_set_args_filter(g->tp, extract_wants_args);
-    trace_parser_set_member_fn(g->tp, meta_member, &g->meta);
 }
 
 static void ingest_free(struct ingest *g)
@@ -219,80 +126,41 @@ static int copy_temp_file(void)
     return fd;
 }
 
-/* The second half's metadata after the first's, as one parser would have
- * written it (a member seen later overwrites; an empty string counts as
- * absent). */
-static void merge_meta(struct meta *m, const struct meta *later)
+/* Pass 2: measures the module's load into o (status ok or trace_error),
+ * reading only its span of the file, on two threads where pass 1's split
+ * point lies inside it (two extractors, merged as one would have kept the
+ * events). Returns 0, or -1 (warned) when the file is unreadable or changed
+ * since pass 1. */
+static int measure_trace(const char *file, const struct import_scan *scan,
+                         struct load_outcome *o)
 {
-    if (later->user_agent[0])
-        memcpy(m->user_agent, later->user_agent, sizeof m->user_agent);
-    if (later->revision[0])
-        memcpy(m->revision, later->revision, sizeof m->revision);
-    if (later->command_line[0])
-        memcpy(m->command_line, later->command_line, sizeof m->command_line);
-    if (later->v8[0])
-        memcpy(m->v8, later->v8, sizeof m->v8);
-    if (later->product[0])
-        memcpy(m->product, later->product, sizeof m->product);
-}
-
-/* Pass 2 at pass 1's split: the halves on two threads, each with its own
- * parser, extractor and metadata, merged into g as one read would leave
- * it. Returns 0 or -1 (warned). */
-static int measure_halves(const char *file, const struct import_split *split,
-                          const char *module_path, const struct import_candidate *focus,
-                          struct ingest *g)
-{
-    struct ingest later;
-    ingest_init(&later, module_path, focus);
-    int rc = import_read_halves(file, split, g->tp, later.tp);
-    if (rc == 0) {
-        extractor_merge(g->x, later.x);
-        merge_meta(&g->meta, &later.meta);
-        g->bytes = trace_parser_bytes(later.tp);   /* counted from the file's start */
-        g->events = trace_parser_events(g->tp) + trace_parser_events(later.tp);
-    }
+    struct ingest g, later;
+    ingest_init(&g, scan->path, &scan->focus);
+    ingest_init(&later, scan->path, &scan->focus);
+    int rc = import_read_events(file, scan, g.tp, later.tp);
+    if (rc == 0)
+        extractor_merge(g.x, later.x);
     ingest_free(&later);
-    return rc;
-}
-
-/* Pass 2: measures the trace into o (status ok or trace_error), on two
- * threads where pass 1 split the file. Returns 0, or -1 (warned) when the
- * file is unreadable, malformed or empty. */
-static int measure_trace(const char *file, const struct import_split *split,
-                         const char *module_path, const struct import_candidate *focus,
-                         struct ingest *g, struct load_outcome *o)
-{
-    int rc;
-    if (split->at) {
-        rc = measure_halves(file, split, module_path, focus, g);
-    } else {
-        rc = import_stream_file(file, ingest_piece, g);
-        if (rc == -2 || (rc == 0 && trace_parser_finish(g->tp) < 0)) {
-            warnf("import-trace: %s: %s", file, trace_parser_error(g->tp));
-            rc = -1;
-        }
-        g->events = trace_parser_events(g->tp);
-    }
-    if (rc < 0)
-        return -1;
-    if (g->events == 0) {
+    if (rc == 0 && scan->events == 0) {
         warnf("import-trace: %s: no trace events in the file", file);
-        return -1;
+        rc = -1;
     }
-    snprintf(o->status, sizeof o->status, "ok");
-    o->have_extract = true;
-    o->wall_ms = NAN;
-    o->trace_bytes = (int64_t)g->bytes;
-    o->trace_events = (int64_t)g->events;
-    o->trace_data_loss = -1;
-    o->trace_buffer_pct = NAN;
-    o->page_compile_ms = NAN;
-    if (extract_finish(g->x, &o->x) < 0) {
-        snprintf(o->status, sizeof o->status, "trace_error");
-        snprintf(o->error, sizeof o->error, "%s", o->x.error);
+    if (rc == 0) {
+        snprintf(o->status, sizeof o->status, "ok");
+        o->have_extract = true;
+        o->wall_ms = NAN;
+        o->trace_bytes = (int64_t)scan->bytes;
+        o->trace_events = (int64_t)scan->events;
+        o->trace_data_loss = -1;
+        o->trace_buffer_pct = NAN;
+        o->page_compile_ms = NAN;
+        if (extract_finish(g.x, &o->x) < 0) {
+            snprintf(o->status, sizeof o->status, "trace_error");
+            snprintf(o->error, sizeof o->error, "%s", o->x.error);
+        }
     }
-    return 0;
+    ingest_free(&g);
+    return rc;
 }
 
 /* The copy thread's end: the hash into sha; *fd closed (-1) unless it holds
@@ -322,7 +190,7 @@ static int finish_copy(struct import_copy *cp, const char *file, uint64_t parsed
 /* The browsers and modules rows of an imported trace: the browser from the
  * trace's metadata, the module named after its URL path. */
 static int import_rows(struct db *db, const char *file, const char *module_path,
-                       const struct meta *meta, const struct load_outcome *o, const char *sha,
+                       const struct trace_meta *meta, const struct load_outcome *o, const char *sha,
                        int64_t *browser_id, int64_t *module_id)
 {
     char abs_file[PATH_MAX];
@@ -356,7 +224,7 @@ static int import_rows(struct db *db, const char *file, const char *module_path,
  * gzipped copy in the load's transaction) and prints the load id. Returns
  * the exit code. */
 static int store_import(const char *db_path, const char *file, const char *module_path,
-                        const char *api, const char *cmdline, const struct ingest *g, int fd,
+                        const char *api, const char *cmdline, const struct import_scan *scan, int fd,
                         const struct load_outcome *o, const char *sha)
 {
     char err[1024];
@@ -370,7 +238,7 @@ static int store_import(const char *db_path, const char *file, const char *modul
     int64_t run_id = 0, browser_id = 0, module_id = 0, load_id = 0;
     int rc = store_run(db, started, cmdline, NULL, &run_id, NULL);
     if (rc == 0)
-        rc = import_rows(db, file, module_path, &g->meta, o, sha, &browser_id, &module_id);
+        rc = import_rows(db, file, module_path, &scan->meta, o, sha, &browser_id, &module_id);
     if (rc < 0) {
         warnf("import-trace: %s", db_errmsg(db));
         db_close(db);
@@ -379,7 +247,7 @@ static int store_import(const char *db_path, const char *file, const char *modul
     /* The copy goes in only when complete and within SQLite's blob limits. */
     off_t size = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
     struct load_trace_file tf = { .fd = fd, .gz_bytes = (size_t)size,
-                                  .raw_bytes = (int64_t)g->bytes, .encoding = "zstd" };
+                                  .raw_bytes = (int64_t)scan->bytes, .encoding = "zstd" };
     bool streaming = o->x.stream_start_us != EXTRACT_NONE;
     struct load_key key = { .run_id = run_id, .browser_id = browser_id, .module_id = module_id,
                             .seq = 0, .api = api ? api : streaming ? "streaming" : "buffered",
@@ -428,34 +296,30 @@ static int import_trace(const char *file, const char *db_path, const char *modul
 {
     if (check_input_file(file) < 0)
         return EXIT_USAGE;
-    char detected[1024] = "";
-    struct import_candidate focus;
-    struct import_split split;
+    struct import_scan *scan = xmalloc(sizeof *scan);
     /* the hash and the copy start at once, beside both parsing passes */
     int fd = copy_temp_file();
     struct import_copy *cp = import_copy_start(file, fd);
-    if (import_detect(file, module_path, detected, sizeof detected, &focus, &split) < 0) {
+    if (import_detect(file, module_path, scan) < 0) {
         drop_copy(cp, fd);
+        free(scan);
         return EXIT_USAGE;   /* a bad input file */
     }
-    module_path = detected;
-    struct ingest g;
-    ingest_init(&g, module_path, &focus);
     struct load_outcome o;
     memset(&o, 0, sizeof o);
     char sha[65];
     int exit_code = EXIT_USAGE;
-    if (measure_trace(file, &split, module_path, &focus, &g, &o) < 0) {
+    if (measure_trace(file, scan, &o) < 0) {
         drop_copy(cp, fd);
         fd = -1;
-    } else if (finish_copy(cp, file, g.bytes, &fd, sha) == 0) {
-        exit_code = store_import(db_path, file, module_path, api, cmdline, &g, fd, &o, sha);
+    } else if (finish_copy(cp, file, scan->bytes, &fd, sha) == 0) {
+        exit_code = store_import(db_path, file, scan->path, api, cmdline, scan, fd, &o, sha);
     }
     if (o.have_extract)
         extract_result_free(&o.x);
     if (fd >= 0)
         close(fd);
-    ingest_free(&g);
+    free(scan);
     return exit_code;
 }
 

@@ -2,6 +2,7 @@
 #include "collector/cli/import_detect.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -13,14 +14,17 @@
 
 #include <zlib.h>
 
+#include "base/string_pool.h"
 #include "base/util.h"
 #include "collector/trace/extract.h"
+#include "collector/trace/trace_meta.h"
 #include "collector/trace/trace_parser.h"
 
 #define PIECE (256 * 1024)
 #define SPLIT_MIN (16u << 20)      /* smaller files are read on one thread */
 #define SPLIT_WINDOW (1u << 20)    /* a split point is looked for this far past the middle */
 #define MAX_CANDIDATES 64
+#define SPAN_KEYS (1u << 16)       /* pids, request ids with a span each; more: no span */
 
 /* ---- reading the file in pieces ---- */
 
@@ -59,6 +63,76 @@ int import_stream_file(const char *path, import_piece_fn fn, void *arg)
 
 /* ---- the module's request ---- */
 
+/* ---- spans: where a load's events lie in the file ---- */
+
+static void span_add(struct import_span *sp, uint64_t from, uint64_t to)
+{
+    if (!sp->to || from < sp->from)
+        sp->from = from;
+    if (to > sp->to)
+        sp->to = to;
+}
+
+/* Spans by key (a pid as text, a request id), exact, for up to SPAN_KEYS
+ * keys: memory stays bounded however big the trace; past that the span is
+ * unknown and pass 2 reads the whole file. */
+struct span_index {
+    struct string_pool keys;
+    struct import_span *spans;   /* by key index */
+    size_t cap;
+    bool overflow;
+};
+
+/* The key's index, added when new; UINT32_MAX once over SPAN_KEYS. */
+static uint32_t span_key(struct span_index *ix, const char *key)
+{
+    if (ix->overflow)
+        return UINT32_MAX;
+    size_t n = ix->keys.n;
+    uint32_t i = string_pool_add(&ix->keys, key, 63);   /* as the extractor cuts ids */
+    if (ix->keys.n > SPAN_KEYS) {
+        ix->overflow = true;
+        return UINT32_MAX;
+    }
+    if (ix->keys.n > n && i >= ix->cap) {
+        size_t cap = ix->cap ? 2 * ix->cap : 256;
+        ix->spans = xrealloc(ix->spans, cap * sizeof *ix->spans);
+        memset(ix->spans + ix->cap, 0, (cap - ix->cap) * sizeof *ix->spans);
+        ix->cap = cap;
+    }
+    return i;
+}
+
+static void span_index_add(struct span_index *ix, uint32_t i, uint64_t from, uint64_t to)
+{
+    if (i != UINT32_MAX)
+        span_add(&ix->spans[i], from, to);
+}
+
+/* Adds b's spans to a's (the halves of one file). */
+static void span_index_merge(struct span_index *a, const struct span_index *b)
+{
+    a->overflow |= b->overflow;
+    for (size_t k = 0; k < b->keys.n && !a->overflow; k++)
+        span_index_add(a, span_key(a, string_pool_get(&b->keys, (uint32_t)k)), b->spans[k].from,
+                       b->spans[k].to);
+}
+
+/* The key's span; to 0 when it has none (or the index overflowed). */
+static struct import_span span_of(struct span_index *ix, const char *key)
+{
+    size_t n = ix->keys.n;
+    uint32_t i = span_key(ix, key);
+    struct import_span none = { 0, 0, false };
+    return i == UINT32_MAX || ix->keys.n > n ? none : ix->spans[i];
+}
+
+static void span_index_free(struct span_index *ix)
+{
+    string_pool_free(&ix->keys);
+    free(ix->spans);
+}
+
 /* Module requests the extractor would keep (they have a ts, are no E/M
  * events): the earliest per URL path. Pass 2 then keeps only that load's
  * events. */
@@ -70,12 +144,45 @@ struct detect {
     struct import_candidate cand[MAX_CANDIDATES];
     size_t n_cand;
     bool too_many;              /* more paths than candidates: no focus */
+    /* where the events a focused extractor matches lie: any load's span */
+    struct span_index by_pid, by_req;
+    int64_t last_pid;           /* by_pid's key of the last event (most repeat it) */
+    uint32_t last_pid_key;
+    struct trace_meta meta;
 };
 
-static bool is_send(void *arg, const struct trace_event *ev)
+static bool is_send(const struct trace_event *ev)
+{
+    return ev->ph != 'M' && strcmp(ev->name, "ResourceSendRequest") == 0;
+}
+
+/* The args pass 1 needs: a request's URL and id, and the request id of the
+ * events a focused extractor matches by it. */
+static bool detect_wants_args(void *arg, const struct trace_event *ev)
 {
     (void)arg;
-    return ev->ph != 'M' && strcmp(ev->name, "ResourceSendRequest") == 0;
+    return is_send(ev) || extract_focus_key(ev) == EXTRACT_FOCUS_REQUEST;
+}
+
+static void note_span(struct detect *d, const struct trace_event *ev)
+{
+    enum extract_focus_key key = extract_focus_key(ev);
+    if (key == EXTRACT_FOCUS_NONE)
+        return;
+    uint64_t from, to;
+    trace_parser_event_span(d->tp, &from, &to);
+    if (key == EXTRACT_FOCUS_PID) {
+        if (!d->by_pid.keys.n || ev->pid != d->last_pid) {
+            char text[24];
+            snprintf(text, sizeof text, "%" PRId64, ev->pid);
+            d->last_pid = ev->pid;
+            d->last_pid_key = span_key(&d->by_pid, text);
+        }
+        span_index_add(&d->by_pid, d->last_pid_key, from, to);
+    } else {
+        const char *req = trace_event_arg_text(ev, "data.requestId");
+        span_index_add(&d->by_req, span_key(&d->by_req, req ? req : ""), from, to);
+    }
 }
 
 /* A request for path at ts: kept when it is the path's first, or earlier
@@ -115,7 +222,8 @@ static void note_earliest(struct detect *d, const char *path, int64_t ts)
 static void detect_event(void *arg, const struct trace_event *ev)
 {
     struct detect *d = arg;
-    if (!is_send(NULL, ev))
+    note_span(d, ev);
+    if (!is_send(ev))
         return;
     const char *url = trace_event_arg_text(ev, "data.url");
     if (!url)
@@ -149,7 +257,16 @@ static void detect_init(struct detect *d, const char *given)
     d->ts = INT64_MAX;
     d->given = given;
     d->tp = trace_parser_new(detect_event, d);
-    trace_parser_set_args_filter(d->tp, is_send);
+    trace_parser_set_args_filter(d->tp, detect_wants_args);
+    trace_parser_set_member_fn(d->tp, trace_meta_member, &d->meta);
+}
+
+static void detect_free(struct detect *d)
+{
+    trace_parser_free(d->tp);
+    span_index_free(&d->by_pid);
+    span_index_free(&d->by_req);
+    free(d);
 }
 
 /* Adds the second half's answer to the first half's, as one pass over the
@@ -162,6 +279,9 @@ static void merge_halves(struct detect *a, const struct detect *b)
         note_request(a, b->cand[i].path, b->cand[i].ts, b->cand[i].pid, b->cand[i].req);
     if (b->path[0])
         note_earliest(a, b->path, b->ts);
+    span_index_merge(&a->by_pid, &b->by_pid);
+    span_index_merge(&a->by_req, &b->by_req);
+    trace_meta_merge(&a->meta, &b->meta);
 }
 
 /* ---- two halves on two threads ---- */
@@ -236,12 +356,14 @@ static uint64_t split_point(int fd, uint64_t size)
     return found;
 }
 
-/* A half of the file read on its own thread, to its end: fed to tp and
- * finished there (unless stopped). */
+/* A part of the file read on its own thread: bytes [from, to) fed to tp,
+ * then tp finished when finish (the part ends the file; else it must end
+ * between events), unless stopped. */
 struct half {
     struct trace_parser *tp;
     int fd;
     uint64_t from, to;
+    bool finish;
     int stop;        /* set by the other thread: this half is not needed */
     int rc;          /* feed_range's; -2 also when the trace ends badly */
     int read_errno;
@@ -255,24 +377,26 @@ static void *read_half(void *arg)
     h->rc = feed_range(h->fd, h->from, h->to, h->tp, &h->stop, buf);
     if (h->rc == -1)
         h->read_errno = errno;
-    if (h->rc == 0 && !__atomic_load_n(&h->stop, __ATOMIC_RELAXED) &&
+    if (h->rc == 0 && h->finish && !__atomic_load_n(&h->stop, __ATOMIC_RELAXED) &&
         trace_parser_finish(h->tp) < 0)
         h->rc = -2;
     free(buf);
     return NULL;
 }
 
-/* Starts reading (at, end of fd] into tp, a parser started in the events
- * array after the ',' at offset at. Returns 0, or -1 (no thread). */
+/* Starts reading (at, to) into tp, a parser started in the events array
+ * after the ',' at offset at; finished when finish. Returns 0, or -1 (no
+ * thread). */
 static int half_start(struct half *h, struct trace_parser *tp, bool map_form, int fd,
-                      uint64_t at, uint64_t size)
+                      uint64_t at, uint64_t to, bool finish)
 {
     memset(h, 0, sizeof *h);
     h->tp = tp;
     trace_parser_start_in_events(tp, map_form, at + 1);
     h->fd = fd;
     h->from = at + 1;
-    h->to = size;
+    h->to = to;
+    h->finish = finish;
     return pthread_create(&h->thread, NULL, read_half, h) == 0 ? 0 : -1;
 }
 
@@ -286,10 +410,12 @@ static void warn_read(const char *file, int rc, const struct trace_parser *tp, i
 }
 
 /* Pass 1 over a big plain file in two halves. Returns 0 with a's answer
- * complete (*split set when the split point proved an event boundary), -1
- * after a warning, or 1 when the file is not split (the caller reads it on
- * one thread; a is untouched). */
-static int detect_split(const char *file, struct detect *a, struct import_split *split)
+ * complete (*split set when the split point proved an event boundary, and
+ * *events and *bytes counted over the file), -1 after a warning, or 1 when
+ * the file is not split (the caller reads it on one thread; a is
+ * untouched). */
+static int detect_split(const char *file, struct detect *a, struct import_split *split,
+                        uint64_t *events, uint64_t *bytes)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -306,9 +432,8 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     struct detect *second = xcalloc(1, sizeof *second);
     detect_init(second, a->given);
     struct half *h = xmalloc(sizeof *h);
-    if (half_start(h, second->tp, map_form, fd, comma, size) < 0) {
-        trace_parser_free(second->tp);
-        free(second);
+    if (half_start(h, second->tp, map_form, fd, comma, size, true) < 0) {
+        detect_free(second);
         free(h);
         close(fd);
         return 1;
@@ -321,8 +446,10 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     if (!proved)
         __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
     pthread_join(h->thread, NULL);
+    bool merged = false;
     if (proved && h->rc == 0 && !second->too_many) {
         merge_halves(a, second);
+        merged = true;
     } else if (proved && h->rc < 0) {
         rc = h->rc;
         read_errno = h->read_errno;
@@ -337,17 +464,71 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     }
     if (rc == 0 && proved)
         *split = (struct import_split){ comma, map_form };
+    *events = trace_parser_events(a->tp) + (merged ? trace_parser_events(second->tp) : 0);
+    *bytes = trace_parser_bytes(merged ? second->tp : a->tp);   /* from the file's start */
     warn_read(file, rc, failed, read_errno);
     free(buf);
-    trace_parser_free(second->tp);
-    free(second);
+    detect_free(second);
     free(h);
     close(fd);
     return rc < 0 ? -1 : 0;
 }
 
-int import_read_halves(const char *file, const struct import_split *split,
-                       struct trace_parser *first, struct trace_parser *second)
+/* ---- pass 2's reading ---- */
+
+/* Bytes [from, to) of the (gunzipped) file into tp, started in the events
+ * array at from when from > 0; to 0: to the end, and tp finished. Returns
+ * 0 or -1 (warned). */
+static int read_one(const char *file, uint64_t from, uint64_t to, bool map_form,
+                    struct trace_parser *tp)
+{
+    gzFile gz = gzopen(file, "rb");
+    if (!gz) {
+        warnf("import-trace: %s: %s", file, strerror(errno ? errno : EIO));
+        return -1;
+    }
+    gzbuffer(gz, 64 * 1024);
+    if (from > 0)
+        trace_parser_start_in_events(tp, map_form, from);
+    /* a plain file seeks; a gzipped one is inflated up to from */
+    int rc = from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0 ? -1 : 0;
+    char *buf = xmalloc(PIECE);
+    uint64_t at = from;
+    while (rc == 0 && (to == 0 || at < to)) {
+        unsigned want = to == 0 || to - at > PIECE ? PIECE : (unsigned)(to - at);
+        int n = gzread(gz, buf, want);
+        if (n < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            warnf("import-trace: %s: %s", file, zerr == Z_ERRNO ? strerror(errno) : msg);
+            rc = -1;
+        } else if (n == 0) {
+            break;
+        } else if (trace_parser_feed(tp, buf, (size_t)n) < 0) {
+            warn_read(file, -2, tp, 0);
+            rc = -1;
+        }
+        at += n > 0 ? (uint64_t)n : 0;
+    }
+    if (rc == 0 && to == 0 && trace_parser_finish(tp) < 0) {
+        warn_read(file, -2, tp, 0);
+        rc = -1;
+    } else if (rc == 0 && to != 0 && (at != to || !trace_parser_between_events(tp, map_form))) {
+        /* pass 1 found events ending there */
+        warnf("import-trace: %s: the file changed while it was read", file);
+        rc = -1;
+    }
+    free(buf);
+    gzclose(gz);
+    return rc;
+}
+
+/* Bytes [from, to) of a plain file on two threads, on either side of pass
+ * 1's split point (inside them): first gets [from, at), second the rest; to
+ * 0: to the end, and second finished. Returns 0 or -1 (warned, the first
+ * error in file order). */
+static int read_halves(const char *file, const struct import_split *split, uint64_t from,
+                       uint64_t to, struct trace_parser *first, struct trace_parser *second)
 {
     int fd = open(file, O_RDONLY | O_CLOEXEC);
     struct stat sb;
@@ -358,23 +539,27 @@ int import_read_halves(const char *file, const struct import_split *split,
         return -1;
     }
     struct half *h = xmalloc(sizeof *h);
-    int rc = half_start(h, second, split->map_form, fd, split->at, (uint64_t)sb.st_size);
+    int rc = half_start(h, second, split->map_form, fd, split->at,
+                        to ? to : (uint64_t)sb.st_size, to == 0);
     if (rc < 0) {
         warnf("import-trace: %s: no thread for the second half (%s)", file, strerror(errno));
         free(h);
         close(fd);
         return -1;
     }
+    if (from > 0)
+        trace_parser_start_in_events(first, split->map_form, from);
     char *buf = xmalloc(PIECE);
-    rc = feed_range(fd, 0, split->at, first, NULL, buf);
+    rc = feed_range(fd, from, split->at, first, NULL, buf);
     int read_errno = errno;
     if (rc < 0)   /* the file's first error: the second half's is not needed */
         __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
     pthread_join(h->thread, NULL);
     if (rc < 0) {
         warn_read(file, rc, first, read_errno);
-    } else if (!trace_parser_between_events(first, split->map_form)) {
-        /* pass 1 proved this point: the file changed in between */
+    } else if (!trace_parser_between_events(first, split->map_form) ||
+               (to && h->rc == 0 && !trace_parser_between_events(second, split->map_form))) {
+        /* pass 1 proved these points: the file changed in between */
         warnf("import-trace: %s: the file changed while it was read", file);
         rc = -1;
     } else if (h->rc < 0) {
@@ -387,37 +572,64 @@ int import_read_halves(const char *file, const struct import_split *split,
     return rc < 0 ? -1 : 0;
 }
 
-int import_detect(const char *file, const char *given, char *path, size_t len,
-                  struct import_candidate *focus, struct import_split *split)
+int import_read_events(const char *file, const struct import_scan *scan,
+                       struct trace_parser *first, struct trace_parser *second)
 {
-    struct detect d;
-    detect_init(&d, given);
-    *split = (struct import_split){ 0, false };
-    int rc = detect_split(file, &d, split);
+    const struct import_split *split = &scan->split;
+    uint64_t from = scan->span.from, to = scan->span.to;   /* to 0: the whole file */
+    if (split->at && from <= split->at && (to == 0 || split->at < to))
+        return read_halves(file, split, from, to, first, second);
+    return read_one(file, from, to, scan->span.map_form, first);
+}
+
+/* ---- pass 1 ---- */
+
+int import_detect(const char *file, const char *given, struct import_scan *scan)
+{
+    memset(scan, 0, sizeof *scan);
+    struct detect *d = xmalloc(sizeof *d);
+    detect_init(d, given);
+    int rc = detect_split(file, d, &scan->split, &scan->events, &scan->bytes);
     if (rc == 1) {
-        rc = import_stream_file(file, detect_piece, &d);
-        if (rc == -2 || (rc == 0 && trace_parser_finish(d.tp) < 0)) {
-            warnf("import-trace: %s: %s", file, trace_parser_error(d.tp));
+        rc = import_stream_file(file, detect_piece, d);
+        if (rc == -2 || (rc == 0 && trace_parser_finish(d->tp) < 0)) {
+            warnf("import-trace: %s: %s", file, trace_parser_error(d->tp));
             rc = -1;
         }
+        scan->events = trace_parser_events(d->tp);
+        scan->bytes = trace_parser_bytes(d->tp);
     }
-    trace_parser_free(d.tp);
-    if (rc < 0)
-        return -1;
-    if (!given && !d.path[0]) {
+    if (rc == 0 && !given && !d->path[0]) {
         warnf("import-trace: %s: no request for a .wasm URL in the trace "
               "(give --module-path)", file);
+        rc = -1;
+    }
+    if (rc < 0) {
+        detect_free(d);
         return -1;
     }
-    snprintf(path, len, "%s", given ? given : d.path);
+    snprintf(scan->path, sizeof scan->path, "%s", given ? given : d->path);
     if (!given)
-        notef("import-trace: module %s (the earliest .wasm request)", path);
-    focus->path[0] = 0;
-    for (size_t i = 0; i < d.n_cand; i++)
-        if (strcmp(d.cand[i].path, path) == 0)
-            *focus = d.cand[i];
-    if (d.too_many && !focus->path[0])
+        notef("import-trace: module %s (the earliest .wasm request)", scan->path);
+    for (size_t i = 0; i < d->n_cand; i++)
+        if (strcmp(d->cand[i].path, scan->path) == 0)
+            scan->focus = d->cand[i];
+    if (d->too_many && !scan->focus.path[0])
         notef("import-trace: over %d module paths; all their events are kept",
               MAX_CANDIDATES);
+    if (scan->focus.path[0]) {
+        /* the focused load's events: its renderer's, its request's */
+        char pid[24];
+        snprintf(pid, sizeof pid, "%" PRId64, scan->focus.pid);
+        scan->span = span_of(&d->by_pid, pid);
+        struct import_span r = span_of(&d->by_req, scan->focus.req);
+        if (r.to)
+            span_add(&scan->span, r.from, r.to);
+        if (d->by_pid.overflow || d->by_req.overflow)
+            scan->span.to = 0;   /* unknown: the whole file */
+        scan->span.map_form = trace_parser_map_form(d->tp);
+    }
+    scan->meta = d->meta;
+    detect_free(d);
     return 0;
 }

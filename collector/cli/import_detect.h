@@ -8,7 +8,14 @@
  * earliest request per URL path) merges from the halves. The split point is
  * a ',' between two events, proved so by the first half's parser when it
  * gets there; otherwise (or when the halves could not merge exactly) the
- * first half's parser reads on, and the result is the one-thread result. */
+ * first half's parser reads on, and the result is the one-thread result.
+ *
+ * Pass 1 also notes where each renderer's and each request's events lie
+ * (by hash, in constant memory), so the measuring pass reads only the span
+ * of the file that holds the module's load: in a trace of many loads, one
+ * load's share. The span is exact: it covers every event the focused
+ * extractor matches by pid or request id; a hash shared with another load
+ * only widens it. */
 #ifndef WASMLAB_IMPORT_DETECT_H
 #define WASMLAB_IMPORT_DETECT_H
 
@@ -16,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collector/trace/trace_meta.h"
 #include "collector/trace/trace_parser.h"
 
 typedef int (*import_piece_fn)(void *arg, const void *data, size_t len);
@@ -41,19 +49,38 @@ struct import_split {
     bool map_form;
 };
 
-/* Pass 1. path gets the module's URL path (given, else the earliest request
- * whose path ends in .wasm); focus its earliest request (focus->path "" when
- * there is none to focus on); split where the file was proved splittable.
- * Returns 0, or -1 after a warning (a bad input file). */
-int import_detect(const char *file, const char *given, char *path, size_t len,
-                  struct import_candidate *focus, struct import_split *split);
+/* The bytes [from, to) of the (gunzipped) file that hold every event an
+ * extractor focused on the module's request keeps: from just after the ','
+ * or '[' before the first, to just after the last one's '}'. In a trace of
+ * many loads that is one load's share of the file. to 0: the whole file. */
+struct import_span {
+    uint64_t from, to;
+    bool map_form;              /* the file's form, for a parser started at from */
+};
 
-/* Pass 2 on two threads, at pass 1's split (split->at != 0): first gets
- * bytes [0, at), second (a new parser, started in the events array here)
- * the rest on a thread of its own, and is finished; first is not (it ends
- * between two events). Returns 0, or -1 after a warning naming the file and
- * the file's first error, as one parser would report it. */
-int import_read_halves(const char *file, const struct import_split *split,
+/* What pass 1 learnt of the whole file. */
+struct import_scan {
+    char path[1024];                /* the module's URL path */
+    struct import_candidate focus;  /* its earliest request; focus.path "" when none */
+    struct import_split split;
+    struct import_span span;        /* focus's span (to 0 without a focus) */
+    struct trace_meta meta;         /* the browser the file names */
+    uint64_t events, bytes;         /* in the whole (gunzipped) file */
+};
+
+/* Pass 1: reads every byte (a plain file of 16 MB or more in two halves).
+ * The module's path is given, else the earliest request whose path ends
+ * in .wasm. Returns 0, or -1 after a warning (a bad input file). */
+int import_detect(const char *file, const char *given, struct import_scan *scan);
+
+/* Pass 2's reading: scan's span into first (from pass 1's split point on
+ * into second, a parser of its own on a thread, when that point lies
+ * inside the span), or the whole file without a span. Each parser then has
+ * seen its share of the events in file order; with a span neither is
+ * finished (the span ends between events). Returns 0, or -1 after a
+ * warning naming the file and its first error (a file that changed since
+ * pass 1 is refused). */
+int import_read_events(const char *file, const struct import_scan *scan,
                        struct trace_parser *first, struct trace_parser *second);
 
 #endif

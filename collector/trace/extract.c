@@ -129,13 +129,29 @@ void extractor_focus(struct extractor *x, int64_t pid, const char *request_id)
     snprintf(x->focus_req, sizeof x->focus_req, "%s", request_id);
 }
 
+/* How an event of this kind is matched to a focused load. */
+static enum extract_focus_key focus_key(enum want w)
+{
+    return w == W_NONE ? EXTRACT_FOCUS_NONE
+         : w == W_RESPONSE || w == W_FINISH || w == W_DATA ? EXTRACT_FOCUS_REQUEST
+                                                            : EXTRACT_FOCUS_PID;
+}
+
+enum extract_focus_key extract_focus_key(const struct trace_event *ev)
+{
+    int gk;
+    if (ev->ts_us == INT64_MIN || ev->ph == 'M')
+        return EXTRACT_FOCUS_NONE;
+    return focus_key(classify(ev->name, &gk));
+}
+
 /* With a focus, whether an event of this kind belongs to the focused load:
  * the renderer's own events by pid, the request's by its id. */
 static bool in_focus(const struct extractor *x, enum want w, const struct trace_event *ev)
 {
     if (!x->focused)
         return true;
-    if (w == W_RESPONSE || w == W_FINISH || w == W_DATA) {
+    if (focus_key(w) == EXTRACT_FOCUS_REQUEST) {
         const char *req = trace_event_arg_text(ev, "data.requestId");
         char cut[64];
         snprintf(cut, sizeof cut, "%s", req ? req : "");   /* as kept: 63 bytes */

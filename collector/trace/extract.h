@@ -195,6 +195,13 @@ bool extract_wants_args(void *arg, const struct trace_event *ev);
  * when that request is the module's earliest. Bounds memory for traces of
  * many loads (import-trace finds the request in a first pass). */
 void extractor_focus(struct extractor *x, int64_t pid, const char *request_id);
+/* What a focused extractor matches an event by: its pid (the renderer's
+ * events), its data.requestId (the request's response, data and finish), or
+ * nothing (it never keeps the event). A first pass that records where each
+ * pid's and each request's events lie can then hand the measuring pass only
+ * that part of a file. */
+enum extract_focus_key { EXTRACT_FOCUS_NONE, EXTRACT_FOCUS_PID, EXTRACT_FOCUS_REQUEST };
+enum extract_focus_key extract_focus_key(const struct trace_event *ev);
 /* Adds later's kept events after x's, as one extractor fed x's events and
  * then later's would hold them (import-trace's two halves of a file, read
  * by two extractors with the same module path and focus). later keeps

@@ -75,6 +75,7 @@ struct trace_parser {
     char scratch[TRACE_MAX_STRING];   /* an arg's decoded text */
 
     uint64_t events, bytes, truncated_events, base;
+    uint64_t unit_from, unit_to;   /* the unit being delivered: trace_parser_event_span */
     char error[256];
 };
 
@@ -130,6 +131,7 @@ static inline const char *find_stop(const char *s, const char *e)
 struct cursor {
     struct trace_parser *p;
     const char *s, *e;       /* position, end of the data at hand */
+    const char *origin;      /* the data's first byte: file offset p->base */
     const char *err_at;
     const char *err;
 };
@@ -877,6 +879,7 @@ static int parse_event(struct cursor *c)
         }
     }
     c->s = after;
+    p->unit_to = p->base + (uint64_t)(after - c->origin);
     p->events++;
     if (p->truncated)
         p->truncated_events++;
@@ -988,11 +991,12 @@ static int fail_at(struct trace_parser *p, uint64_t at, const char *msg)
  * is at file offset p->base. Returns the bytes consumed, or -1 (error set). */
 static ptrdiff_t run_units(struct trace_parser *p, const char *s, size_t n)
 {
-    struct cursor c = { .p = p, .s = s, .e = s + n };
+    struct cursor c = { .p = p, .s = s, .e = s + n, .origin = s };
     const char *done = s;
     int rc;
     for (;;) {
         enum top_state before = p->st;
+        p->unit_from = p->base + (uint64_t)(c.s - s);
         rc = top_step(&c);
         if (rc != R_OK) {
             p->st = before;   /* a unit is all or nothing: retried whole */
@@ -1162,6 +1166,14 @@ bool trace_parser_between_events(const struct trace_parser *p, bool map_form)
 {
     return !p->error[0] && p->st == T_EV_NEXT && p->in_events_map == map_form &&
            skip_ws(p->buf, p->buf + p->len) == p->buf + p->len;
+}
+
+bool trace_parser_map_form(const struct trace_parser *p) { return p->top_is_map; }
+
+void trace_parser_event_span(const struct trace_parser *p, uint64_t *from, uint64_t *to)
+{
+    *from = p->unit_from;
+    *to = p->unit_to;
 }
 
 const char *trace_parser_error(const struct trace_parser *p) { return p->error; }

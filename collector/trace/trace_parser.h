@@ -85,6 +85,15 @@ uint64_t trace_parser_truncated_events(const struct trace_parser *p);
  * events array after that ',' reads the rest exactly as this one would. */
 void trace_parser_start_in_events(struct trace_parser *p, bool map_form, uint64_t at);
 bool trace_parser_between_events(const struct trace_parser *p, bool map_form);
+/* Whether the input's top level is the {"traceEvents":[...]} form (once its
+ * first byte is read, or as trace_parser_start_in_events said). */
+bool trace_parser_map_form(const struct trace_parser *p);
+/* During on_event: the event's bytes, [*from, *to) in file offsets, from
+ * just after the ',' or '[' before it to just after its '}'. A parser
+ * started in the events array at *from and fed those bytes delivers the
+ * same event and is then between events: import-trace's measuring pass
+ * reads only the span of the file that holds its load. */
+void trace_parser_event_span(const struct trace_parser *p, uint64_t *from, uint64_t *to);
 
 /* Looks up an arg by dotted key. NULL when absent. */
 const struct trace_arg *trace_event_arg(const struct trace_event *ev, const char *key);

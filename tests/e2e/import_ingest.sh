@@ -86,6 +86,10 @@ expect_fail 1 "load $SMALL: stored trace is truncated" "$WASMLAB" export trace -
 #  paths:    70 more .wasm paths in the second half (over the 64 candidates
 #            the halves can merge exactly: pass 1's first half reads on;
 #            pass 2 still splits).
+#  foreign:  the module's response and finish events moved to the file's
+#            end, on another pid (pass 2 reads only the span that holds the
+#            load: it must reach them by their request id, as the extractor
+#            matches them).
 python3 - "$TMP/big.json" "$TMP/one.json" "$TMP" <<'PY'
 import json, sys
 big, one, out = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
@@ -119,8 +123,17 @@ extra = [{"name": "ResourceSendRequest", "cat": "devtools.timeline", "ph": "I", 
          for i in range(70)]
 q3 = len(ev) * 3 // 4   # well inside the second half
 write("paths", ev[:q3] + extra + ev[q3:])
+first = ev[:n_one]
+req = next(e["args"]["data"]["requestId"] for e in first
+           if e.get("name") == "ResourceSendRequest" and
+           e["args"]["data"].get("url", "").endswith("/hello.wasm"))
+moved = [e for e in first if e.get("name") in ("ResourceReceiveResponse", "ResourceFinish")
+         and e["args"]["data"].get("requestId") == req]
+assert len(moved) == 2, moved
+kept = [e for e in ev if not any(e is m for m in moved)]
+write("foreign", kept + [dict(m, pid=99999, tid=99999) for m in moved])
 PY
-for v in late straddle string paths; do
+for v in late straddle string paths foreign; do
   check "$v.json is big enough to be split" test "$(stat -c %s "$TMP/$v.json")" -ge $((16 << 20))
   gzip -1 -c "$TMP/$v.json" >"$TMP/$v.json.gz"
   P=$("$WASMLAB" import-trace "$TMP/$v.json" --db "$DB" -q) || fail "import $v.json"

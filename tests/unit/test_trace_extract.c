@@ -338,6 +338,102 @@ static void test_split_parse(void)
     trace_parser_free(b);
 }
 
+/* Each event's span (trace_parser_event_span), recorded while the whole
+ * text is fed in chunks of chunk bytes. */
+struct spans {
+    struct trace_parser *tp;
+    size_t n;
+    uint64_t from[4096], to[4096];
+    char names[4096][128];   /* a prefix of each */
+};
+
+static void span_event(void *arg, const struct trace_event *ev)
+{
+    struct spans *sp = arg;
+    if (sp->n == 4096)
+        return;
+    trace_parser_event_span(sp->tp, &sp->from[sp->n], &sp->to[sp->n]);
+    snprintf(sp->names[sp->n], sizeof sp->names[0], "%s", ev->name);
+    sp->n++;
+}
+
+/* The span of every event of a trace, fed in chunks of chunk bytes (units
+ * cut by a chunk's end are parsed from the parser's buffer): a parser
+ * started in the events array at its start and fed only its bytes delivers
+ * that one event and is then between events; spans follow each other. */
+static void check_spans(const char *text, size_t len, size_t chunk, size_t *checked)
+{
+    struct spans *sp = xcalloc(1, sizeof *sp);
+    sp->tp = trace_parser_new(span_event, sp);
+    for (size_t off = 0; off < len; off += chunk)
+        CHECK_INT(trace_parser_feed(sp->tp, text + off, off + chunk > len ? len - off : chunk), 0);
+    CHECK_INT(trace_parser_finish(sp->tp), 0);
+    bool map_form = trace_parser_map_form(sp->tp);
+    CHECK(map_form == (text[strspn(text, " \n")] == '{'));
+    CHECK(sp->n > 0 && sp->n < 4096);
+    for (size_t i = 0; i < sp->n; i++) {
+        CHECK(sp->from[i] < sp->to[i] && sp->to[i] < len);
+        CHECK(i == 0 || sp->to[i - 1] < sp->from[i]);
+        CHECK(text[sp->to[i] - 1] == '}');
+        char got[512] = "";
+        struct trace_parser *one = trace_parser_new(name_event, got);
+        trace_parser_start_in_events(one, map_form, sp->from[i]);
+        CHECK_INT(trace_parser_feed(one, text + sp->from[i], sp->to[i] - sp->from[i]), 0);
+        CHECK(trace_parser_between_events(one, map_form));
+        CHECK_INT(trace_parser_events(one), 1);
+        CHECK(strncmp(got, sp->names[i], sizeof sp->names[i] - 1) == 0);
+        trace_parser_free(one);
+        (*checked)++;
+    }
+    trace_parser_free(sp->tp);
+    free(sp);
+}
+
+/* import-trace's measuring pass reads only the span of the file that holds
+ * the module's load, from pass 1's event spans and focus keys. */
+static void test_event_spans(void)
+{
+    size_t checked = 0;
+    static const char *const traces[] = {
+        "{\"traceEvents\":[{\"name\":\"a\",\"args\":{\"s\":\"},{\"}},\n"
+        "{\"name\":\"b\",\"args\":{\"x\":[1,{\"y\":2}]}} , {\"name\":\"c\"}],\"metadata\":{\"k\":1}}",
+        "  [ {\"name\":\"a\"},{\"name\":\"b\"}\n,\n{\"name\":\"c\"} ]",
+    };
+    for (size_t t = 0; t < sizeof traces / sizeof *traces; t++)
+        for (size_t chunk = 1; chunk <= 9; chunk += 4)
+            check_spans(traces[t], strlen(traces[t]), chunk, &checked);
+    size_t len;
+    char *text = fixture_read_gz("traces/chromium156-c-hello-streaming.json.gz", &len);
+    CHECK(text != NULL);
+    if (text) {
+        check_spans(text, len, 4093, &checked);
+        check_spans(text, len, 1 << 20, &checked);
+        free(text);
+    }
+    CHECK(checked > 2000);
+
+    struct trace_event ev = { .name = "ResourceReceiveResponse", .ph = 'I', .ts_us = 5 };
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
+    ev.name = "ResourceFinish";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
+    ev.name = "ResourceReceivedData";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
+    ev.name = "ResourceSendRequest";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
+    ev.name = "wasm.OnCompilationSucceeded";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
+    ev.name = "MinorGC";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
+    ev.name = "RunTask";
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
+    ev.name = "ResourceSendRequest";
+    ev.ph = 'M';
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
+    ev.ph = 'I';
+    ev.ts_us = INT64_MIN;
+    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
+}
+
 static void test_url_path(void)
 {
     char p[256];
@@ -639,6 +735,7 @@ int main(void)
     test_out_of_range_numbers();
     test_url_path();
     test_split_parse();
+    test_event_spans();
     test_code_cache_events();
     test_merge_extractors();
     return check_result();
