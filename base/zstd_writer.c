@@ -17,8 +17,12 @@ int zstd_writer_init(struct zstd_writer *w, int fd, int level, int workers)
         return -1;
     ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, level);
     ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
-    if (workers > 0)   /* an error here means no threads in this libzstd: fine */
+    if (workers > 0) {   /* an error here means no threads in this libzstd: fine */
         ZSTD_CCtx_setParameter(cc, ZSTD_c_nbWorkers, workers);
+        /* zstd's smallest jobs: its default (2 MB at level 1) cost import-trace
+         * 8 MB more peak RSS with two workers, for the same speed and size */
+        ZSTD_CCtx_setParameter(cc, ZSTD_c_jobSize, 512 * 1024);
+    }
     w->cctx = cc;
     w->fd = fd;
     w->out_cap = ZSTD_CStreamOutSize();

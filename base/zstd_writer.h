@@ -3,7 +3,8 @@
  * Why (issue 12): gzip level 6 of a trace ran at ~30 MB/s, the slowest stage
  * of import-trace; zstd level 1 is ~10x faster at a similar ratio on trace
  * JSON, and with a zstd worker thread the compression runs beside the
- * caller's parsing (two cores), in memory bounded by zstd's job size. The
+ * caller's parsing (two cores), in memory bounded by zstd's job size (512
+ * KB: each worker holds about two). The
  * frame carries a checksum; readers pick the decoder by the stored encoding
  * ("zstd"; collector/trace/stored_trace.c). */
 #ifndef WASMLAB_ZSTD_WRITER_H

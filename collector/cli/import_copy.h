@@ -2,9 +2,12 @@
  * its SHA-256, made on a thread of its own that reads the file itself.
  *
  * Why a thread with its own read (issue 12): hashing and compressing cost
- * about as much as one parse; on two cores they run beside the two parsing
+ * about as much as one parse; on two cores they run beside the parsing
  * passes instead of after or between them, and reading the file twice costs
- * only page-cache copies. Neither side waits for the other until the end. */
+ * only page-cache copies. Neither side waits for the other until the end.
+ * The compression itself runs on zstd's two workers, so that once the
+ * passes are done (the measuring pass reads only the module load's span)
+ * the copy has both cores. */
 #ifndef WASMLAB_IMPORT_COPY_H
 #define WASMLAB_IMPORT_COPY_H
 
