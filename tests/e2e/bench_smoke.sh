@@ -1,7 +1,7 @@
 # The benchmark's scripts run on a tiny matrix (bench/run.sh --quick) and
 # write a results JSON with every section and plausible values: loads
 # counted, every peer and floor load ok, ratios positive, ingest (stored as
-# zstd, Node's JSON.parse as its peer) and memory measured, DB growth for
+# zstd, Node's JSON.parse and YAJL alone as its peers) and memory measured, DB growth for
 # each retention rule; bench/agreement.sh and bench/throughput.sh run on one
 # module too. Also: the peer's browser flags and trace categories are still
 # wasmlab's (copied from cdp/browser.c and collector/measure/load.c).
@@ -83,6 +83,10 @@ for i in r["ingest"]:
          and 0 < st.get("bytes", 0) < i["bytes"], f"ingest stored as the default retention does: {st}")
     n = i["node_json_parse"]
     want(n["ok"] and n["mb_per_s"] > 0 and i["over_node"] > 0, f"ingest peer (Node JSON.parse): {n}")
+    y = i["yajl_parse_alone"]
+    want(y["ok"] and y["mb_per_s"] > 0 and i["over_yajl"] > 0
+         and i["target_scaled_mb_per_s"] == round(200 * y["mb_per_s"] / 296, 1),
+         f"ingest yardstick (YAJL alone): {y}")
 rules = {x["rule"]: x for x in r["db_growth"]["per_retention_rule"]}
 want(sorted(rules) == sorted(["all", "failed", "sample:10", "none"]), f"retention rules {list(rules)}")
 for x in rules.values():
