@@ -61,8 +61,6 @@ int import_stream_file(const char *path, import_piece_fn fn, void *arg)
     return rc;
 }
 
-/* ---- the module's request ---- */
-
 /* ---- spans: where a load's events lie in the file ---- */
 
 static void span_add(struct import_span *sp, uint64_t from, uint64_t to)
@@ -132,6 +130,8 @@ static void span_index_free(struct span_index *ix)
     string_pool_free(&ix->keys);
     free(ix->spans);
 }
+
+/* ---- the module's request ---- */
 
 /* Module requests the extractor would keep (they have a ts, are no E/M
  * events): the earliest per URL path. Pass 2 then keeps only that load's
@@ -491,7 +491,14 @@ static int read_one(const char *file, uint64_t from, uint64_t to, bool map_form,
     if (from > 0)
         trace_parser_start_in_events(tp, map_form, from);
     /* a plain file seeks; a gzipped one is inflated up to from */
-    int rc = from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0 ? -1 : 0;
+    int rc = 0;
+    if (from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0) {
+        int zerr;
+        const char *msg = gzerror(gz, &zerr);
+        warnf("import-trace: %s: cannot seek to byte %llu: %s", file, (unsigned long long)from,
+              zerr == Z_ERRNO ? strerror(errno) : msg);
+        rc = -1;
+    }
     char *buf = xmalloc(PIECE);
     uint64_t at = from;
     while (rc == 0 && (to == 0 || at < to)) {
@@ -625,9 +632,10 @@ int import_detect(const char *file, const char *given, struct import_scan *scan)
         struct import_span r = span_of(&d->by_req, scan->focus.req);
         if (r.to)
             span_add(&scan->span, r.from, r.to);
-        if (d->by_pid.overflow || d->by_req.overflow)
-            scan->span.to = 0;   /* unknown: the whole file */
-        scan->span.map_form = trace_parser_map_form(d->tp);
+        if (d->by_pid.overflow || d->by_req.overflow || !scan->span.to)
+            scan->span = (struct import_span){ 0, 0, false };   /* unknown: the whole file */
+        else
+            scan->span.map_form = trace_parser_map_form(d->tp);
     }
     scan->meta = d->meta;
     detect_free(d);

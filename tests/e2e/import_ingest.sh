@@ -147,6 +147,31 @@ for v in late straddle string paths foreign; do
     "$(q "$DB" "SELECT trace_events FROM loads WHERE id = $P")" = "$(q "$DB" "SELECT trace_events FROM loads WHERE id = $G")"
 done
 
+# More pids than pass 1 keeps spans for (65,536), ahead of the load's: the
+# span is unknown and pass 2 reads the whole file (the request's span alone,
+# its response and finish moved to the file's end on another pid, would
+# hold none of the renderer's events).
+python3 - "$TMP/one.json" "$TMP/many-pids.json" <<'PY'
+import json, sys
+one = json.load(open(sys.argv[1]))
+ev = one["traceEvents"]
+req = next(e["args"]["data"]["requestId"] for e in ev
+           if e.get("name") == "ResourceSendRequest" and
+           e["args"]["data"].get("url", "").endswith("/hello.wasm"))
+moved = [e for e in ev if e.get("name") in ("ResourceReceiveResponse", "ResourceFinish")
+         and e["args"]["data"].get("requestId") == req]
+assert len(moved) == 2, moved
+rest = [e for e in ev if not any(e is m for m in moved)]
+ts = min(e["ts"] for e in ev if "ts" in e)
+gc = [{"name": "MinorGC", "cat": "v8", "ph": "X", "pid": 100000 + i, "tid": 1, "ts": ts, "dur": 1}
+      for i in range(70000)]
+json.dump({"traceEvents": gc + rest + [dict(m, pid=99999, tid=99999) for m in moved],
+           "metadata": one["metadata"]}, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+M=$("$WASMLAB" import-trace "$TMP/many-pids.json" --db "$DB" -q) || fail "import many-pids.json"
+check "over 65,536 pids: the whole file is read, and it measures as its load alone" \
+  test "$(measured "$M")" = "$(measured "$ONE")"
+
 # an error in the second half: the same line as from one thread
 python3 - "$TMP/big.json" "$TMP/bad.json" <<'PY'
 import sys
