@@ -28,8 +28,16 @@
 
 /* ---- reading the file in pieces ---- */
 
-int import_stream_file(const char *path, import_piece_fn fn, void *arg)
+typedef int (*piece_fn)(void *arg, const void *data, size_t len);
+
+/* Feeds bytes [from, to) of the (gunzipped) file to fn in pieces (to 0: to
+ * its end); *end gets the offset reached. A plain file seeks to from; a
+ * gzipped one is inflated up to it. Returns 0, -1 after a warning naming
+ * the file, or -2 when fn failed (fn's own error). */
+static int stream_range(const char *path, uint64_t from, uint64_t to, piece_fn fn, void *arg,
+                        uint64_t *end)
 {
+    *end = from;
     gzFile gz = gzopen(path, "rb");
     if (!gz) {
         warnf("import-trace: %s: %s", path, strerror(errno ? errno : EIO));
@@ -38,22 +46,27 @@ int import_stream_file(const char *path, import_piece_fn fn, void *arg)
     /* plain files: zlib reads straight into buf only for requests of twice
      * its buffer, so its buffer is kept small and the requests large */
     gzbuffer(gz, 64 * 1024);
+    int rc = 0, zerr;
+    if (from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0) {
+        const char *msg = gzerror(gz, &zerr);
+        warnf("import-trace: %s: cannot seek to byte %llu: %s", path, (unsigned long long)from,
+              zerr == Z_ERRNO ? strerror(errno) : msg);
+        rc = -1;
+    }
     char *buf = xmalloc(PIECE);
-    int rc = 0;
-    for (;;) {
-        int n = gzread(gz, buf, PIECE);
+    while (rc == 0 && (to == 0 || *end < to)) {
+        unsigned want = to == 0 || to - *end > PIECE ? PIECE : (unsigned)(to - *end);
+        int n = gzread(gz, buf, want);
         if (n < 0) {
-            int zerr;
             const char *msg = gzerror(gz, &zerr);
             warnf("import-trace: %s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
             rc = -1;
+        } else if (n == 0) {
             break;
-        }
-        if (n == 0)
-            break;
-        if (fn(arg, buf, (size_t)n) < 0) {
+        } else if (fn(arg, buf, (size_t)n) < 0) {
             rc = -2;   /* the callback's own failure */
-            break;
+        } else {
+            *end += (uint64_t)n;
         }
     }
     free(buf);
@@ -243,12 +256,6 @@ static void detect_event(void *arg, const struct trace_event *ev)
     if (keepable)
         note_request(d, path, ev->ts_us, ev->pid, req ? req : "");
     note_earliest(d, path, ev->ts_us);
-}
-
-static int detect_piece(void *arg, const void *data, size_t len)
-{
-    struct detect *d = arg;
-    return trace_parser_feed(d->tp, data, len);
 }
 
 static void detect_init(struct detect *d, const char *given)
@@ -476,48 +483,22 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
 
 /* ---- pass 2's reading ---- */
 
+static int parser_piece(void *arg, const void *data, size_t len)
+{
+    return trace_parser_feed(arg, data, len);
+}
+
 /* Bytes [from, to) of the (gunzipped) file into tp, started in the events
  * array at from when from > 0; to 0: to the end, and tp finished. Returns
  * 0 or -1 (warned). */
 static int read_one(const char *file, uint64_t from, uint64_t to, bool map_form,
                     struct trace_parser *tp)
 {
-    gzFile gz = gzopen(file, "rb");
-    if (!gz) {
-        warnf("import-trace: %s: %s", file, strerror(errno ? errno : EIO));
-        return -1;
-    }
-    gzbuffer(gz, 64 * 1024);
     if (from > 0)
         trace_parser_start_in_events(tp, map_form, from);
-    /* a plain file seeks; a gzipped one is inflated up to from */
-    int rc = 0;
-    if (from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0) {
-        int zerr;
-        const char *msg = gzerror(gz, &zerr);
-        warnf("import-trace: %s: cannot seek to byte %llu: %s", file, (unsigned long long)from,
-              zerr == Z_ERRNO ? strerror(errno) : msg);
-        rc = -1;
-    }
-    char *buf = xmalloc(PIECE);
-    uint64_t at = from;
-    while (rc == 0 && (to == 0 || at < to)) {
-        unsigned want = to == 0 || to - at > PIECE ? PIECE : (unsigned)(to - at);
-        int n = gzread(gz, buf, want);
-        if (n < 0) {
-            int zerr;
-            const char *msg = gzerror(gz, &zerr);
-            warnf("import-trace: %s: %s", file, zerr == Z_ERRNO ? strerror(errno) : msg);
-            rc = -1;
-        } else if (n == 0) {
-            break;
-        } else if (trace_parser_feed(tp, buf, (size_t)n) < 0) {
-            warn_read(file, -2, tp, 0);
-            rc = -1;
-        }
-        at += n > 0 ? (uint64_t)n : 0;
-    }
-    if (rc == 0 && to == 0 && trace_parser_finish(tp) < 0) {
+    uint64_t at;
+    int rc = stream_range(file, from, to, parser_piece, tp, &at);
+    if (rc == -2 || (rc == 0 && to == 0 && trace_parser_finish(tp) < 0)) {
         warn_read(file, -2, tp, 0);
         rc = -1;
     } else if (rc == 0 && to != 0 && (at != to || !trace_parser_between_events(tp, map_form))) {
@@ -525,8 +506,6 @@ static int read_one(const char *file, uint64_t from, uint64_t to, bool map_form,
         warnf("import-trace: %s: the file changed while it was read", file);
         rc = -1;
     }
-    free(buf);
-    gzclose(gz);
     return rc;
 }
 
@@ -598,7 +577,8 @@ int import_detect(const char *file, const char *given, struct import_scan *scan)
     detect_init(d, given);
     int rc = detect_split(file, d, &scan->split, &scan->events, &scan->bytes);
     if (rc == 1) {
-        rc = import_stream_file(file, detect_piece, d);
+        uint64_t end;
+        rc = stream_range(file, 0, 0, parser_piece, d->tp, &end);
         if (rc == -2 || (rc == 0 && trace_parser_finish(d->tp) < 0)) {
             warnf("import-trace: %s: %s", file, trace_parser_error(d->tp));
             rc = -1;

@@ -26,12 +26,6 @@
 #include "collector/trace/trace_meta.h"
 #include "collector/trace/trace_parser.h"
 
-typedef int (*import_piece_fn)(void *arg, const void *data, size_t len);
-
-/* Feeds the whole (gunzipped) file to fn in pieces. Returns 0, -1 after a
- * warning naming the file, or -2 when fn failed (fn's own error). */
-int import_stream_file(const char *path, import_piece_fn fn, void *arg);
-
 /* The module's request: its URL path, the request's ts, renderer pid and
  * request id. */
 struct import_candidate {
