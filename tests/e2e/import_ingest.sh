@@ -123,15 +123,29 @@ extra = [{"name": "ResourceSendRequest", "cat": "devtools.timeline", "ph": "I", 
          for i in range(70)]
 q3 = len(ev) * 3 // 4   # well inside the second half
 write("paths", ev[:q3] + extra + ev[q3:])
-first = ev[:n_one]
-req = next(e["args"]["data"]["requestId"] for e in first
-           if e.get("name") == "ResourceSendRequest" and
-           e["args"]["data"].get("url", "").endswith("/hello.wasm"))
-moved = [e for e in first if e.get("name") in ("ResourceReceiveResponse", "ResourceFinish")
-         and e["args"]["data"].get("requestId") == req]
-assert len(moved) == 2, moved
+def module_response(events):
+    """The module request's response and finish among events."""
+    req = next(e["args"]["data"]["requestId"] for e in events
+               if e.get("name") == "ResourceSendRequest" and
+               e["args"]["data"].get("url", "").endswith("/hello.wasm"))
+    moved = [e for e in events if e.get("name") in ("ResourceReceiveResponse", "ResourceFinish")
+             and e["args"]["data"].get("requestId") == req]
+    assert len(moved) == 2, moved
+    return moved
+def elsewhere(moved):   # on another pid
+    return [dict(m, pid=99999, tid=99999) for m in moved]
+moved = module_response(ev[:n_one])
 kept = [e for e in ev if not any(e is m for m in moved)]
-write("foreign", kept + [dict(m, pid=99999, tid=99999) for m in moved])
+write("foreign", kept + elsewhere(moved))
+# many-pids (below): one load, 70,000 other pids ahead of it
+one_ev = one["traceEvents"]
+moved = module_response(one_ev)
+rest = [e for e in one_ev if not any(e is m for m in moved)]
+ts = min(e["ts"] for e in one_ev if "ts" in e)
+gc = [{"name": "MinorGC", "cat": "v8", "ph": "X", "pid": 100000 + i, "tid": 1, "ts": ts, "dur": 1}
+      for i in range(70000)]
+json.dump({"traceEvents": gc + rest + elsewhere(moved), "metadata": one["metadata"]},
+          open(f"{out}/many-pids.json", "w"), separators=(",", ":"))
 PY
 for v in late straddle string paths foreign; do
   check "$v.json is big enough to be split" test "$(stat -c %s "$TMP/$v.json")" -ge $((16 << 20))
@@ -151,23 +165,6 @@ done
 # span is unknown and pass 2 reads the whole file (the request's span alone,
 # its response and finish moved to the file's end on another pid, would
 # hold none of the renderer's events).
-python3 - "$TMP/one.json" "$TMP/many-pids.json" <<'PY'
-import json, sys
-one = json.load(open(sys.argv[1]))
-ev = one["traceEvents"]
-req = next(e["args"]["data"]["requestId"] for e in ev
-           if e.get("name") == "ResourceSendRequest" and
-           e["args"]["data"].get("url", "").endswith("/hello.wasm"))
-moved = [e for e in ev if e.get("name") in ("ResourceReceiveResponse", "ResourceFinish")
-         and e["args"]["data"].get("requestId") == req]
-assert len(moved) == 2, moved
-rest = [e for e in ev if not any(e is m for m in moved)]
-ts = min(e["ts"] for e in ev if "ts" in e)
-gc = [{"name": "MinorGC", "cat": "v8", "ph": "X", "pid": 100000 + i, "tid": 1, "ts": ts, "dur": 1}
-      for i in range(70000)]
-json.dump({"traceEvents": gc + rest + [dict(m, pid=99999, tid=99999) for m in moved],
-           "metadata": one["metadata"]}, open(sys.argv[2], "w"), separators=(",", ":"))
-PY
 M=$("$WASMLAB" import-trace "$TMP/many-pids.json" --db "$DB" -q) || fail "import many-pids.json"
 check "over 65,536 pids: the whole file is read, and it measures as its load alone" \
   test "$(measured "$M")" = "$(measured "$ONE")"

@@ -412,26 +412,26 @@ static void test_event_spans(void)
     }
     CHECK(checked > 2000);
 
-    struct trace_event ev = { .name = "ResourceReceiveResponse", .ph = 'I', .ts_us = 5 };
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
-    ev.name = "ResourceFinish";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
-    ev.name = "ResourceReceivedData";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_REQUEST);
-    ev.name = "ResourceSendRequest";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
-    ev.name = "wasm.OnCompilationSucceeded";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
-    ev.name = "MinorGC";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_PID);
-    ev.name = "RunTask";
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
-    ev.name = "ResourceSendRequest";
-    ev.ph = 'M';
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
-    ev.ph = 'I';
-    ev.ts_us = INT64_MIN;
-    CHECK_INT(extract_focus_key(&ev), EXTRACT_FOCUS_NONE);
+    static const struct {
+        const char *name;
+        char ph;
+        int64_t ts_us;
+        enum extract_focus_key want;
+    } keys[] = {
+        { "ResourceReceiveResponse", 'I', 5, EXTRACT_FOCUS_REQUEST },
+        { "ResourceFinish", 'I', 5, EXTRACT_FOCUS_REQUEST },
+        { "ResourceReceivedData", 'I', 5, EXTRACT_FOCUS_REQUEST },
+        { "ResourceSendRequest", 'I', 5, EXTRACT_FOCUS_PID },
+        { "wasm.OnCompilationSucceeded", 'I', 5, EXTRACT_FOCUS_PID },
+        { "MinorGC", 'I', 5, EXTRACT_FOCUS_PID },
+        { "RunTask", 'I', 5, EXTRACT_FOCUS_NONE },
+        { "ResourceSendRequest", 'M', 5, EXTRACT_FOCUS_NONE },           /* metadata */
+        { "ResourceSendRequest", 'I', INT64_MIN, EXTRACT_FOCUS_NONE },   /* no ts */
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        struct trace_event ev = { .name = keys[i].name, .ph = keys[i].ph, .ts_us = keys[i].ts_us };
+        CHECK_INT(extract_focus_key(&ev), keys[i].want);
+    }
 }
 
 static void test_url_path(void)
