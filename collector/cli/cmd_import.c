@@ -220,19 +220,13 @@ static int import_rows(struct db *db, const char *file, const char *module_path,
     return rc;
 }
 
-/* Stores the measured trace as one run with one load (its marks and the
- * gzipped copy in the load's transaction) and prints the load id. Returns
+/* Stores the measured trace in db as one run with one load (its marks and
+ * the zstd copy in the load's transaction) and prints the load id. Returns
  * the exit code. */
-static int store_import(const char *db_path, const char *file, const char *module_path,
+static int store_import(struct db *db, const char *file, const char *module_path,
                         const char *api, const char *cmdline, const struct import_scan *scan, int fd,
                         const struct load_outcome *o, const char *sha)
 {
-    char err[1024];
-    struct db *db = db_open(db_path, err, sizeof err);
-    if (!db) {
-        warnf("import-trace: %s", err);
-        return EXIT_USAGE;
-    }
     char started[40];
     utc_iso8601(started, sizeof started);
     int64_t run_id = 0, browser_id = 0, module_id = 0, load_id = 0;
@@ -241,7 +235,6 @@ static int store_import(const char *db_path, const char *file, const char *modul
         rc = import_rows(db, file, module_path, &scan->meta, o, sha, &browser_id, &module_id);
     if (rc < 0) {
         warnf("import-trace: %s", db_errmsg(db));
-        db_close(db);
         return EXIT_ERROR;
     }
     /* The copy goes in only when complete and within SQLite's blob limits. */
@@ -255,7 +248,6 @@ static int store_import(const char *db_path, const char *file, const char *modul
                             .trace_file = size > 0 && size < INT_MAX ? &tf : NULL };
     if (store_load(db, &key, o, &load_id) < 0) {
         db_finish_run(db, run_id, started, "failed");
-        db_close(db);
         return EXIT_ERROR;
     }
     char finished[40];
@@ -263,7 +255,6 @@ static int store_import(const char *db_path, const char *file, const char *modul
     bool ok = strcmp(o->status, "ok") == 0;
     if (db_finish_run(db, run_id, finished, ok ? "completed" : "failed") < 0)
         warnf("import-trace: %s", db_errmsg(db));
-    db_close(db);
     printf("%lld\n", (long long)load_id);
     if (ok)
         notef("import-trace: load %lld: %s first byte to compile %.3f ms, %zu chunks, "
@@ -309,12 +300,23 @@ static int import_trace(const char *file, const char *db_path, const char *modul
     memset(&o, 0, sizeof o);
     char sha[65];
     int exit_code = EXIT_USAGE;
+    /* The DB opens before the copy thread is joined: opening (a new DB's
+     * schema: ~30-40 ms of fsyncs here) overlaps what the copy has left,
+     * if anything (a plain file's copy ends with pass 1: import_detect.c,
+     * PASS1_NICE). */
+    struct db *db = NULL;
+    char err[1024];
     if (measure_trace(file, scan, &o) < 0) {
         drop_copy(cp, fd);
         fd = -1;
+    } else if (!(db = db_open(db_path, err, sizeof err))) {
+        warnf("import-trace: %s", err);
+        drop_copy(cp, fd);
+        fd = -1;
     } else if (finish_copy(cp, file, scan->bytes, &fd, sha) == 0) {
-        exit_code = store_import(db_path, file, scan->path, api, cmdline, scan, fd, &o, sha);
+        exit_code = store_import(db, file, scan->path, api, cmdline, scan, fd, &o, sha);
     }
+    db_close(db);
     if (o.have_extract)
         extract_result_free(&o.x);
     if (fd >= 0)

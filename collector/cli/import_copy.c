@@ -29,11 +29,12 @@ struct import_copy {
 static void *copy_main(void *arg)
 {
     struct import_copy *c = arg;
-    /* At the same priority as the passes. While only the first pass was
-     * split, this thread ran at nice 10 and caught up during the measuring
-     * pass; with both passes on two threads it then ran alone at the end
-     * (~0.2 s of 0.8 for 100 MB, one core idle): 0.94 -> 0.83 s without
-     * the nice (bench/ingest_ab.sh, 8 rounds, interleaved). */
+    /* At the caller's priority; pass 1's halves yield to it
+     * (import_detect.c, PASS1_NICE). While the measuring pass read the
+     * whole file, this thread ran at nice 10 instead and caught up during
+     * that pass; once both passes ran on two threads it ran alone at the
+     * end (~0.2 s of 0.8 for 100 MB, one core idle): 0.94 -> 0.83 s
+     * without the nice (bench/ingest_ab.sh, 8 rounds, interleaved). */
     struct zstd_writer z;
     /* Level 1, on two zstd workers; this thread reads and hashes. While the
      * measuring pass read the whole file, one worker measured slower than
