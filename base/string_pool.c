@@ -28,6 +28,29 @@ static void grow_slots(struct string_pool *p)
     p->n_slots = cap;
 }
 
+/* The slot of s (len bytes): the one holding it, or the empty one where it
+ * goes. p->n_slots must be non-zero. */
+static size_t slot_of(const struct string_pool *p, const char *s, size_t len)
+{
+    size_t j = hash_bytes(s, len) & (p->n_slots - 1);
+    for (; p->slots[j]; j = (j + 1) & (p->n_slots - 1)) {
+        const char *have = p->strings[p->slots[j] - 1];
+        if (strncmp(have, s, len) == 0 && have[len] == 0)
+            break;
+    }
+    return j;
+}
+
+uint32_t string_pool_find(const struct string_pool *p, const char *s, size_t max)
+{
+    if (!s)
+        s = "";
+    if (!p->n_slots)
+        return UINT32_MAX;
+    size_t j = slot_of(p, s, strnlen(s, max));
+    return p->slots[j] ? p->slots[j] - 1 : UINT32_MAX;
+}
+
 uint32_t string_pool_add(struct string_pool *p, const char *s, size_t max)
 {
     if (!s)
@@ -35,12 +58,9 @@ uint32_t string_pool_add(struct string_pool *p, const char *s, size_t max)
     size_t len = strnlen(s, max);
     if ((p->n + 1) * 2 > p->n_slots)
         grow_slots(p);
-    size_t j = hash_bytes(s, len) & (p->n_slots - 1);
-    for (; p->slots[j]; j = (j + 1) & (p->n_slots - 1)) {
-        const char *have = p->strings[p->slots[j] - 1];
-        if (strncmp(have, s, len) == 0 && have[len] == 0)
-            return p->slots[j] - 1;
-    }
+    size_t j = slot_of(p, s, len);
+    if (p->slots[j])
+        return p->slots[j] - 1;
     if (p->n == p->cap) {
         p->cap = p->cap ? p->cap * 2 : 64;
         p->strings = xrealloc(p->strings, p->cap * sizeof *p->strings);

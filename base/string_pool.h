@@ -19,7 +19,10 @@ struct string_pool {
 
 /* The index of s cut to at most max bytes (SIZE_MAX: all of it); NULL is "". */
 uint32_t string_pool_add(struct string_pool *p, const char *s, size_t max);
-/* The same, as the pool's own copy. */
+/* The index of s cut to at most max bytes when the pool holds it, else
+ * UINT32_MAX; adds nothing. */
+uint32_t string_pool_find(const struct string_pool *p, const char *s, size_t max);
+/* string_pool_add's string, as the pool's own copy. */
 const char *string_pool_intern(struct string_pool *p, const char *s, size_t max);
 /* The string at index i (i < p->n). */
 static inline const char *string_pool_get(const struct string_pool *p, uint32_t i)

@@ -26,6 +26,7 @@
 #define SPLIT_WINDOW (1u << 20)    /* a split point is looked for this far past the middle */
 #define MAX_CANDIDATES 64
 #define SPAN_KEYS (1u << 16)       /* pids, request ids with a span each; more: no span */
+#define SPAN_KEY_BYTES 63          /* a key is cut as the extractor cuts request ids */
 /* Pass 1's halves yield to the copy thread (import_copy.h), which the store
  * waits for: it ends with pass 1 instead of ~0.2-0.6 s after it on two
  * cores half used (its reader and zstd workers wait on each other), and the
@@ -108,7 +109,7 @@ static uint32_t span_key(struct span_index *ix, const char *key)
     if (ix->overflow)
         return UINT32_MAX;
     size_t n = ix->keys.n;
-    uint32_t i = string_pool_add(&ix->keys, key, 63);   /* as the extractor cuts ids */
+    uint32_t i = string_pool_add(&ix->keys, key, SPAN_KEY_BYTES);
     if (ix->keys.n > SPAN_KEYS) {
         ix->overflow = true;
         return UINT32_MAX;
@@ -138,12 +139,10 @@ static void span_index_merge(struct span_index *a, const struct span_index *b)
 }
 
 /* The key's span; to 0 when it has none (or the index overflowed). */
-static struct import_span span_of(struct span_index *ix, const char *key)
+static struct import_span span_of(const struct span_index *ix, const char *key)
 {
-    size_t n = ix->keys.n;
-    uint32_t i = span_key(ix, key);
-    struct import_span none = { 0, 0, false };
-    return i == UINT32_MAX || ix->keys.n > n ? none : ix->spans[i];
+    uint32_t i = ix->overflow ? UINT32_MAX : string_pool_find(&ix->keys, key, SPAN_KEY_BYTES);
+    return i == UINT32_MAX ? (struct import_span){ 0, 0, false } : ix->spans[i];
 }
 
 static void span_index_free(struct span_index *ix)

@@ -10,12 +10,17 @@
  * gets there; otherwise (or when the halves could not merge exactly) the
  * first half's parser reads on, and the result is the one-thread result.
  *
- * Pass 1 also notes where each renderer's and each request's events lie
- * (by hash, in constant memory), so the measuring pass reads only the span
- * of the file that holds the module's load: in a trace of many loads, one
- * load's share. The span is exact: it covers every event the focused
- * extractor matches by pid or request id; a hash shared with another load
- * only widens it. */
+ * The halves run on threads of their own at a lower priority than the
+ * caller's other work (import-trace's copy thread, which the store waits
+ * for), so that work ends with pass 1 instead of after it.
+ *
+ * Pass 1 also notes where each renderer's and each request's events lie,
+ * so the measuring pass reads only the span of the file that holds the
+ * module's load: in a trace of many loads, one load's share. The span is
+ * exact: it covers every event the focused extractor matches by pid or
+ * request id. Spans are kept for up to 65,536 pids and as many request ids
+ * (memory bounded whatever the trace); past that the span is unknown and
+ * the measuring pass reads the whole file. */
 #ifndef WASMLAB_IMPORT_DETECT_H
 #define WASMLAB_IMPORT_DETECT_H
 

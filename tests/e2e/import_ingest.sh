@@ -137,6 +137,16 @@ def elsewhere(moved):   # on another pid
 moved = module_response(ev[:n_one])
 kept = [e for e in ev if not any(e is m for m in moved)]
 write("foreign", kept + elsewhere(moved))
+# longid: foreign, with the module request's id 90 bytes long (pass 1's
+# span keys and the extractor both cut ids to 63 bytes)
+req = moved[0]["args"]["data"]["requestId"]
+long_req = req + "." + "9" * (89 - len(req))
+def renamed(e):
+    d = e.get("args", {}).get("data")
+    if not isinstance(d, dict) or d.get("requestId") != req:
+        return e
+    return dict(e, args=dict(e["args"], data=dict(d, requestId=long_req)))
+write("longid", [renamed(e) for e in kept + elsewhere(moved)])
 # many-pids (below): one load, 70,000 other pids ahead of it
 one_ev = one["traceEvents"]
 moved = module_response(one_ev)
@@ -147,7 +157,7 @@ gc = [{"name": "MinorGC", "cat": "v8", "ph": "X", "pid": 100000 + i, "tid": 1, "
 json.dump({"traceEvents": gc + rest + elsewhere(moved), "metadata": one["metadata"]},
           open(f"{out}/many-pids.json", "w"), separators=(",", ":"))
 PY
-for v in late straddle string paths foreign; do
+for v in late straddle string paths foreign longid; do
   check "$v.json is big enough to be split" test "$(stat -c %s "$TMP/$v.json")" -ge $((16 << 20))
   gzip -1 -c "$TMP/$v.json" >"$TMP/$v.json.gz"
   P=$("$WASMLAB" import-trace "$TMP/$v.json" --db "$DB" -q) || fail "import $v.json"

@@ -21,6 +21,15 @@ static void test_indices_and_copies(void)
     CHECK_INT(string_pool_add(&p, "v8.wasm.detailed", 7), 1);
     CHECK_STR(string_pool_intern(&p, "abcdef", 3), "abc");
     CHECK_INT(string_pool_add(&p, "abc", SIZE_MAX), 2);
+    /* find: the same index, or none; never adds */
+    CHECK_INT(string_pool_find(&p, "v8.wasm", SIZE_MAX), 1);
+    CHECK_INT(string_pool_find(&p, "v8.wasm.detailed", 7), 1);
+    CHECK(string_pool_find(&p, "v8.wasm.detailed", SIZE_MAX) == UINT32_MAX);
+    CHECK(string_pool_find(&p, "v8", SIZE_MAX) == UINT32_MAX);
+    CHECK_INT((long)p.n, 3);
+    struct string_pool empty = { 0 };
+    CHECK(string_pool_find(&empty, "x", SIZE_MAX) == UINT32_MAX);
+    CHECK(string_pool_find(&empty, NULL, 1) == UINT32_MAX);
     /* NULL and "" are one entry */
     CHECK_INT(string_pool_add(&p, NULL, 10), string_pool_add(&p, "", 10));
     CHECK_STR(string_pool_get(&p, string_pool_add(&p, NULL, 10)), "");
@@ -47,7 +56,9 @@ static void test_growth_keeps_pointers(void)
         snprintf(name, sizeof name, "name-%d", i);
         CHECK_STR(string_pool_get(&p, (uint32_t)i), name);
         CHECK_INT(string_pool_add(&p, name, SIZE_MAX), i);
+        CHECK_INT(string_pool_find(&p, name, SIZE_MAX), i);
     }
+    CHECK(string_pool_find(&p, "name-10000", SIZE_MAX) == UINT32_MAX);
     CHECK_INT((long)p.n, 10000);
     string_pool_free(&p);
 }
