@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Before/after of import-trace on one trace, interleaved (ABAB): wall
-# seconds, CPU seconds (user+sys, all threads) and peak RSS of each run, then
-# the medians. CPU seconds are the figure to trust on a shared machine.
+# Before/after of import-trace on one trace, interleaved, each round in a
+# random order (a coin flip: a fixed ABAB order gave one side every run
+# after the other's DB was deleted): wall seconds, CPU seconds (user+sys,
+# all threads) and peak RSS of each run, then the medians and the fastest
+# wall time. CPU seconds are the figure to trust on a shared machine.
 # usage: bash bench/ingest_ab.sh OLD_WASMLAB NEW_WASMLAB TRACE.json [ROUNDS]
 set -euo pipefail
 old=$1 new=$2 trace=$3 rounds=${4:-3}
@@ -10,7 +12,9 @@ trap 'rm -rf "$tmp"' EXIT
 bytes=$(stat -c %s "$trace")
 cat "$trace" >/dev/null
 for r in $(seq "$rounds"); do
-    for tag in old new; do
+    order="old new"
+    [ $((RANDOM % 2)) = 0 ] && order="new old"
+    for tag in $order; do
         exe=$old; [ $tag = new ] && exe=$new
         rm -f "$tmp/$tag.db"*
         /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$exe" import-trace "$trace" --db "$tmp/$tag.db" -q >/dev/null
@@ -25,8 +29,9 @@ mb = int(sys.argv[2]) / 1e6
 for tag in ("old", "new"):
     r = [x for x in rows if x[0] == tag]
     wall = statistics.median(float(x[1]) for x in r)
+    fastest = min(float(x[1]) for x in r)
     cpu = statistics.median(float(x[2]) + float(x[3]) for x in r)
     rss = max(int(x[4]) for x in r)
-    print(f"{tag}: {mb:.0f} MB, median wall {wall:.2f} s ({mb / wall:.1f} MB/s), "
+    print(f"{tag}: {mb:.0f} MB, median wall {wall:.2f} s ({mb / wall:.1f} MB/s, fastest {fastest:.2f} s), "
           f"median CPU {cpu:.2f} s ({mb / cpu:.1f} MB per CPU-s), peak RSS {rss / 1024:.1f} MB")
 PY
