@@ -301,8 +301,8 @@ static int import_trace(const char *file, const char *db_path, const char *modul
     char sha[65];
     int exit_code = EXIT_USAGE;
     /* The DB opens before the copy thread is joined: opening (a new DB's
-     * schema: ~30-40 ms of fsyncs here) overlaps what the copy has left,
-     * if anything (a plain file's copy ends with pass 1: import_detect.c,
+     * migrations take ~25-40 ms here) overlaps what the copy has left, if
+     * anything (a plain file's copy ends with pass 1: import_detect.c,
      * PASS1_NICE). */
     struct db *db = NULL;
     char err[1024];

@@ -372,13 +372,14 @@ static uint64_t split_point(int fd, uint64_t size)
 
 /* A part of the file read on its own thread: bytes [from, to) fed to tp,
  * then tp finished when finish (the part ends the file; else it must end
- * between events), unless stopped; the thread's nice value raised by nice. */
+ * between events), unless stopped; the thread's nice value raised by
+ * nice_incr. */
 struct half {
     struct trace_parser *tp;
     int fd;
     uint64_t from, to;
     bool finish;
-    int nice;
+    int nice_incr;
     int stop;        /* set by the other thread: this half is not needed */
     int rc;          /* feed_range's; -2 also when the trace ends badly */
     int read_errno;
@@ -388,12 +389,12 @@ struct half {
 static void *read_half(void *arg)
 {
     struct half *h = arg;
-    if (h->nice) {   /* this thread only (Linux); no luck: it runs at the caller's */
+    if (h->nice_incr) {   /* this thread only (Linux); no luck: the caller's */
         id_t self = (id_t)gettid();
         errno = 0;
         int now = getpriority(PRIO_PROCESS, self);
         if (errno == 0)
-            setpriority(PRIO_PROCESS, self, now + h->nice < 19 ? now + h->nice : 19);
+            setpriority(PRIO_PROCESS, self, now + h->nice_incr < 19 ? now + h->nice_incr : 19);
     }
     char *buf = xmalloc(PIECE);
     h->rc = feed_range(h->fd, h->from, h->to, h->tp, &h->stop, buf);
@@ -409,7 +410,7 @@ static void *read_half(void *arg)
 /* Starts reading [from, to) into tp on a thread; tp finished when finish.
  * Returns 0, or -1 (no thread). */
 static int half_start(struct half *h, struct trace_parser *tp, int fd, uint64_t from,
-                      uint64_t to, bool finish, int nice)
+                      uint64_t to, bool finish, int nice_incr)
 {
     memset(h, 0, sizeof *h);
     h->tp = tp;
@@ -417,7 +418,7 @@ static int half_start(struct half *h, struct trace_parser *tp, int fd, uint64_t 
     h->from = from;
     h->to = to;
     h->finish = finish;
-    h->nice = nice;
+    h->nice_incr = nice_incr;
     return pthread_create(&h->thread, NULL, read_half, h) == 0 ? 0 : -1;
 }
 
