@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Before/after of import-trace on one trace, interleaved, each round in a
-# random order (a coin flip: a fixed ABAB order gave one side every run
-# after the other's DB was deleted): wall seconds, CPU seconds (user+sys,
+# random order (a fixed order puts one side first in every round; a coin
+# flip spreads any order effect over both): wall seconds, CPU seconds (user+sys,
 # all threads) and peak RSS of each run, then the medians and the fastest
 # wall time. CPU seconds are the figure to trust on a shared machine.
 # usage: bash bench/ingest_ab.sh OLD_WASMLAB NEW_WASMLAB TRACE.json [ROUNDS]

@@ -475,7 +475,6 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     if (!proved)
         __atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
     pthread_join(h->thread, NULL);
-    char *buf = xmalloc(PIECE);
     bool merged = false;
     if (proved && h->rc == 0 && !second->too_many) {
         merge_halves(a, second);
@@ -487,8 +486,10 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     } else if (rc == 0) {
         /* no event boundary there, or the halves cannot merge exactly: the
          * first half's parser reads on, as on one thread */
+        char *buf = xmalloc(PIECE);
         rc = feed_range(fd, comma, size, a->tp, NULL, buf);
         read_errno = errno;
+        free(buf);
         if (rc == 0 && trace_parser_finish(a->tp) < 0)
             rc = -2;
     }
@@ -497,14 +498,14 @@ static int detect_split(const char *file, struct detect *a, struct import_split 
     *events = trace_parser_events(a->tp) + (merged ? trace_parser_events(second->tp) : 0);
     *bytes = trace_parser_bytes(merged ? second->tp : a->tp);   /* from the file's start */
     warn_read(file, rc, failed, read_errno);
-    free(buf);
     detect_free(second);
     free(halves);
     close(fd);
     return rc < 0 ? -1 : 0;
 }
 
-/* ---- pass 2's reading ---- */
+/* ---- reading a range into a parser: one thread (pass 1's unsplit file,
+ * pass 2), or two (pass 2 across the split point) ---- */
 
 static int parser_piece(void *arg, const void *data, size_t len)
 {
@@ -600,12 +601,7 @@ int import_detect(const char *file, const char *given, struct import_scan *scan)
     detect_init(d, given);
     int rc = detect_split(file, d, &scan->split, &scan->events, &scan->bytes);
     if (rc == 1) {
-        uint64_t end;
-        rc = stream_range(file, 0, 0, parser_piece, d->tp, &end);
-        if (rc == -2 || (rc == 0 && trace_parser_finish(d->tp) < 0)) {
-            warnf("import-trace: %s: %s", file, trace_parser_error(d->tp));
-            rc = -1;
-        }
+        rc = read_one(file, 0, 0, false, d->tp);   /* the whole file, the parser finished */
         scan->events = trace_parser_events(d->tp);
         scan->bytes = trace_parser_bytes(d->tp);
     }
