@@ -39,6 +39,18 @@
 
 typedef int (*piece_fn)(void *arg, const void *data, size_t len);
 
+/* Why zlib failed on path, without the path: gzerror's own messages start
+ * with it ("FILE: unknown compression method"). */
+static const char *gz_why(gzFile gz, const char *path)
+{
+    int zerr;
+    const char *msg = gzerror(gz, &zerr);
+    if (zerr == Z_ERRNO)
+        return strerror(errno);
+    size_t n = strlen(path);
+    return strncmp(msg, path, n) == 0 && strncmp(msg + n, ": ", 2) == 0 ? msg + n + 2 : msg;
+}
+
 /* Feeds bytes [from, to) of the (gunzipped) file to fn in pieces (to 0: to
  * its end); *end gets the offset reached. A plain file seeks to from; a
  * gzipped one is inflated up to it. Returns 0, -1 after a warning naming
@@ -55,11 +67,10 @@ static int stream_range(const char *path, uint64_t from, uint64_t to, piece_fn f
     /* plain files: zlib reads straight into buf only for requests of twice
      * its buffer, so its buffer is kept small and the requests large */
     gzbuffer(gz, 64 * 1024);
-    int rc = 0, zerr;
+    int rc = 0;
     if (from > 0 && gzseek(gz, (z_off_t)from, SEEK_SET) < 0) {
-        const char *msg = gzerror(gz, &zerr);
         warnf("import-trace: %s: cannot seek to byte %llu: %s", path, (unsigned long long)from,
-              zerr == Z_ERRNO ? strerror(errno) : msg);
+              gz_why(gz, path));
         rc = -1;
     }
     char *buf = xmalloc(PIECE);
@@ -67,8 +78,7 @@ static int stream_range(const char *path, uint64_t from, uint64_t to, piece_fn f
         unsigned want = to == 0 || to - *end > PIECE ? PIECE : (unsigned)(to - *end);
         int n = gzread(gz, buf, want);
         if (n < 0) {
-            const char *msg = gzerror(gz, &zerr);
-            warnf("import-trace: %s: %s", path, zerr == Z_ERRNO ? strerror(errno) : msg);
+            warnf("import-trace: %s: %s", path, gz_why(gz, path));
             rc = -1;
         } else if (n == 0) {
             break;

@@ -196,6 +196,12 @@ check "the second half's error is the one-thread error, at the same byte" \
   test "$plain_err" = "$(sed "s|$TMP/bad.json.gz|FILE|" "$TMP/err")"
 check "nothing stored for the bad trace" test "$(q "$DB" "SELECT count(*) FROM loads")" = "$n"
 
+# gzip's magic, then garbage: zlib's reason, the file named once
+printf '\037\213\010garbage' >"$TMP/junk.json.gz"
+expect_fail 2 "junk.json.gz: " "$WASMLAB" import-trace "$TMP/junk.json.gz" --db "$DB"
+check "zlib's error names the file once" test "$(grep -o 'junk.json.gz' "$TMP/err" | wc -l)" = 1
+check "nothing stored for the garbage" test "$(q "$DB" "SELECT count(*) FROM loads")" = "$n"
+
 # a cut many-load trace: refused, nothing stored
 n=$(q "$DB" "SELECT count(*) FROM loads")
 head -c 3000000 "$TMP/small.json" >"$TMP/cut.json"
